@@ -1,0 +1,165 @@
+import type { ErrorBody, ErrorCode } from './errors';
+
+/** Key-derivation parameters a room's creator picks (PROTOCOL.md §2). `salt` is b64url of 16 bytes. */
+export interface Kdf {
+  alg: 'argon2id';
+  m: number;
+  t: number;
+  p: number;
+  salt: string;
+}
+
+export interface RoomInfo {
+  name: string;
+  creator: string;
+  /** ISO-8601 */
+  createdAt: string;
+  kdf: Kdf;
+}
+
+export type MemberStatus = 'online' | 'away';
+
+export interface Member {
+  name: string;
+  status: MemberStatus;
+  creator: boolean;
+}
+
+// ---- HTTP (PROTOCOL.md §4) ----
+
+export const API_PREFIX = '/api';
+
+export interface CreateRoomRequest {
+  room: string;
+  username: string;
+  verifier: string;
+  kdf: Kdf;
+}
+
+export interface JoinRoomRequest {
+  username: string;
+  verifier: string;
+}
+
+/** The answer to a create or a join. */
+export interface SessionGrant {
+  token: string;
+  room: RoomInfo;
+  members: Member[];
+}
+
+export interface KdfResponse {
+  kdf: Kdf;
+}
+
+export interface RoomDirectory {
+  rooms: { name: string; members: number }[];
+}
+
+export interface HealthResponse {
+  status: 'ok';
+}
+
+/** Percent-encoded paths of the HTTP API. */
+export const apiPaths = {
+  rooms: () => `${API_PREFIX}/rooms`,
+  kdf: (room: string) => `${API_PREFIX}/rooms/${encodeURIComponent(room)}/kdf`,
+  sessions: (room: string) => `${API_PREFIX}/rooms/${encodeURIComponent(room)}/sessions`,
+  session: () => `${API_PREFIX}/session`,
+  health: () => '/healthz',
+} as const;
+
+// ---- Real-time channel (PROTOCOL.md §5) ----
+
+export const SOCKET_PATH = '/socket.io';
+export const CHAT_NAMESPACE = '/chat';
+
+export interface HandshakeAuth {
+  token: string;
+}
+
+/** `connect_error.data` of a refused connection. */
+export interface ConnectErrorData {
+  code: ErrorCode;
+}
+
+export interface MessageSend {
+  id: string;
+  /** Sealed box: iv || ciphertext || tag. A Buffer on the server, an ArrayBuffer/Uint8Array in browsers. */
+  box: Uint8Array | ArrayBuffer;
+}
+
+export type MessageAck = { ok: true; seq: number; ts: number } | { ok: false; error: Pick<ErrorBody, 'code' | 'message'> };
+
+export interface LeaveAck {
+  ok: true;
+}
+
+export interface TypingSend {
+  active: boolean;
+}
+
+export interface PresenceEvent {
+  room: RoomInfo;
+  members: Member[];
+}
+
+export type MemberEventType = 'joined' | 'left' | 'away' | 'back';
+export type LeftReason = 'left' | 'timeout';
+
+export interface MemberEvent {
+  type: MemberEventType;
+  name: string;
+  reason?: LeftReason;
+  /** ms since the epoch */
+  at: number;
+}
+
+export interface RelayedMessage {
+  id: string;
+  from: string;
+  ts: number;
+  seq: number;
+  box: Uint8Array | ArrayBuffer;
+}
+
+export interface TypingEvent {
+  name: string;
+  active: boolean;
+}
+
+export type SessionEndReason = 'left' | 'replaced' | 'shutdown';
+
+export interface SessionEndEvent {
+  reason: SessionEndReason;
+}
+
+export const ClientEvent = {
+  Message: 'message',
+  Leave: 'leave',
+  Typing: 'typing',
+} as const;
+
+export const ServerEvent = {
+  Presence: 'presence',
+  Member: 'member',
+  Message: 'message',
+  Typing: 'typing',
+  SessionEnd: 'session:end',
+} as const;
+
+/** Socket.IO typing of the events a client sends. */
+export interface ClientToServerEvents {
+  message: (payload: MessageSend, ack: (answer: MessageAck) => void) => void;
+  leave: (ack: (answer: LeaveAck) => void) => void;
+  typing: (payload: TypingSend) => void;
+}
+
+/** Socket.IO typing of the events the server sends. */
+export interface ServerToClientEvents {
+  presence: (payload: PresenceEvent) => void;
+  member: (payload: MemberEvent) => void;
+  message: (payload: RelayedMessage) => void;
+  typing: (payload: TypingEvent) => void;
+  'session:end': (payload: SessionEndEvent) => void;
+}
