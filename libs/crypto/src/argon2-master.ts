@@ -32,7 +32,9 @@ export async function argon2idRaw(opts: {
     hashLength: opts.length,
     outputType: 'binary',
   });
-  return new Uint8Array(hash);
+  const copy = new Uint8Array(hash);
+  hash.fill(0);
+  return copy;
 }
 
 /**

@@ -1,10 +1,7 @@
 // Internal: HKDF-SHA256 over WebCrypto. Not part of the barrel; exported for the RFC 5869
 // known-answer spec, which must go through the same calls as roomKeysFromMaster.
 
-/** A copy the WebCrypto typings (and other realms, e.g. jsdom) accept; also drops any view offset. */
-export function ownBytes(bytes: Uint8Array): Uint8Array<ArrayBuffer> {
-  return new Uint8Array(bytes);
-}
+import { ownBytes } from './is-byte-array';
 
 export function hkdfParams(salt: Uint8Array, info: Uint8Array): HkdfParams {
   return { name: 'HKDF', hash: 'SHA-256', salt: ownBytes(salt), info: ownBytes(info) };

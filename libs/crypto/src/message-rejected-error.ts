@@ -5,8 +5,4 @@
  */
 export class MessageRejectedError extends Error {
   override readonly name = 'MessageRejectedError';
-
-  constructor(message: string, options?: ErrorOptions) {
-    super(message, options);
-  }
 }

@@ -1,0 +1,121 @@
+import { isByteArray } from './is-byte-array';
+import { MessageRejectedError } from './message-rejected-error';
+
+/** The image types a message may carry (PROTOCOL.md §3). No SVG: it can carry script. */
+export const IMAGE_MIMES = ['image/jpeg', 'image/png', 'image/webp', 'image/gif'] as const;
+
+export type ImageMime = (typeof IMAGE_MIMES)[number];
+
+/** The JSON header at the front of every plaintext (PROTOCOL.md §3); `len` counts body bytes. */
+export type MessageHeader =
+  | { kind: 'text'; len: number }
+  | { kind: 'image'; len: number; mime: ImageMime; name?: string; width?: number; height?: number };
+
+/** Plaintexts are padded to a multiple of this many bytes, so lengths leak less. */
+export const DEFAULT_PAD_TO = 256;
+
+/**
+ * Upper bound on the JSON header. A real one is well under this; the bound stops a
+ * malicious sender from making receivers parse megabytes of JSON.
+ */
+export const MAX_HEADER_BYTES = 4096;
+
+/** PNG's limit; also keeps dimensions well inside what layout code handles. */
+const MAX_DIMENSION = 2 ** 31 - 1;
+
+const HEADER_FIELDS: Readonly<Record<MessageHeader['kind'], readonly string[]>> = {
+  text: ['kind', 'len'],
+  image: ['kind', 'len', 'mime', 'name', 'width', 'height'],
+};
+
+const U32_BYTES = 4;
+
+function isDimension(value: unknown): boolean {
+  return value === undefined || (Number.isInteger(value) && (value as number) >= 1 && (value as number) <= MAX_DIMENSION);
+}
+
+/** The first thing wrong with a header, or undefined. Unknown fields are refused, like elsewhere in the protocol. */
+function headerProblem(value: unknown): string | undefined {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return 'header is not an object';
+  const header = value as Record<string, unknown>;
+  const kind = header['kind'];
+  if (kind !== 'text' && kind !== 'image') return 'header.kind is unknown';
+  const unknownField = Object.keys(header).find((field) => !HEADER_FIELDS[kind].includes(field));
+  if (unknownField !== undefined) return `header.${unknownField} is not allowed`;
+  if (!Number.isSafeInteger(header['len']) || (header['len'] as number) < 0) return 'header.len is not a byte count';
+  if (kind === 'text') return undefined;
+  if (!(IMAGE_MIMES as readonly unknown[]).includes(header['mime'])) return 'header.mime is not an accepted image type';
+  if (header['name'] !== undefined && typeof header['name'] !== 'string') return 'header.name is not a string';
+  if (!isDimension(header['width'])) return 'header.width is not a positive integer';
+  if (!isDimension(header['height'])) return 'header.height is not a positive integer';
+  return undefined;
+}
+
+/** Known fields only, in a fixed order, absent optional fields left out. */
+function canonicalHeader(header: MessageHeader): MessageHeader {
+  if (header.kind === 'text') return { kind: 'text', len: header.len };
+  const image: MessageHeader = { kind: 'image', len: header.len, mime: header.mime };
+  if (header.name !== undefined) image.name = header.name;
+  if (header.width !== undefined) image.width = header.width;
+  if (header.height !== undefined) image.height = header.height;
+  return image;
+}
+
+/**
+ * Frames a message body as PROTOCOL.md §3's plaintext:
+ * `u32be(headerLength) || UTF-8(JSON header) || body || zero padding`, padded to a
+ * multiple of `padTo` bytes (default 256; 1 for none). Only the header's known fields are
+ * written, so stray properties of the caller's object never end up in a message.
+ *
+ * @throws TypeError when the header is malformed or `body` is not a Uint8Array;
+ *   RangeError when `header.len` differs from `body.length`, `padTo` is not a positive
+ *   integer or the header's JSON exceeds {@link MAX_HEADER_BYTES}.
+ */
+export function encodePlaintext(header: MessageHeader, body: Uint8Array, padTo: number = DEFAULT_PAD_TO): Uint8Array<ArrayBuffer> {
+  if (!isByteArray(body)) throw new TypeError('encodePlaintext: body must be a Uint8Array');
+  const problem = headerProblem(header);
+  if (problem !== undefined) throw new TypeError(`encodePlaintext: ${problem}`);
+  if (header.len !== body.length) throw new RangeError('encodePlaintext: header.len must equal the body length in bytes');
+  if (!Number.isSafeInteger(padTo) || padTo < 1) throw new RangeError('encodePlaintext: padTo must be a positive integer');
+  const headerBytes = new TextEncoder().encode(JSON.stringify(canonicalHeader(header)));
+  if (headerBytes.length > MAX_HEADER_BYTES) throw new RangeError(`encodePlaintext: header exceeds ${MAX_HEADER_BYTES} bytes`);
+  const used = U32_BYTES + headerBytes.length + body.length;
+  const plaintext = new Uint8Array(Math.ceil(used / padTo) * padTo);
+  new DataView(plaintext.buffer).setUint32(0, headerBytes.length, false);
+  plaintext.set(headerBytes, U32_BYTES);
+  plaintext.set(body, U32_BYTES + headerBytes.length);
+  return plaintext;
+}
+
+/**
+ * Parses a plaintext framed by {@link encodePlaintext}. Strict: the header length must be
+ * 1..{@link MAX_HEADER_BYTES} and inside the plaintext, the header valid UTF-8 JSON (no BOM)
+ * of a known kind with only its known fields, `mime` one of {@link IMAGE_MIMES}, `width` and
+ * `height` positive integers, `name` a string, and `len` bytes present after it. Bytes after
+ * the body are padding and ignored. The body returned is a copy.
+ *
+ * Security: the input is attacker-controlled even after authentication (any room member can
+ * seal anything), hence every check.
+ *
+ * @throws MessageRejectedError on any malformation.
+ */
+export function decodePlaintext(plaintext: Uint8Array): { header: MessageHeader; body: Uint8Array<ArrayBuffer> } {
+  if (!isByteArray(plaintext)) throw new MessageRejectedError('plaintext is not a Uint8Array');
+  if (plaintext.length < U32_BYTES) throw new MessageRejectedError('plaintext is shorter than its header length');
+  const headerLength = new DataView(plaintext.buffer, plaintext.byteOffset, plaintext.byteLength).getUint32(0, false);
+  if (headerLength === 0 || headerLength > MAX_HEADER_BYTES) throw new MessageRejectedError('header length is out of range');
+  const bodyStart = U32_BYTES + headerLength;
+  if (bodyStart > plaintext.length) throw new MessageRejectedError('header runs past the end of the plaintext');
+  let parsed: unknown;
+  try {
+    const json = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(plaintext.subarray(U32_BYTES, bodyStart));
+    parsed = JSON.parse(json);
+  } catch {
+    throw new MessageRejectedError('header is not UTF-8 JSON');
+  }
+  const problem = headerProblem(parsed);
+  if (problem !== undefined) throw new MessageRejectedError(problem);
+  const header = canonicalHeader(parsed as MessageHeader);
+  if (header.len > plaintext.length - bodyStart) throw new MessageRejectedError('body runs past the end of the plaintext');
+  return { header, body: new Uint8Array(plaintext.subarray(bodyStart, bodyStart + header.len)) };
+}
