@@ -1,0 +1,38 @@
+import { readFileSync } from 'node:fs';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { PinoLogger } from 'nestjs-pino';
+import { AppModule } from './app.module';
+import { ConfigError, type AppConfig } from './config/app-config';
+import { NestLogBridge } from './logging/nest-log-bridge';
+import { ConfiguredIoAdapter } from './realtime/configured-io.adapter';
+import type { Clock } from './shared/clock';
+import { WebRoot } from './web/web-root';
+
+function readTls(config: AppConfig): { cert: Buffer; key: Buffer } | undefined {
+  if (!config.tls) return undefined;
+  const read = (variable: string, path: string): Buffer => {
+    try {
+      return readFileSync(path);
+    } catch {
+      throw new ConfigError(`${variable} names a file that cannot be read (${path})`);
+    }
+  };
+  return { cert: read('TLS_CERT', config.tls.cert), key: read('TLS_KEY', config.tls.key) };
+}
+
+/** Builds the whole server (not yet listening): HTTP API, Socket.IO, logs, and the web app if built. */
+export async function createApp(config: AppConfig, options: { clock?: Clock; web?: WebRoot } = {}): Promise<NestExpressApplication> {
+  const web = options.web ?? WebRoot.find();
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, { ...options, web }), {
+    bodyParser: false,
+    bufferLogs: true,
+    httpsOptions: readTls(config),
+  });
+  const logger = await app.resolve(PinoLogger);
+  app.useLogger(new NestLogBridge(logger.logger));
+  app.useWebSocketAdapter(new ConfiguredIoAdapter(app, config));
+  app.disable('x-powered-by');
+  if (web) app.useStaticAssets(web.path, { index: false, maxAge: '1h' });
+  return app;
+}

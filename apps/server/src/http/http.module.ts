@@ -1,0 +1,61 @@
+import { Module, type ExecutionContext, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
+import { APP_FILTER, APP_PIPE, Reflector } from '@nestjs/core';
+import { ThrottlerModule } from '@nestjs/throttler';
+import { AppConfig } from '../config/app-config';
+import { Clock } from '../shared/clock';
+import { RoomsModule } from '../rooms/rooms.module';
+import { SessionsModule } from '../sessions/sessions.module';
+import { ApiExceptionFilter } from './api-exception.filter';
+import { apiValidationPipe } from './api-validation.pipe';
+import { ClientAddressMiddleware } from './client-address.middleware';
+import { FailedJoinLimiter, RATE_BUCKET, type RateBucket } from './guards';
+import { HealthController } from './health.controller';
+import { JsonBodyMiddleware } from './json-body.middleware';
+import { RoomsController } from './rooms.controller';
+import { SessionController } from './session.controller';
+
+const MINUTE_MS = 60_000;
+
+function throttlers(config: AppConfig) {
+  const reflector = new Reflector();
+  const limits: Record<RateBucket, number> = {
+    creates: config.limits.rateCreatesPerMin,
+    joins: config.limits.rateJoinsPerMin,
+    lookups: config.limits.rateLookupsPerMin,
+  };
+  return Object.entries(limits).map(([name, limit]) => ({
+    name,
+    ttl: MINUTE_MS,
+    limit,
+    blockDuration: MINUTE_MS,
+    // Each route counts toward its own bucket only; a limit of 0 is off.
+    skipIf: (context: ExecutionContext) => limit === 0 || reflector.get(RATE_BUCKET, context.getHandler()) !== name,
+  }));
+}
+
+/** The HTTP API of PROTOCOL.md §4. */
+@Module({
+  imports: [
+    RoomsModule,
+    SessionsModule,
+    ThrottlerModule.forRootAsync({
+      inject: [AppConfig],
+      useFactory: (config: AppConfig) => ({ throttlers: throttlers(config), setHeaders: false }),
+    }),
+  ],
+  controllers: [RoomsController, SessionController, HealthController],
+  providers: [
+    {
+      provide: FailedJoinLimiter,
+      inject: [AppConfig, Clock],
+      useFactory: (config: AppConfig, clock: Clock) => new FailedJoinLimiter(config.limits.rateFailedJoinsPerMin, MINUTE_MS, clock),
+    },
+    { provide: APP_FILTER, useClass: ApiExceptionFilter },
+    { provide: APP_PIPE, useFactory: apiValidationPipe },
+  ],
+})
+export class HttpModule implements NestModule {
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(ClientAddressMiddleware, JsonBodyMiddleware).forRoutes(RoomsController, SessionController);
+  }
+}

@@ -1,0 +1,113 @@
+import { Body, Controller, Get, HttpCode, Param, Post, Req, UseGuards, UseInterceptors } from '@nestjs/common';
+import { PinoLogger } from 'nestjs-pino';
+import { checkRoomName, checkUsername, type KdfResponse, type RoomDirectory, type SessionGrant } from '@ciphernest/protocol';
+import { AppConfig } from '../config/app-config';
+import { LogAddress } from '../logging/log-address';
+import { CreateRoom } from '../rooms/application/create-room.use-case';
+import { ListRooms } from '../rooms/application/list-rooms.use-case';
+import { LookupKdf } from '../rooms/application/lookup-kdf.use-case';
+import type { SessionGrant as Grant } from '../sessions/application/session-grant';
+import { JoinRoom } from '../sessions/application/join-room.use-case';
+import { ApiError } from './api-error';
+import type { AddressedRequest } from './client-address.middleware';
+import { CreateRoomDto } from './dto/create-room.dto';
+import { JoinRoomDto } from './dto/join-room.dto';
+import {
+  AddressThrottlerGuard,
+  FailedJoinGuard,
+  FailedJoinLimiter,
+  OriginGuard,
+  RateLimit,
+  ReadableBodyInterceptor,
+} from './guards';
+import { RoomParamPipe, type RoomRef } from './room-param.pipe';
+
+/** Validated names arrive here already; this re-derives their normal forms and keys. */
+function normalized(check: ReturnType<typeof checkRoomName>): { name: string; key: string } {
+  if (!check.ok) throw new ApiError('VALIDATION_FAILED');
+  return { name: check.name, key: check.key };
+}
+
+function toWire(grant: Grant): SessionGrant {
+  return { token: grant.token, room: grant.room, members: grant.members };
+}
+
+/** Rooms: create, look up the kdf, join, and the optional directory (PROTOCOL.md §4). */
+@Controller('api/rooms')
+@UseGuards(OriginGuard, AddressThrottlerGuard)
+@UseInterceptors(ReadableBodyInterceptor)
+export class RoomsController {
+  constructor(
+    private readonly createRoom: CreateRoom,
+    private readonly lookupKdf: LookupKdf,
+    private readonly joinRoom: JoinRoom,
+    private readonly listRooms: ListRooms,
+    private readonly failedJoins: FailedJoinLimiter,
+    private readonly config: AppConfig,
+    private readonly addresses: LogAddress,
+    private readonly logger: PinoLogger,
+  ) {}
+
+  @Post()
+  @RateLimit('creates')
+  async create(@Body() body: CreateRoomDto, @Req() request: AddressedRequest): Promise<SessionGrant> {
+    const room = normalized(checkRoomName(body.room));
+    const username = normalized(checkUsername(body.username));
+    const ip = this.addresses.format(request.clientAddress);
+    const result = await this.createRoom.execute({
+      room,
+      username,
+      verifier: body.verifier,
+      kdf: body.kdf,
+      address: request.clientAddress,
+    });
+    if (!result.ok) {
+      this.logger.info({ event: 'room.rejected', room: room.name, user: username.name, ip, reason: result.code }, 'room not created');
+      throw new ApiError(result.code);
+    }
+    this.logger.info({ event: 'room.created', room: room.name, user: username.name, ip }, 'room created');
+    this.logger.info({ event: 'session.created', room: room.name, user: username.name, ip, creator: true }, 'session created');
+    return toWire(result.value);
+  }
+
+  @Get(':room/kdf')
+  @RateLimit('lookups')
+  async kdf(@Param('room', RoomParamPipe) room: RoomRef): Promise<KdfResponse> {
+    const result = await this.lookupKdf.execute(room.key);
+    if (!result.ok) throw new ApiError(result.code);
+    return { kdf: result.value };
+  }
+
+  @Post(':room/sessions')
+  @HttpCode(201)
+  @RateLimit('joins')
+  @UseGuards(FailedJoinGuard)
+  async join(
+    @Param('room', RoomParamPipe) room: RoomRef,
+    @Body() body: JoinRoomDto,
+    @Req() request: AddressedRequest,
+  ): Promise<SessionGrant> {
+    const username = normalized(checkUsername(body.username));
+    const ip = this.addresses.format(request.clientAddress);
+    const result = await this.joinRoom.execute({
+      roomKey: room.key,
+      username,
+      verifier: body.verifier,
+      address: request.clientAddress,
+    });
+    if (!result.ok) {
+      if (result.code === 'BAD_CREDENTIALS') this.failedJoins.record(FailedJoinLimiter.key(request.clientAddress, room.key));
+      this.logger.info({ event: 'session.rejected', room: room.name, user: username.name, ip, reason: result.code }, 'join refused');
+      throw new ApiError(result.code);
+    }
+    this.logger.info({ event: 'session.created', room: result.value.room.name, user: username.name, ip, creator: false }, 'session created');
+    return toWire(result.value);
+  }
+
+  @Get()
+  @RateLimit('lookups')
+  async directory(): Promise<RoomDirectory> {
+    if (!this.config.roomDirectory) throw new ApiError('NOT_FOUND');
+    return this.listRooms.execute();
+  }
+}

@@ -1,0 +1,75 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { Global, Module } from '@nestjs/common';
+import { LoggerModule } from 'nestjs-pino';
+import { stdTimeFunctions } from 'pino';
+import { AppConfig } from '../config/app-config';
+import { clientAddress } from '../shared/client-address';
+import { LogAddress } from './log-address';
+
+const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
+
+function pathOnly(url: string | undefined): string {
+  return (url ?? '').split('?')[0] ?? '';
+}
+
+/**
+ * JSON lines on stdout through nestjs-pino, one `event` a line. Request logs carry the method,
+ * the path without its query string, the status and the request id; never headers or bodies.
+ */
+@Global()
+@Module({
+  imports: [
+    LoggerModule.forRootAsync({
+      inject: [AppConfig],
+      useFactory: (config: AppConfig) => {
+        const addresses = new LogAddress(config.logIp);
+        return {
+          pinoHttp: {
+            level: config.logLevel,
+            ...(config.logFormat === 'pretty'
+              ? { transport: { target: 'pino-pretty', options: { singleLine: true, translateTime: 'SYS:standard' } } }
+              : {}),
+            base: { service: 'ciphernest' },
+            timestamp: stdTimeFunctions.isoTime,
+            formatters: { level: (label: string) => ({ level: label }) },
+            messageKey: 'msg',
+            redact: {
+              paths: ['req.headers', 'req.query', 'req.body', 'token', 'verifier', 'password', 'box', '*.token', '*.verifier', '*.password', '*.box'],
+              censor: '[redacted]',
+            },
+            quietReqLogger: true,
+            genReqId: (req: IncomingMessage, res: ServerResponse) => {
+              const given = req.headers['x-request-id'];
+              const id = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+              res.setHeader('X-Request-Id', id);
+              return id;
+            },
+            serializers: {
+              req: (req: { id: unknown; method: string; url: string }) => ({ id: req.id, method: req.method, path: pathOnly(req.url) }),
+              res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+            },
+            customLogLevel: (_req: IncomingMessage, res: ServerResponse, error?: Error) =>
+              error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'info' : 'debug',
+            customSuccessObject: (req: IncomingMessage, _res: ServerResponse, value: object) => ({
+              ...value,
+              event: 'http.request',
+              ip: addresses.format(clientAddress(req, config.trustProxy)),
+            }),
+            customErrorObject: (req: IncomingMessage, _res: ServerResponse, _error: Error, value: object) => ({
+              ...value,
+              event: 'http.request',
+              ip: addresses.format(clientAddress(req, config.trustProxy)),
+            }),
+            customSuccessMessage: () => 'request completed',
+            customErrorMessage: () => 'request failed',
+            autoLogging: { ignore: (req: IncomingMessage) => pathOnly(req.url) === '/healthz' },
+          },
+        };
+      },
+    }),
+  ],
+  providers: [{ provide: LogAddress, inject: [AppConfig], useFactory: (config: AppConfig) => new LogAddress(config.logIp) }],
+  exports: [LogAddress],
+})
+export class LoggingModule {}

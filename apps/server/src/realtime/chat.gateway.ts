@@ -1,0 +1,233 @@
+import { UseFilters } from '@nestjs/common';
+import {
+  Ack,
+  ConnectedSocket,
+  MessageBody,
+  SubscribeMessage,
+  WebSocketGateway,
+  type OnGatewayConnection,
+  type OnGatewayInit,
+} from '@nestjs/websockets';
+import { InjectThrottlerStorage, type ThrottlerStorage } from '@nestjs/throttler';
+import { PinoLogger } from 'nestjs-pino';
+import type { Namespace, Socket } from 'socket.io';
+import {
+  CHAT_NAMESPACE,
+  ClientEvent,
+  ERROR_MESSAGES,
+  ServerEvent,
+  type ClientToServerEvents,
+  type ErrorCode,
+  type LeaveAck,
+  type MessageAck,
+  type RelayedMessage,
+  type ServerToClientEvents,
+} from '@ciphernest/protocol';
+import { AppConfig } from '../config/app-config';
+import { LogAddress } from '../logging/log-address';
+import { Clock } from '../shared/clock';
+import { clientAddress } from '../shared/client-address';
+import { OriginPolicy } from '../shared/origin-policy';
+import { RelayMessage } from '../rooms/application/relay-message.use-case';
+import { AuthenticateSession } from '../sessions/application/authenticate-session.use-case';
+import { ConnectSession } from '../sessions/application/connect-session.use-case';
+import { DisconnectSocket } from '../sessions/application/disconnect-socket.use-case';
+import { EndSession } from '../sessions/application/end-session.use-case';
+import { ResolveSpeaker } from '../sessions/application/resolve-speaker.use-case';
+import { roomChannel, sessionChannel } from './channels';
+import { parseMessage } from './message-payload';
+import { QuietWsExceptionFilter } from './quiet-ws-exception.filter';
+import { watchSlowConsumer } from './slow-consumer-watch';
+import { SocketRoomEvents } from './socket-room-events';
+import { TokenBucket } from './token-bucket';
+
+/** What the handshake established about a socket. */
+interface ChatSocketData {
+  sessionId: string;
+  roomKey: string;
+  room: string;
+  name: string;
+  ip: string | undefined;
+  bucket: TokenBucket;
+  /** Settles once the session holds this socket; handlers wait for it. */
+  ready: Promise<boolean>;
+}
+
+type ChatSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, ChatSocketData>;
+
+const CONNECTS_WINDOW_MS = 60_000;
+
+function refusal(code: ErrorCode, message = ERROR_MESSAGES[code]): { ok: false; error: { code: ErrorCode; message: string } } {
+  return { ok: false, error: { code, message } };
+}
+
+class HandshakeRefusal extends Error {
+  readonly data: { code: ErrorCode };
+
+  constructor(code: ErrorCode) {
+    super(ERROR_MESSAGES[code]);
+    this.data = { code };
+  }
+}
+
+/**
+ * The real-time channel of PROTOCOL.md §5 on namespace `/chat`. Thin: the handshake checks
+ * Origin, the connect rate and the token; events become use-case calls, results become acks
+ * and one Socket.IO-room broadcast each. Payloads are never logged or echoed.
+ */
+@WebSocketGateway({ namespace: CHAT_NAMESPACE })
+@UseFilters(QuietWsExceptionFilter)
+export class ChatGateway implements OnGatewayInit<Namespace>, OnGatewayConnection<ChatSocket> {
+  private readonly origins: OriginPolicy;
+  private namespace: Namespace | undefined;
+
+  constructor(
+    private readonly config: AppConfig,
+    private readonly clock: Clock,
+    private readonly authenticate: AuthenticateSession,
+    private readonly connectSession: ConnectSession,
+    private readonly disconnectSocket: DisconnectSocket,
+    private readonly endSession: EndSession,
+    private readonly speakers: ResolveSpeaker,
+    private readonly relay: RelayMessage,
+    private readonly events: SocketRoomEvents,
+    private readonly addresses: LogAddress,
+    @InjectThrottlerStorage() private readonly throttlerStorage: ThrottlerStorage,
+    private readonly logger: PinoLogger,
+  ) {
+    this.origins = new OriginPolicy(config.allowedOrigins, config.trustProxy);
+  }
+
+  afterInit(namespace: Namespace): void {
+    this.namespace = namespace;
+    this.events.bind(namespace);
+    namespace.use((socket, next) => {
+      this.admit(socket as ChatSocket).then(
+        () => next(),
+        (error: unknown) => next(error instanceof HandshakeRefusal ? error : new HandshakeRefusal('TOKEN_INVALID')),
+      );
+    });
+  }
+
+  /** Order of checks: Origin, connect rate, token (PROTOCOL.md §4-5). */
+  private async admit(socket: ChatSocket): Promise<void> {
+    const address = clientAddress(socket.request, this.config.trustProxy);
+    const ip = this.addresses.format(address);
+    const refuse = (code: ErrorCode): never => {
+      this.logger.info({ event: 'socket.rejected', ip, reason: code }, 'connection refused');
+      throw new HandshakeRefusal(code);
+    };
+    if (!this.origins.allows(socket.request)) refuse('ORIGIN_REFUSED');
+    if (await this.connectRateExceeded(address)) {
+      this.logger.warn({ event: 'rate.limited', ip, limit: 'connects' }, 'rate limit hit');
+      throw new HandshakeRefusal('RATE_LIMITED');
+    }
+    const auth: unknown = socket.handshake.auth;
+    const token = typeof auth === 'object' && auth !== null ? (auth as Record<string, unknown>)['token'] : undefined;
+    const session = await this.authenticate.execute(token, address);
+    if (!session.ok) return refuse(session.code);
+    const { id, roomKey, name } = session.value;
+    const { rateMessagesPerSec, rateMessagesBurst } = this.config.limits;
+    socket.data = {
+      sessionId: id,
+      roomKey,
+      room: roomKey,
+      name,
+      ip,
+      bucket: new TokenBucket(rateMessagesPerSec, rateMessagesBurst, this.clock.now()),
+      ready: Promise.resolve(false),
+    };
+  }
+
+  private async connectRateExceeded(address: string): Promise<boolean> {
+    const limit = this.config.limits.rateConnectsPerMin;
+    if (limit === 0) return false;
+    const record = await this.throttlerStorage.increment(`connects:${address}`, CONNECTS_WINDOW_MS, limit, CONNECTS_WINDOW_MS, 'connects');
+    return record.isBlocked;
+  }
+
+  handleConnection(socket: ChatSocket): void {
+    socket.data.ready = this.attach(socket);
+    socket.once('disconnect', (reason) => void this.detach(socket, reason));
+    watchSlowConsumer(socket, this.config.limits.maxBufferedBytes, (bufferedBytes) => {
+      this.logger.warn(
+        { event: 'socket.slow_consumer', room: socket.data.room, user: socket.data.name, ip: socket.data.ip, bytes: bufferedBytes },
+        'socket closed: too much data waiting for a slow reader',
+      );
+      queueMicrotask(() => socket.disconnect(true));
+    });
+  }
+
+  private async attach(socket: ChatSocket): Promise<boolean> {
+    const { sessionId, roomKey, name, ip } = socket.data;
+    const connected = await this.connectSession.execute(sessionId, socket.id);
+    if (!connected.ok) {
+      socket.disconnect(true);
+      return false;
+    }
+    const { room, members, arrival } = connected.value;
+    socket.data.room = room.name;
+    if (arrival.kind === 'replaced') {
+      const previous = socket.nsp.in(arrival.previousSocketId);
+      previous.emit(ServerEvent.SessionEnd, { reason: 'replaced' });
+      previous.disconnectSockets();
+    }
+    socket.join([roomChannel(roomKey), sessionChannel(sessionId)]);
+    socket.emit(ServerEvent.Presence, { room, members });
+    this.logger.info({ event: 'socket.connected', room: room.name, user: name, ip, arrival: arrival.kind }, 'socket connected');
+    return true;
+  }
+
+  private async detach(socket: ChatSocket, reason: string): Promise<void> {
+    if (!(await socket.data.ready)) return;
+    const { sessionId, room, name, ip } = socket.data;
+    this.logger.info({ event: 'socket.disconnected', room, user: name, ip, reason }, 'socket disconnected');
+    await this.disconnectSocket.execute(sessionId, socket.id);
+  }
+
+  @SubscribeMessage(ClientEvent.Message)
+  async message(@ConnectedSocket() socket: ChatSocket, @MessageBody() payload: unknown): Promise<MessageAck> {
+    const { bucket, sessionId, roomKey } = socket.data;
+    if (!bucket.take(this.clock.now())) return refusal('RATE_LIMITED', 'Too many messages; slow down.');
+    const parsed = parseMessage(payload, this.config.limits.maxMessageBytes);
+    if (!parsed.ok) return refusal(parsed.code, parsed.message);
+    if (!(await socket.data.ready)) return refusal('SESSION_NOT_FOUND');
+    const stamped = await this.relay.execute({ sessionId, socketId: socket.id, id: parsed.id });
+    if (!stamped.ok) return refusal(stamped.code);
+    const { seq, ts, from, fresh } = stamped.value;
+    if (fresh) {
+      const relayed: RelayedMessage = { id: parsed.id, from, ts, seq, box: parsed.box };
+      socket.to(roomChannel(roomKey)).emit(ServerEvent.Message, relayed);
+      this.logger.debug({ event: 'message.relayed', room: socket.data.room, user: from, seq, bytes: parsed.box.length }, 'message relayed');
+    }
+    return { ok: true, seq, ts };
+  }
+
+  @SubscribeMessage(ClientEvent.Typing)
+  async typing(@ConnectedSocket() socket: ChatSocket, @MessageBody() payload: unknown): Promise<void> {
+    const active = typeof payload === 'object' && payload !== null ? (payload as Record<string, unknown>)['active'] : undefined;
+    if (typeof active !== 'boolean' || !socket.data.bucket.take(this.clock.now())) return;
+    if (!(await socket.data.ready)) return;
+    const speaker = await this.speakers.execute(socket.data.sessionId, socket.id);
+    if (!speaker.ok) return;
+    socket.to(roomChannel(socket.data.roomKey)).emit(ServerEvent.Typing, { name: speaker.value.name, active });
+  }
+
+  @SubscribeMessage(ClientEvent.Leave)
+  async leave(@ConnectedSocket() socket: ChatSocket, @Ack() ack: ((answer: LeaveAck) => void) | undefined): Promise<void> {
+    if (!(await socket.data.ready)) return;
+    const speaker = await this.speakers.execute(socket.data.sessionId, socket.id);
+    if (!speaker.ok) {
+      socket.disconnect(true);
+      return;
+    }
+    if (typeof ack === 'function') ack({ ok: true });
+    await this.endSession.execute(socket.data.sessionId, 'left');
+  }
+
+  /** Before the process stops: every socket hears `shutdown` and is closed (PROTOCOL.md §5). */
+  shutdown(): void {
+    this.namespace?.emit(ServerEvent.SessionEnd, { reason: 'shutdown' });
+    this.namespace?.disconnectSockets();
+  }
+}

@@ -1,0 +1,33 @@
+import type { INestApplicationContext } from '@nestjs/common';
+import { IoAdapter } from '@nestjs/platform-socket.io';
+import type { Server, ServerOptions } from 'socket.io';
+import { SOCKET_PATH, TRANSPORT_OVERHEAD_BYTES } from '@ciphernest/protocol';
+import type { AppConfig } from '../config/app-config';
+
+/** Ping timing of PROTOCOL.md §6: a lost network is noticed within interval + timeout. */
+export const PING_INTERVAL_MS = 10_000;
+export const PING_TIMEOUT_MS = 5_000;
+
+/** Socket.IO with options from the configuration (not from the gateway decorator). */
+export class ConfiguredIoAdapter extends IoAdapter {
+  constructor(
+    app: INestApplicationContext,
+    private readonly config: AppConfig,
+  ) {
+    super(app);
+  }
+
+  override createIOServer(port: number, options?: ServerOptions): Server {
+    return super.createIOServer(port, {
+      ...options,
+      path: SOCKET_PATH,
+      serveClient: false,
+      maxHttpBufferSize: this.config.limits.maxMessageBytes + TRANSPORT_OVERHEAD_BYTES,
+      pingInterval: PING_INTERVAL_MS,
+      pingTimeout: PING_TIMEOUT_MS,
+      connectTimeout: 10_000,
+      allowEIO3: false,
+      cors: undefined,
+    }) as Server;
+  }
+}

@@ -1,0 +1,38 @@
+import { Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { PinoLogger } from 'nestjs-pino';
+import { AppConfig } from '../config/app-config';
+import { ExpireAwaySessions } from '../sessions/application/expire-away-sessions.use-case';
+
+/** Drives ExpireAwaySessions on a short interval, so an away session ends soon after its grace. */
+@Injectable()
+export class GraceSweeper implements OnApplicationBootstrap, OnModuleDestroy {
+  private timer: NodeJS.Timeout | undefined;
+  private running = false;
+
+  constructor(
+    private readonly expire: ExpireAwaySessions,
+    private readonly config: AppConfig,
+    private readonly logger: PinoLogger,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    const interval = Math.max(20, Math.min(250, Math.floor(this.config.limits.disconnectGraceMs / 10)));
+    this.timer = setInterval(() => void this.sweep(), interval);
+  }
+
+  onModuleDestroy(): void {
+    clearInterval(this.timer);
+  }
+
+  private async sweep(): Promise<void> {
+    if (this.running) return;
+    this.running = true;
+    try {
+      await this.expire.execute();
+    } catch (error) {
+      this.logger.error({ event: 'sweeper.error', err: error }, 'expiring away sessions failed');
+    } finally {
+      this.running = false;
+    }
+  }
+}

@@ -1,0 +1,26 @@
+/**
+ * Messages per socket (PROTOCOL.md §7): `ratePerSec` tokens a second, at most `burst` saved up.
+ * Either at 0 turns the limit off.
+ */
+export class TokenBucket {
+  private tokens: number;
+  private refilledAt: number;
+
+  constructor(
+    private readonly ratePerSec: number,
+    private readonly burst: number,
+    now: number,
+  ) {
+    this.tokens = burst;
+    this.refilledAt = now;
+  }
+
+  take(now: number): boolean {
+    if (this.ratePerSec === 0 || this.burst === 0) return true;
+    this.tokens = Math.min(this.burst, this.tokens + ((now - this.refilledAt) * this.ratePerSec) / 1000);
+    this.refilledAt = now;
+    if (this.tokens < 1) return false;
+    this.tokens -= 1;
+    return true;
+  }
+}

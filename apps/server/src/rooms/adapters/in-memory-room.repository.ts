@@ -1,0 +1,31 @@
+import type { MessageAcceptance } from '../domain/message-log';
+import type { Room } from '../domain/room';
+import { RoomRepository, type RoomInsertion } from '../application/ports/room.repository';
+
+/** Rooms in this process's memory: the default store; a restart forgets them all. */
+export class InMemoryRoomRepository extends RoomRepository {
+  private readonly rooms = new Map<string, Room>();
+
+  async insert(room: Room, maxRooms: number): Promise<RoomInsertion> {
+    if (this.rooms.has(room.key)) return 'exists';
+    if (this.rooms.size >= maxRooms) return 'full';
+    this.rooms.set(room.key, room);
+    return 'inserted';
+  }
+
+  async get(key: string): Promise<Room | undefined> {
+    return this.rooms.get(key);
+  }
+
+  async remove(key: string): Promise<boolean> {
+    return this.rooms.delete(key);
+  }
+
+  async list(): Promise<Room[]> {
+    return [...this.rooms.values()];
+  }
+
+  async acceptMessage(key: string, id: string, now: number): Promise<MessageAcceptance | undefined> {
+    return this.rooms.get(key)?.messages.accept(id, now);
+  }
+}

@@ -1,0 +1,62 @@
+import type { Kdf } from '@ciphernest/protocol';
+import { fail, ok, type Result } from '../../shared/result';
+import type { Clock } from '../../shared/clock';
+import { Room } from '../domain/room';
+import type { CreateRoomError } from '../domain/room.errors';
+import { Session } from '../../sessions/domain/session';
+import { grantSession, type SessionGrant } from '../../sessions/application/session-grant';
+import type { SessionRepository } from '../../sessions/application/ports/session.repository';
+import type { TokenService } from '../../tokens/application/ports/token-service';
+import type { RoomRepository } from './ports/room.repository';
+
+export interface CreateRoomInput {
+  /** Normalised name and its key (PROTOCOL.md §1), already validated. */
+  room: { name: string; key: string };
+  username: { name: string; key: string };
+  /** b64url verifier; only its SHA-256 is kept. */
+  verifier: string;
+  kdf: Kdf;
+  address: string;
+}
+
+/**
+ * Creates a room and its creator's session.
+ * Errors: ROOM_EXISTS (the key is taken), CAPACITY (the server holds `maxRooms` rooms).
+ * Security: the verifier is hashed at once and never logged.
+ */
+export class CreateRoom {
+  constructor(
+    private readonly rooms: RoomRepository,
+    private readonly sessions: SessionRepository,
+    private readonly tokens: TokenService,
+    private readonly clock: Clock,
+    private readonly maxRooms: number,
+  ) {}
+
+  async execute(input: CreateRoomInput): Promise<Result<SessionGrant, CreateRoomError>> {
+    const now = this.clock.now();
+    const room = Room.open({
+      key: input.room.key,
+      name: input.room.name,
+      creator: input.username.name,
+      creatorAddress: input.address,
+      createdAt: now,
+      kdf: input.kdf,
+      verifier: input.verifier,
+    });
+    const insertion = await this.rooms.insert(room, this.maxRooms);
+    if (insertion === 'exists') return fail('ROOM_EXISTS');
+    if (insertion === 'full') return fail('CAPACITY');
+    const session = Session.start({
+      id: this.tokens.newSessionId(),
+      roomKey: room.key,
+      name: input.username.name,
+      userKey: input.username.key,
+      address: input.address,
+      creator: true,
+      createdAt: now,
+    });
+    await this.sessions.insert(session, Number.POSITIVE_INFINITY);
+    return ok(await grantSession(this.tokens, this.sessions, room, session));
+  }
+}

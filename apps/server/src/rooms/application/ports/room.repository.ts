@@ -1,0 +1,26 @@
+import type { MessageAcceptance } from '../../domain/message-log';
+import type { Room } from '../../domain/room';
+
+export type RoomInsertion = 'inserted' | 'exists' | 'full';
+
+/**
+ * Where rooms live while they have members. Keys are room keys (PROTOCOL.md §1).
+ * Security: holds verifier hashes and kdf salts, never messages.
+ */
+export abstract class RoomRepository {
+  /** Adds the room unless its key is taken (`exists`) or `maxRooms` rooms exist (`full`), atomically. */
+  abstract insert(room: Room, maxRooms: number): Promise<RoomInsertion>;
+
+  abstract get(key: string): Promise<Room | undefined>;
+
+  /** Forgets the room and everything held for it; false when it was not there. */
+  abstract remove(key: string): Promise<boolean>;
+
+  abstract list(): Promise<Room[]>;
+
+  /**
+   * Stamps a message id with the room's next seq, or returns the first stamp of an id the
+   * room still remembers (PROTOCOL.md §5), atomically. Undefined when the room is gone.
+   */
+  abstract acceptMessage(key: string, id: string, now: number): Promise<MessageAcceptance | undefined>;
+}

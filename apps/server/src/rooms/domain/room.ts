@@ -1,0 +1,49 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { Kdf, RoomInfo } from '@ciphernest/protocol';
+import { MessageLog } from './message-log';
+
+export interface NewRoom {
+  key: string;
+  name: string;
+  creator: string;
+  creatorAddress: string;
+  createdAt: number;
+  kdf: Kdf;
+  verifier: string;
+}
+
+/**
+ * A room: its name, creator, key-derivation parameters and the hash of its verifier.
+ * Security: the server holds only SHA-256(verifier); it cannot derive the room's key.
+ */
+export class Room {
+  readonly messages = new MessageLog();
+
+  private constructor(
+    readonly key: string,
+    readonly name: string,
+    readonly creator: string,
+    readonly creatorAddress: string,
+    readonly createdAt: number,
+    readonly kdf: Kdf,
+    private readonly verifierHash: Buffer,
+  ) {}
+
+  static open(props: NewRoom): Room {
+    const { key, name, creator, creatorAddress, createdAt, kdf, verifier } = props;
+    return new Room(key, name, creator, creatorAddress, createdAt, { ...kdf }, hashVerifier(verifier));
+  }
+
+  /** Constant-time check of a joiner's verifier. */
+  admits(verifier: string): boolean {
+    return timingSafeEqual(hashVerifier(verifier), this.verifierHash);
+  }
+
+  info(): RoomInfo {
+    return { name: this.name, creator: this.creator, createdAt: new Date(this.createdAt).toISOString(), kdf: { ...this.kdf } };
+  }
+}
+
+function hashVerifier(verifier: string): Buffer {
+  return createHash('sha256').update(Buffer.from(verifier, 'base64url')).digest();
+}

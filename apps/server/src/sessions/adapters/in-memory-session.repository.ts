@@ -1,0 +1,56 @@
+import type { Session } from '../domain/session';
+import { SessionRepository, type SessionInsertion } from '../application/ports/session.repository';
+
+/** Sessions in this process's memory, indexed by id, by room and by away status. */
+export class InMemorySessionRepository extends SessionRepository {
+  private readonly byId = new Map<string, Session>();
+  private readonly byRoom = new Map<string, Map<string, Session>>();
+  private readonly away = new Set<Session>();
+
+  async insert(session: Session, maxMembers: number): Promise<SessionInsertion> {
+    const members = this.byRoom.get(session.roomKey) ?? new Map<string, Session>();
+    if (members.has(session.userKey)) return 'taken';
+    if (members.size >= maxMembers) return 'full';
+    members.set(session.userKey, session);
+    this.byRoom.set(session.roomKey, members);
+    this.byId.set(session.id, session);
+    this.track(session);
+    return 'inserted';
+  }
+
+  async get(id: string): Promise<Session | undefined> {
+    return this.byId.get(id);
+  }
+
+  async inRoom(roomKey: string): Promise<Session[]> {
+    return [...(this.byRoom.get(roomKey)?.values() ?? [])];
+  }
+
+  async save(session: Session): Promise<void> {
+    if (this.byId.get(session.id) === session) this.track(session);
+  }
+
+  async remove(id: string): Promise<number | undefined> {
+    const session = this.byId.get(id);
+    if (!session) return undefined;
+    this.byId.delete(id);
+    this.away.delete(session);
+    const members = this.byRoom.get(session.roomKey);
+    members?.delete(session.userKey);
+    if (members?.size === 0) this.byRoom.delete(session.roomKey);
+    return members?.size ?? 0;
+  }
+
+  async outstayed(now: number, graceMs: number): Promise<Session[]> {
+    return [...this.away].filter((session) => session.hasOutstayedGrace(now, graceMs));
+  }
+
+  async count(): Promise<number> {
+    return this.byId.size;
+  }
+
+  private track(session: Session): void {
+    if (session.status === 'away') this.away.add(session);
+    else this.away.delete(session);
+  }
+}

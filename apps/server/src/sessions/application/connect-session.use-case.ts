@@ -1,0 +1,46 @@
+import type { Member, RoomInfo } from '@ciphernest/protocol';
+import { fail, ok, type Result } from '../../shared/result';
+import type { Clock } from '../../shared/clock';
+import type { RoomEvents } from '../../rooms/application/ports/room-events';
+import type { RoomRepository } from '../../rooms/application/ports/room.repository';
+import type { Arrival } from '../domain/session';
+import type { SessionRepository } from './ports/session.repository';
+
+export interface Connected {
+  room: RoomInfo;
+  members: Member[];
+  arrival: Arrival;
+}
+
+/**
+ * Attaches a socket to a session. The others hear `joined` the first time, `back` after an
+ * away spell, nothing when a newer socket replaces an older one (the caller closes that one).
+ * Errors: SESSION_NOT_FOUND (the session or its room ended meanwhile).
+ */
+export class ConnectSession {
+  constructor(
+    private readonly rooms: RoomRepository,
+    private readonly sessions: SessionRepository,
+    private readonly events: RoomEvents,
+    private readonly clock: Clock,
+  ) {}
+
+  async execute(sessionId: string, socketId: string): Promise<Result<Connected, 'SESSION_NOT_FOUND'>> {
+    const session = await this.sessions.get(sessionId);
+    const room = session && (await this.rooms.get(session.roomKey));
+    if (!session || !room) return fail('SESSION_NOT_FOUND');
+    const arrival = session.attach(socketId);
+    await this.sessions.save(session);
+    if (arrival.kind !== 'replaced') {
+      this.events.memberChanged({
+        roomKey: room.key,
+        sessionId,
+        type: arrival.kind,
+        name: session.name,
+        at: this.clock.now(),
+      });
+    }
+    const members = (await this.sessions.inRoom(room.key)).map((member) => member.toMember());
+    return ok({ room: room.info(), members, arrival });
+  }
+}

@@ -1,0 +1,23 @@
+import type { Clock } from '../../shared/clock';
+import type { RoomEvents } from '../../rooms/application/ports/room-events';
+import type { SessionRepository } from './ports/session.repository';
+
+/**
+ * A socket went away (closed tab, lost network, slow consumer). If it was its session's
+ * current socket the session turns away and the others hear it; the grace period starts.
+ */
+export class DisconnectSocket {
+  constructor(
+    private readonly sessions: SessionRepository,
+    private readonly events: RoomEvents,
+    private readonly clock: Clock,
+  ) {}
+
+  async execute(sessionId: string, socketId: string): Promise<void> {
+    const session = await this.sessions.get(sessionId);
+    const now = this.clock.now();
+    if (!session?.detach(socketId, now)) return;
+    await this.sessions.save(session);
+    this.events.memberChanged({ roomKey: session.roomKey, sessionId, type: 'away', name: session.name, at: now });
+  }
+}

@@ -1,0 +1,42 @@
+import type { LeftReason } from '@ciphernest/protocol';
+import type { Clock } from '../../shared/clock';
+import type { RoomEvents } from '../../rooms/application/ports/room-events';
+import type { RoomRepository } from '../../rooms/application/ports/room.repository';
+import type { SessionRepository } from './ports/session.repository';
+
+/**
+ * Ends a session at once: `left` (leave, DELETE /api/session) or `timeout` (away past the
+ * grace). The others hear `member left`; a socket it still has is told and closed. When it was
+ * the room's last session the room is deleted with everything held for it, freeing the name.
+ * Resolves to false when the session had already ended.
+ */
+export class EndSession {
+  constructor(
+    private readonly rooms: RoomRepository,
+    private readonly sessions: SessionRepository,
+    private readonly events: RoomEvents,
+    private readonly clock: Clock,
+  ) {}
+
+  async execute(sessionId: string, reason: LeftReason): Promise<boolean> {
+    const session = await this.sessions.get(sessionId);
+    if (!session) return false;
+    const remaining = await this.sessions.remove(sessionId);
+    if (remaining === undefined) return false;
+    const room = await this.rooms.get(session.roomKey);
+    const roomName = room?.name ?? session.roomKey;
+    this.events.sessionEnded({ roomKey: session.roomKey, room: roomName, sessionId, name: session.name, reason });
+    this.events.memberChanged({
+      roomKey: session.roomKey,
+      sessionId,
+      type: 'left',
+      name: session.name,
+      reason,
+      at: this.clock.now(),
+    });
+    if (remaining === 0 && (await this.rooms.remove(session.roomKey))) {
+      this.events.roomDeleted(session.roomKey, roomName);
+    }
+    return true;
+  }
+}

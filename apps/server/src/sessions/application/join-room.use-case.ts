@@ -1,0 +1,50 @@
+import { fail, ok, type Result } from '../../shared/result';
+import type { Clock } from '../../shared/clock';
+import type { RoomRepository } from '../../rooms/application/ports/room.repository';
+import type { TokenService } from '../../tokens/application/ports/token-service';
+import { Session } from '../domain/session';
+import type { JoinRoomError } from '../domain/session.errors';
+import type { SessionRepository } from './ports/session.repository';
+import { grantSession, type SessionGrant } from './session-grant';
+
+export interface JoinRoomInput {
+  roomKey: string;
+  username: { name: string; key: string };
+  verifier: string;
+  address: string;
+}
+
+/**
+ * Adds a session to an existing room for a joiner who holds the room's password.
+ * Errors, in this order: ROOM_NOT_FOUND, BAD_CREDENTIALS (checked before anything about the
+ * room's members is revealed), USERNAME_TAKEN, ROOM_FULL.
+ * Security: the verifier is compared by hash in constant time and never logged.
+ */
+export class JoinRoom {
+  constructor(
+    private readonly rooms: RoomRepository,
+    private readonly sessions: SessionRepository,
+    private readonly tokens: TokenService,
+    private readonly clock: Clock,
+    private readonly maxMembers: number,
+  ) {}
+
+  async execute(input: JoinRoomInput): Promise<Result<SessionGrant, JoinRoomError>> {
+    const room = await this.rooms.get(input.roomKey);
+    if (!room) return fail('ROOM_NOT_FOUND');
+    if (!room.admits(input.verifier)) return fail('BAD_CREDENTIALS');
+    const session = Session.start({
+      id: this.tokens.newSessionId(),
+      roomKey: room.key,
+      name: input.username.name,
+      userKey: input.username.key,
+      address: input.address,
+      creator: false,
+      createdAt: this.clock.now(),
+    });
+    const insertion = await this.sessions.insert(session, this.maxMembers);
+    if (insertion === 'taken') return fail('USERNAME_TAKEN');
+    if (insertion === 'full') return fail('ROOM_FULL');
+    return ok(await grantSession(this.tokens, this.sessions, room, session));
+  }
+}

@@ -1,0 +1,29 @@
+import type { Member, RoomInfo } from '@ciphernest/protocol';
+import type { Room } from '../../rooms/domain/room';
+import type { Session } from '../domain/session';
+import type { SessionRepository } from './ports/session.repository';
+import type { TokenService } from '../../tokens/application/ports/token-service';
+
+/** What a create or a join hands back: the token, the room and its members. */
+export interface SessionGrant {
+  token: string;
+  room: RoomInfo;
+  members: Member[];
+  session: Session;
+}
+
+export async function grantSession(
+  tokens: TokenService,
+  sessions: SessionRepository,
+  room: Room,
+  session: Session,
+): Promise<SessionGrant> {
+  const token = tokens.issue({
+    sessionId: session.id,
+    roomKey: session.roomKey,
+    userKey: session.userKey,
+    address: session.address,
+  });
+  const members = (await sessions.inRoom(room.key)).map((member) => member.toMember());
+  return { token, room: room.info(), members, session };
+}

@@ -1,0 +1,5 @@
+import type { ErrorCode } from '@ciphernest/protocol';
+
+export type JoinRoomError = Extract<ErrorCode, 'ROOM_NOT_FOUND' | 'BAD_CREDENTIALS' | 'USERNAME_TAKEN' | 'ROOM_FULL'>;
+export type AuthenticationError = Extract<ErrorCode, 'TOKEN_INVALID' | 'SESSION_NOT_FOUND' | 'IP_MISMATCH'>;
+export type SessionEndReason = 'left' | 'timeout';

@@ -1,0 +1,83 @@
+import type { Member, MemberStatus } from '@ciphernest/protocol';
+
+export interface NewSession {
+  id: string;
+  roomKey: string;
+  name: string;
+  userKey: string;
+  address: string;
+  creator: boolean;
+  createdAt: number;
+}
+
+/** What connecting a socket meant for the session's membership. */
+export type Arrival =
+  | { kind: 'joined' }
+  | { kind: 'back' }
+  | { kind: 'replaced'; previousSocketId: string };
+
+/**
+ * One member's stay in a room. Online while a socket is attached, away otherwise (also before
+ * the first connection); an away session ends once it has been away for the grace period.
+ */
+export class Session {
+  private socket: string | undefined;
+  private connectedOnce = false;
+  private awayFrom: number;
+
+  private constructor(
+    readonly id: string,
+    readonly roomKey: string,
+    readonly name: string,
+    readonly userKey: string,
+    readonly address: string,
+    readonly creator: boolean,
+    readonly createdAt: number,
+  ) {
+    this.awayFrom = createdAt;
+  }
+
+  static start(props: NewSession): Session {
+    const { id, roomKey, name, userKey, address, creator, createdAt } = props;
+    return new Session(id, roomKey, name, userKey, address, creator, createdAt);
+  }
+
+  get status(): MemberStatus {
+    return this.socket === undefined ? 'away' : 'online';
+  }
+
+  get socketId(): string | undefined {
+    return this.socket;
+  }
+
+  /** Since when the session has been away, or undefined while online. */
+  get awaySince(): number | undefined {
+    return this.socket === undefined ? this.awayFrom : undefined;
+  }
+
+  /** Attaches a socket; one session has at most one, so a newer one replaces the older. */
+  attach(socketId: string): Arrival {
+    const previous = this.socket;
+    const first = !this.connectedOnce;
+    this.socket = socketId;
+    this.connectedOnce = true;
+    if (previous !== undefined && previous !== socketId) return { kind: 'replaced', previousSocketId: previous };
+    return first ? { kind: 'joined' } : { kind: 'back' };
+  }
+
+  /** Detaches the socket if it is the current one; true when the session has just gone away. */
+  detach(socketId: string, now: number): boolean {
+    if (this.socket !== socketId) return false;
+    this.socket = undefined;
+    this.awayFrom = now;
+    return true;
+  }
+
+  hasOutstayedGrace(now: number, graceMs: number): boolean {
+    return this.socket === undefined && now - this.awayFrom >= graceMs;
+  }
+
+  toMember(): Member {
+    return { name: this.name, status: this.status, creator: this.creator };
+  }
+}
