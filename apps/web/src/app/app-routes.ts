@@ -1,4 +1,4 @@
-import { Routes } from '@angular/router';
+import { type Routes } from '@angular/router';
 
 const loadPlaceholderPage = () =>
   import('./features/placeholder/placeholder-page').then((m) => m.PlaceholderPage);
