@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import type { NestApplicationOptions } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { PinoLogger } from 'nestjs-pino';
@@ -21,14 +22,20 @@ function readTls(config: AppConfig): { cert: Buffer; key: Buffer } | undefined {
   return { cert: read('TLS_CERT', config.tls.cert), key: read('TLS_KEY', config.tls.key) };
 }
 
+/** Options Nest needs when the application is created. */
+export function applicationOptions(config: AppConfig): NestApplicationOptions {
+  return { bodyParser: false, bufferLogs: true, httpsOptions: readTls(config) };
+}
+
 /** Builds the whole server (not yet listening): HTTP API, Socket.IO, logs, and the web app if built. */
 export async function createApp(config: AppConfig, options: { clock?: Clock; web?: WebRoot } = {}): Promise<NestExpressApplication> {
   const web = options.web ?? WebRoot.find();
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, { ...options, web }), {
-    bodyParser: false,
-    bufferLogs: true,
-    httpsOptions: readTls(config),
-  });
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, { ...options, web }), applicationOptions(config));
+  return configureApp(app, config, web);
+}
+
+/** What every instance needs after creation: the log, the configured Socket.IO adapter, static files. */
+export async function configureApp(app: NestExpressApplication, config: AppConfig, web?: WebRoot): Promise<NestExpressApplication> {
   const logger = await app.resolve(PinoLogger);
   app.useLogger(new NestLogBridge(logger.logger));
   app.useWebSocketAdapter(new ConfiguredIoAdapter(app, config));

@@ -37,7 +37,7 @@ import { ResolveSpeaker } from '../sessions/application/resolve-speaker.use-case
 import { roomChannel, sessionChannel } from './channels';
 import { parseMessage } from './message-payload';
 import { QuietWsExceptionFilter } from './quiet-ws-exception.filter';
-import { watchSlowConsumer } from './slow-consumer-watch';
+import { dropConnection, watchSlowConsumer } from './slow-consumer-watch';
 import { SocketRoomEvents } from './socket-room-events';
 import { TokenBucket } from './token-bucket';
 
@@ -154,7 +154,7 @@ export class ChatGateway implements OnGatewayInit<Namespace>, OnGatewayConnectio
         { event: 'socket.slow_consumer', room: socket.data.room, user: socket.data.name, ip: socket.data.ip, bytes: bufferedBytes },
         'socket closed: too much data waiting for a slow reader',
       );
-      queueMicrotask(() => socket.disconnect(true));
+      queueMicrotask(() => dropConnection(socket));
     });
   }
 

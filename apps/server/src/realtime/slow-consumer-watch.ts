@@ -7,7 +7,8 @@ interface EnginePacket {
 interface EngineSocket {
   on(event: 'packetCreate', listener: (packet: EnginePacket) => void): void;
   on(event: 'flush', listener: () => void): void;
-  transport: { socket?: { bufferedAmount?: number } };
+  close(discard: boolean): void;
+  transport: { socket?: { bufferedAmount?: number; terminate?: () => void } };
 }
 
 function packetBytes(packet: EnginePacket): number {
@@ -41,4 +42,15 @@ export function watchSlowConsumer(socket: Socket, maxBufferedBytes: number, onSl
     }
     queued += packetBytes(packet);
   });
+}
+
+/**
+ * Closes a socket at once and drops everything queued for it: Engine.IO's write buffer is
+ * discarded and the WebSocket is terminated rather than closed politely behind its backlog.
+ */
+export function dropConnection(socket: Socket): void {
+  const engine = socket.conn as unknown as EngineSocket;
+  const webSocket = engine.transport.socket;
+  engine.close(true);
+  webSocket?.terminate?.();
 }

@@ -1,0 +1,141 @@
+import { aKdf, DEFAULT_ADDRESS, MembershipHarness, roomName, username, verifierFor } from '../../testing/membership-harness';
+import { type CreateRoomInput } from './create-room.use-case';
+
+function input(room: string, creator = 'Alice', overrides: Partial<CreateRoomInput> = {}): CreateRoomInput {
+  return {
+    room: roomName(room),
+    username: username(creator),
+    verifier: verifierFor(room),
+    kdf: aKdf(),
+    address: DEFAULT_ADDRESS,
+    ...overrides,
+  };
+}
+
+describe('CreateRoom', () => {
+  it('creates a room and answers with a token, the room and its creator as the only member', async () => {
+    const h = new MembershipHarness();
+
+    const result = await h.createRoom.execute(input('Lobby'));
+
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    expect(typeof result.value.token).toBe('string');
+    expect(result.value.room).toEqual({ name: 'Lobby', creator: 'Alice', createdAt: new Date(h.clock.now()).toISOString(), kdf: aKdf() });
+    expect(result.value.members).toEqual([{ name: 'Alice', status: 'away', creator: true }]);
+  });
+
+  it('stores the room under its key with its creator and address', async () => {
+    const h = new MembershipHarness();
+
+    await h.createRoom.execute(input('  Lobby  ', 'Alice', { address: '198.51.100.4' }));
+
+    const room = await h.rooms.get('lobby');
+    expect(room?.name).toBe('Lobby');
+    expect(room?.creator).toBe('Alice');
+    expect(room?.creatorAddress).toBe('198.51.100.4');
+    expect(room?.createdAt).toBe(h.clock.now());
+    expect(room?.admits(verifierFor('  Lobby  '))).toBe(true);
+  });
+
+  it('starts the creator session: creator, away, in the room, bound to the address', async () => {
+    const h = new MembershipHarness();
+
+    const result = await h.createRoom.execute(input('Lobby', 'Alice', { address: '198.51.100.4' }));
+
+    if (!result.ok) throw new Error(result.code);
+    const session = await h.sessions.get(result.value.session.id);
+    expect(session).toBe(result.value.session);
+    expect(session?.roomKey).toBe('lobby');
+    expect(session?.name).toBe('Alice');
+    expect(session?.userKey).toBe('alice');
+    expect(session?.address).toBe('198.51.100.4');
+    expect(session?.creator).toBe(true);
+    expect(session?.createdAt).toBe(h.clock.now());
+    expect(session?.status).toBe('away');
+    expect(session?.socketId).toBeUndefined();
+  });
+
+  it('issues a token for the creator session and address', async () => {
+    const h = new MembershipHarness();
+
+    const result = await h.createRoom.execute(input('Lobby', 'Alice', { address: '198.51.100.4' }));
+
+    if (!result.ok) throw new Error(result.code);
+    expect(h.tokens.verify(result.value.token)).toEqual({
+      sessionId: result.value.session.id,
+      roomKey: 'lobby',
+      userKey: 'alice',
+      address: '198.51.100.4',
+    });
+  });
+
+  it('refuses a name that is taken with ROOM_EXISTS', async () => {
+    const h = new MembershipHarness();
+    await h.createRoom.execute(input('Lobby'));
+
+    expect(await h.createRoom.execute(input('Lobby', 'Bob'))).toEqual({ ok: false, code: 'ROOM_EXISTS' });
+  });
+
+  it('refuses another spelling of the same key with ROOM_EXISTS', async () => {
+    const h = new MembershipHarness();
+    await h.createRoom.execute(input('Lobby'));
+
+    expect(await h.createRoom.execute(input('LOBBY', 'Bob'))).toEqual({ ok: false, code: 'ROOM_EXISTS' });
+  });
+
+  it('leaves the existing room untouched when refusing a taken name', async () => {
+    const h = new MembershipHarness();
+    await h.createRoom.execute(input('Lobby'));
+
+    await h.createRoom.execute(input('lobby', 'Mallory', { verifier: verifierFor('mallory') }));
+
+    const room = await h.rooms.get('lobby');
+    expect(room?.creator).toBe('Alice');
+    expect(room?.admits(verifierFor('Lobby'))).toBe(true);
+    expect(room?.admits(verifierFor('mallory'))).toBe(false);
+    expect((await h.sessions.inRoom('lobby')).map((session) => session.name)).toEqual(['Alice']);
+  });
+
+  it('creates rooms up to maxRooms', async () => {
+    const h = new MembershipHarness({ maxRooms: 2 });
+    await h.createRoom.execute(input('One'));
+
+    expect((await h.createRoom.execute(input('Two'))).ok).toBe(true);
+  });
+
+  it('refuses one more room than maxRooms with CAPACITY', async () => {
+    const h = new MembershipHarness({ maxRooms: 2 });
+    await h.createRoom.execute(input('One'));
+    await h.createRoom.execute(input('Two'));
+
+    expect(await h.createRoom.execute(input('Three'))).toEqual({ ok: false, code: 'CAPACITY' });
+    expect(await h.rooms.get('three')).toBeUndefined();
+    expect(await h.sessions.count()).toBe(2);
+  });
+
+  it('creates again once a room has gone at capacity', async () => {
+    const h = new MembershipHarness({ maxRooms: 1 });
+    const one = await h.create('One', 'Alice');
+    await h.endSession.execute(one.session.id, 'left');
+
+    expect((await h.createRoom.execute(input('Two'))).ok).toBe(true);
+  });
+
+  it('gives every session its own id', async () => {
+    const h = new MembershipHarness();
+
+    const one = await h.create('One', 'Alice');
+    const two = await h.create('Two', 'Alice');
+
+    expect(one.session.id).not.toBe(two.session.id);
+  });
+
+  it('sends no membership events', async () => {
+    const h = new MembershipHarness();
+
+    await h.create('Lobby', 'Alice');
+
+    expect(h.events.log).toEqual([]);
+  });
+});

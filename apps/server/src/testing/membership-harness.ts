@@ -1,0 +1,121 @@
+import { createHash } from 'node:crypto';
+import { checkRoomName, checkUsername, type Kdf } from '@ciphernest/protocol';
+import { InMemoryRoomRepository } from '../rooms/adapters/in-memory-room.repository';
+import { CreateRoom } from '../rooms/application/create-room.use-case';
+import { ListRooms } from '../rooms/application/list-rooms.use-case';
+import { LookupKdf } from '../rooms/application/lookup-kdf.use-case';
+import { RelayMessage } from '../rooms/application/relay-message.use-case';
+import { InMemorySessionRepository } from '../sessions/adapters/in-memory-session.repository';
+import { AuthenticateSession } from '../sessions/application/authenticate-session.use-case';
+import { ConnectSession } from '../sessions/application/connect-session.use-case';
+import { DisconnectSocket } from '../sessions/application/disconnect-socket.use-case';
+import { EndSession } from '../sessions/application/end-session.use-case';
+import { ExpireAwaySessions } from '../sessions/application/expire-away-sessions.use-case';
+import { JoinRoom } from '../sessions/application/join-room.use-case';
+import { ResolveSpeaker } from '../sessions/application/resolve-speaker.use-case';
+import type { SessionGrant } from '../sessions/application/session-grant';
+import { HmacTokenService } from '../tokens/adapters/hmac-token.service';
+import { ManualClock } from './manual-clock';
+import { RecordingRoomEvents } from './recording-room-events';
+
+/** A b64url verifier (32 bytes, 43 characters) that is the same for the same seed. */
+export function verifierFor(seed: string): string {
+  return createHash('sha256').update(seed).digest('base64url');
+}
+
+/** Acceptable kdf parameters with a fixed salt. */
+export function aKdf(overrides: Partial<Kdf> = {}): Kdf {
+  return { alg: 'argon2id', m: 65_536, t: 3, p: 1, salt: Buffer.alloc(16, 7).toString('base64url'), ...overrides };
+}
+
+/** The normalised name and key of a room name, as the HTTP layer hands them over. */
+export function roomName(raw: string): { name: string; key: string } {
+  const check = checkRoomName(raw);
+  if (!check.ok) throw new Error(`not a room name: ${raw}`);
+  return { name: check.name, key: check.key };
+}
+
+export function username(raw: string): { name: string; key: string } {
+  const check = checkUsername(raw);
+  if (!check.ok) throw new Error(`not a username: ${raw}`);
+  return { name: check.name, key: check.key };
+}
+
+export interface HarnessOptions {
+  maxRooms?: number;
+  maxMembers?: number;
+  graceMs?: number;
+}
+
+export const DEFAULT_ADDRESS = '203.0.113.7';
+
+/**
+ * Every membership use case wired the way the Nest modules wire them, over the in-memory
+ * adapters, a manual clock and a recording RoomEvents; no sockets.
+ */
+export class MembershipHarness {
+  readonly clock = new ManualClock();
+  readonly rooms = new InMemoryRoomRepository();
+  readonly sessions = new InMemorySessionRepository();
+  readonly tokens = new HmacTokenService();
+  readonly events = new RecordingRoomEvents();
+  readonly createRoom: CreateRoom;
+  readonly joinRoom: JoinRoom;
+  readonly authenticate: AuthenticateSession;
+  readonly connectSession: ConnectSession;
+  readonly disconnectSocket: DisconnectSocket;
+  readonly endSession: EndSession;
+  readonly expireAwaySessions: ExpireAwaySessions;
+  readonly resolveSpeaker: ResolveSpeaker;
+  readonly relayMessage: RelayMessage;
+  readonly lookupKdf: LookupKdf;
+  readonly listRooms: ListRooms;
+  readonly graceMs: number;
+
+  constructor(options: HarnessOptions = {}) {
+    const { maxRooms = 10_000, maxMembers = 64, graceMs = 10_000 } = options;
+    this.graceMs = graceMs;
+    this.createRoom = new CreateRoom(this.rooms, this.sessions, this.tokens, this.clock, maxRooms);
+    this.joinRoom = new JoinRoom(this.rooms, this.sessions, this.tokens, this.clock, maxMembers);
+    this.authenticate = new AuthenticateSession(this.tokens, this.sessions);
+    this.connectSession = new ConnectSession(this.rooms, this.sessions, this.events, this.clock);
+    this.disconnectSocket = new DisconnectSocket(this.sessions, this.events, this.clock);
+    this.endSession = new EndSession(this.rooms, this.sessions, this.events, this.clock);
+    this.expireAwaySessions = new ExpireAwaySessions(this.sessions, this.endSession, this.clock, graceMs);
+    this.resolveSpeaker = new ResolveSpeaker(this.sessions);
+    this.relayMessage = new RelayMessage(this.resolveSpeaker, this.rooms, this.clock);
+    this.lookupKdf = new LookupKdf(this.rooms);
+    this.listRooms = new ListRooms(this.rooms, this.sessions);
+  }
+
+  /** Creates a room (password seed = the room name unless given) or fails the test. */
+  async create(room: string, creator: string, options: { password?: string; address?: string; kdf?: Kdf } = {}): Promise<SessionGrant> {
+    const result = await this.createRoom.execute({
+      room: roomName(room),
+      username: username(creator),
+      verifier: verifierFor(options.password ?? roomName(room).key),
+      kdf: options.kdf ?? aKdf(),
+      address: options.address ?? DEFAULT_ADDRESS,
+    });
+    if (!result.ok) throw new Error(`create ${room} failed: ${result.code}`);
+    return result.value;
+  }
+
+  /** Joins a room with the password it was created with by default, or fails the test. */
+  async join(room: string, name: string, options: { password?: string; address?: string } = {}): Promise<SessionGrant> {
+    const result = await this.joinRoom.execute({
+      roomKey: roomName(room).key,
+      username: username(name),
+      verifier: verifierFor(options.password ?? roomName(room).key),
+      address: options.address ?? DEFAULT_ADDRESS,
+    });
+    if (!result.ok) throw new Error(`join ${room} as ${name} failed: ${result.code}`);
+    return result.value;
+  }
+
+  /** Attaches a socket to the session or fails the test. */
+  async connect(sessionId: string, socketId: string): Promise<void> {
+    const result = await this.connectSession.execute(sessionId, socketId);
+    if (!result.ok) throw new Error(`connect ${sessionId} failed: ${result.code}`);
+  }
+}
