@@ -48,7 +48,10 @@ interface ChatSocketData {
   room: string;
   name: string;
   ip: string | undefined;
+  /** Messages per socket (PROTOCOL.md §7). */
   bucket: TokenBucket;
+  /** Typing events get a bucket of their own, so they never eat into the message budget. */
+  typingBucket: TokenBucket;
   /** Settles once the session holds this socket; handlers wait for it. */
   ready: Promise<boolean>;
 }
@@ -135,6 +138,7 @@ export class ChatGateway implements OnGatewayInit<Namespace>, OnGatewayConnectio
       name,
       ip,
       bucket: new TokenBucket(rateMessagesPerSec, rateMessagesBurst, this.clock.now()),
+      typingBucket: new TokenBucket(rateMessagesPerSec, rateMessagesBurst, this.clock.now()),
       ready: Promise.resolve(false),
     };
   }
@@ -206,7 +210,7 @@ export class ChatGateway implements OnGatewayInit<Namespace>, OnGatewayConnectio
   @SubscribeMessage(ClientEvent.Typing)
   async typing(@ConnectedSocket() socket: ChatSocket, @MessageBody() payload: unknown): Promise<void> {
     const active = typeof payload === 'object' && payload !== null ? (payload as Record<string, unknown>)['active'] : undefined;
-    if (typeof active !== 'boolean' || !socket.data.bucket.take(this.clock.now())) return;
+    if (typeof active !== 'boolean' || !socket.data.typingBucket.take(this.clock.now())) return;
     if (!(await socket.data.ready)) return;
     const speaker = await this.speakers.execute(socket.data.sessionId, socket.id);
     if (!speaker.ok) return;

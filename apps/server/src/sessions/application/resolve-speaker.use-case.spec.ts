@@ -1,0 +1,56 @@
+import { MembershipHarness } from '../../testing/membership-harness';
+
+describe('ResolveSpeaker', () => {
+  it('finds the session of its current socket', async () => {
+    const h = new MembershipHarness();
+    const alice = await h.create('Lobby', 'Alice');
+    await h.connect(alice.session.id, 'socket-1');
+
+    expect(await h.resolveSpeaker.execute(alice.session.id, 'socket-1')).toEqual({ ok: true, value: alice.session });
+  });
+
+  it('refuses a socket that a newer one replaced with SESSION_NOT_FOUND', async () => {
+    const h = new MembershipHarness();
+    const alice = await h.create('Lobby', 'Alice');
+    await h.connect(alice.session.id, 'socket-1');
+    await h.connect(alice.session.id, 'socket-2');
+
+    expect(await h.resolveSpeaker.execute(alice.session.id, 'socket-1')).toEqual({ ok: false, code: 'SESSION_NOT_FOUND' });
+  });
+
+  it('refuses a session that never connected with SESSION_NOT_FOUND', async () => {
+    const h = new MembershipHarness();
+    const alice = await h.create('Lobby', 'Alice');
+
+    expect(await h.resolveSpeaker.execute(alice.session.id, 'socket-1')).toEqual({ ok: false, code: 'SESSION_NOT_FOUND' });
+  });
+
+  it('refuses a session that is away with SESSION_NOT_FOUND', async () => {
+    const h = new MembershipHarness();
+    const alice = await h.create('Lobby', 'Alice');
+    await h.connect(alice.session.id, 'socket-1');
+    await h.disconnectSocket.execute(alice.session.id, 'socket-1');
+
+    expect(await h.resolveSpeaker.execute(alice.session.id, 'socket-1')).toEqual({ ok: false, code: 'SESSION_NOT_FOUND' });
+  });
+
+  it('refuses a session that has ended with SESSION_NOT_FOUND', async () => {
+    const h = new MembershipHarness();
+    const alice = await h.create('Lobby', 'Alice');
+    await h.join('Lobby', 'Bob');
+    await h.connect(alice.session.id, 'socket-1');
+    await h.endSession.execute(alice.session.id, 'left');
+
+    expect(await h.resolveSpeaker.execute(alice.session.id, 'socket-1')).toEqual({ ok: false, code: 'SESSION_NOT_FOUND' });
+  });
+
+  it('refuses another session id on the right socket with SESSION_NOT_FOUND', async () => {
+    const h = new MembershipHarness();
+    const alice = await h.create('Lobby', 'Alice');
+    const bob = await h.join('Lobby', 'Bob');
+    await h.connect(alice.session.id, 'socket-1');
+    await h.connect(bob.session.id, 'socket-2');
+
+    expect(await h.resolveSpeaker.execute(bob.session.id, 'socket-1')).toEqual({ ok: false, code: 'SESSION_NOT_FOUND' });
+  });
+});
