@@ -192,7 +192,10 @@ export class ChatGateway implements OnGatewayInit<Namespace>, OnGatewayConnectio
   @SubscribeMessage(ClientEvent.Message)
   async message(@ConnectedSocket() socket: ChatSocket, @MessageBody() payload: unknown): Promise<MessageAck> {
     const { bucket, sessionId, roomKey } = socket.data;
-    if (!bucket.take(this.clock.now())) return refusal('RATE_LIMITED', 'Too many messages; slow down.');
+    if (!bucket.take(this.clock.now())) {
+      this.logger.debug({ event: 'message.rate_limited', room: socket.data.room, user: socket.data.name }, 'message refused');
+      return refusal('RATE_LIMITED', 'Too many messages; slow down.');
+    }
     const parsed = parseMessage(payload, this.config.limits.maxMessageBytes);
     if (!parsed.ok) return refusal(parsed.code, parsed.message);
     if (!(await socket.data.ready)) return refusal('SESSION_NOT_FOUND');

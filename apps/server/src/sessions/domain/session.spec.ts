@@ -1,0 +1,99 @@
+import { Session, type NewSession } from './session';
+
+const CREATED_AT = 1_700_000_000_000;
+
+function newSession(overrides: Partial<NewSession> = {}): Session {
+  return Session.start({
+    id: 'session-1',
+    roomKey: 'lobby',
+    name: 'Alice',
+    userKey: 'alice',
+    address: '203.0.113.7',
+    creator: false,
+    createdAt: CREATED_AT,
+    ...overrides,
+  });
+}
+
+describe('Session', () => {
+  it('starts away, with no socket, away since its creation', () => {
+    const session = newSession();
+
+    expect(session.status).toBe('away');
+    expect(session.socketId).toBeUndefined();
+    expect(session.awaySince).toBe(CREATED_AT);
+  });
+
+  it('joins on its first socket and is then online', () => {
+    const session = newSession();
+
+    expect(session.attach('socket-1')).toEqual({ kind: 'joined' });
+    expect(session.status).toBe('online');
+    expect(session.socketId).toBe('socket-1');
+    expect(session.awaySince).toBeUndefined();
+  });
+
+  it('comes back on a socket after going away', () => {
+    const session = newSession();
+    session.attach('socket-1');
+    session.detach('socket-1', CREATED_AT + 10);
+
+    expect(session.attach('socket-2')).toEqual({ kind: 'back' });
+  });
+
+  it('replaces a socket it still holds, naming the previous one', () => {
+    const session = newSession();
+    session.attach('socket-1');
+
+    expect(session.attach('socket-2')).toEqual({ kind: 'replaced', previousSocketId: 'socket-1' });
+    expect(session.socketId).toBe('socket-2');
+  });
+
+  it('goes away when its current socket detaches, from that moment', () => {
+    const session = newSession();
+    session.attach('socket-1');
+
+    expect(session.detach('socket-1', CREATED_AT + 500)).toBe(true);
+    expect(session.status).toBe('away');
+    expect(session.awaySince).toBe(CREATED_AT + 500);
+  });
+
+  it('stays online when a socket other than its current one detaches', () => {
+    const session = newSession();
+    session.attach('socket-1');
+    session.attach('socket-2');
+
+    expect(session.detach('socket-1', CREATED_AT + 500)).toBe(false);
+    expect(session.status).toBe('online');
+  });
+
+  it('does not restart its away time when detached twice', () => {
+    const session = newSession();
+    session.attach('socket-1');
+    session.detach('socket-1', CREATED_AT + 500);
+
+    expect(session.detach('socket-1', CREATED_AT + 900)).toBe(false);
+    expect(session.awaySince).toBe(CREATED_AT + 500);
+  });
+
+  it('has outstayed its grace once away for exactly the grace, not 1 ms before', () => {
+    const session = newSession();
+
+    expect(session.hasOutstayedGrace(CREATED_AT + 9_999, 10_000)).toBe(false);
+    expect(session.hasOutstayedGrace(CREATED_AT + 10_000, 10_000)).toBe(true);
+  });
+
+  it('never outstays its grace while online', () => {
+    const session = newSession();
+    session.attach('socket-1');
+
+    expect(session.hasOutstayedGrace(CREATED_AT + 1_000_000, 10_000)).toBe(false);
+  });
+
+  it('describes itself as a Member', () => {
+    const session = newSession({ name: 'Bob', creator: true });
+    session.attach('socket-1');
+
+    expect(session.toMember()).toEqual({ name: 'Bob', status: 'online', creator: true });
+  });
+});
