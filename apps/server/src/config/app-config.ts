@@ -104,7 +104,8 @@ function origins(env: Env): string[] | undefined {
     } catch {
       throw new ConfigError(`ALLOWED_ORIGINS must be a comma-separated list of origins such as https://chat.example.com (got "${origin}")`);
     }
-    if (!['http:', 'https:'].includes(parsed.protocol) || parsed.origin !== origin.replace(/\/$/, '')) {
+    const bare = parsed.pathname === '/' && !parsed.search && !parsed.hash && !parsed.username && !parsed.password;
+    if (!['http:', 'https:'].includes(parsed.protocol) || !bare) {
       throw new ConfigError(`ALLOWED_ORIGINS entries must be bare http(s) origins without a path (got "${origin}")`);
     }
     return parsed.origin;

@@ -17,7 +17,9 @@ export class TokenBucket {
 
   take(now: number): boolean {
     if (this.ratePerSec === 0 || this.burst === 0) return true;
-    this.tokens = Math.min(this.burst, this.tokens + ((now - this.refilledAt) * this.ratePerSec) / 1000);
+    // A wall clock stepping back must not drain the bucket.
+    const elapsed = Math.max(0, now - this.refilledAt);
+    this.tokens = Math.min(this.burst, this.tokens + (elapsed * this.ratePerSec) / 1000);
     this.refilledAt = now;
     if (this.tokens < 1) return false;
     this.tokens -= 1;

@@ -35,7 +35,8 @@ export class SlidingWindowLimiter {
   }
 
   private recent(key: string, now: number): number[] {
-    return (this.hits.get(key) ?? []).filter((at) => now - at < this.windowMs);
+    // Hits "in the future" (the wall clock stepped back) are dropped rather than kept for longer.
+    return (this.hits.get(key) ?? []).filter((at) => at <= now && now - at < this.windowMs);
   }
 
   private sweep(now: number): void {

@@ -25,6 +25,14 @@ describe('CreateRoom', () => {
     expect(result.value.members).toEqual([{ name: 'Alice', status: 'away', creator: true }]);
   });
 
+  it('answers exactly the token, the room, the members and the creator session', async () => {
+    const h = new MembershipHarness();
+
+    const result = await h.createRoom.execute(input('Lobby'));
+
+    expect(result.ok && Object.keys(result.value).sort()).toEqual(['members', 'room', 'session', 'token']);
+  });
+
   it('stores the room under its key with its creator and address', async () => {
     const h = new MembershipHarness();
 

@@ -56,7 +56,10 @@ export class CreateRoom {
       creator: true,
       createdAt: now,
     });
-    await this.sessions.insert(session, Number.POSITIVE_INFINITY);
+    if ((await this.sessions.insert(session, Number.POSITIVE_INFINITY)) !== 'inserted') {
+      await this.rooms.remove(room.key);
+      throw new Error('a new room already had a session: sessions outlived their room');
+    }
     return ok(await grantSession(this.tokens, this.sessions, room, session));
   }
 }

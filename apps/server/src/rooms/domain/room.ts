@@ -39,6 +39,11 @@ export class Room {
     return timingSafeEqual(hashVerifier(verifier), this.verifierHash);
   }
 
+  /** The same room, not a later one of the same name (the creator's random salt tells them apart). */
+  isSameAs(other: Room): boolean {
+    return other.key === this.key && other.createdAt === this.createdAt && other.kdf.salt === this.kdf.salt;
+  }
+
   info(): RoomInfo {
     return { name: this.name, creator: this.creator, createdAt: new Date(this.createdAt).toISOString(), kdf: { ...this.kdf } };
   }

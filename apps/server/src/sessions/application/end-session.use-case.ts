@@ -34,7 +34,9 @@ export class EndSession {
       reason,
       at: this.clock.now(),
     });
-    if (remaining === 0 && (await this.rooms.remove(session.roomKey))) {
+    // A join may have slipped in since the count was taken: delete only a room still empty.
+    const empty = remaining === 0 && (await this.sessions.inRoom(session.roomKey)).length === 0;
+    if (empty && (await this.rooms.remove(session.roomKey))) {
       this.events.roomDeleted(session.roomKey, roomName);
     }
     return true;

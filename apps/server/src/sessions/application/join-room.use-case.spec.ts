@@ -143,15 +143,8 @@ describe('JoinRoom', () => {
   });
 
   it('refuses a join into a room deleted meanwhile (race with the last leave)', async () => {
-    // BUG: JoinRoom reads the room, then inserts the session in a separate step. When the
-    // room's last session ends in between (EndSession: sessions.remove -> 0 -> rooms.remove),
-    // the joiner is granted a session in a room that no longer exists. The orphan session
-    // keeps the room key, so whoever creates a room of that name next finds the joiner as a
-    // member (listed in presence, counted toward ROOM_FULL, its username taken), and a
-    // create by the same username is even granted a session that was never stored.
-    // PROTOCOL.md §6: when the last session ends the room is deleted with its sessions and
-    // the name is free again. Reachable in one tick with the in-memory store; with a shared
-    // store (Redis) every await is a round trip, so the window is real.
+    // A join racing the room's last leave must not leave a session in a deleted room (PROTOCOL.md §6):
+// the use cases interleave at every await, which a store doing I/O (Redis) makes real.
     const h = new MembershipHarness();
     const alice = await h.create('Lobby', 'Alice');
 

@@ -45,6 +45,12 @@ export class JoinRoom {
     const insertion = await this.sessions.insert(session, this.maxMembers);
     if (insertion === 'taken') return fail('USERNAME_TAKEN');
     if (insertion === 'full') return fail('ROOM_FULL');
+    // The room's last session may have ended meanwhile, taking the room with it.
+    const current = await this.rooms.get(room.key);
+    if (!current?.isSameAs(room)) {
+      await this.sessions.remove(session.id);
+      return fail('ROOM_NOT_FOUND');
+    }
     return ok(await grantSession(this.tokens, this.sessions, room, session));
   }
 }

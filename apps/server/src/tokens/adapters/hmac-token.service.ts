@@ -32,8 +32,9 @@ export class HmacTokenService extends TokenService {
     if (typeof token !== 'string' || token.length > MAX_TOKEN_LENGTH) return undefined;
     const [version, body, signature, ...rest] = token.split('.');
     if (version !== VERSION || !body || !signature || rest.length > 0) return undefined;
-    const given = Buffer.from(signature, 'base64url');
-    const expected = this.sign(body);
+    // Compared as canonical text: Buffer's base64url decoder would skip stray characters.
+    const given = Buffer.from(signature);
+    const expected = Buffer.from(this.sign(body).toString('base64url'));
     if (given.length !== expected.length || !timingSafeEqual(given, expected)) return undefined;
     return parseClaims(body);
   }

@@ -1,0 +1,96 @@
+import { Room } from '../rooms/domain/room';
+import { type RoomRepository } from '../rooms/application/ports/room.repository';
+import { aKdf, verifierFor } from './membership-harness';
+
+function aRoom(name: string, createdAt = 1_700_000_000_000): Room {
+  return Room.open({
+    key: name.toLowerCase(),
+    name,
+    creator: 'Alice',
+    creatorAddress: '203.0.113.7',
+    createdAt,
+    kdf: aKdf(),
+    verifier: verifierFor(name),
+  });
+}
+
+const ID = 'AAAAAAAAAAAAAAAAAAAAAA';
+
+/** The RoomRepository contract; every adapter's spec runs it. */
+export function roomRepositoryContract(makeRepository: () => RoomRepository): void {
+  let rooms: RoomRepository;
+
+  beforeEach(() => {
+    rooms = makeRepository();
+  });
+
+  it('inserts a room and finds it by key', async () => {
+    expect(await rooms.insert(aRoom('Lobby'), 10)).toBe('inserted');
+
+    const found = await rooms.get('lobby');
+    expect(found?.info()).toEqual(aRoom('Lobby').info());
+    expect(found?.admits(verifierFor('Lobby'))).toBe(true);
+  });
+
+  it('finds nothing under an unknown key', async () => {
+    expect(await rooms.get('nowhere')).toBeUndefined();
+  });
+
+  it('refuses a second room with the same key as exists, keeping the first', async () => {
+    await rooms.insert(aRoom('Lobby', 1), 10);
+
+    expect(await rooms.insert(aRoom('LOBBY', 2), 10)).toBe('exists');
+    expect((await rooms.get('lobby'))?.name).toBe('Lobby');
+  });
+
+  it('inserts up to maxRooms rooms', async () => {
+    await rooms.insert(aRoom('One'), 2);
+
+    expect(await rooms.insert(aRoom('Two'), 2)).toBe('inserted');
+  });
+
+  it('refuses a room beyond maxRooms as full, without storing it', async () => {
+    await rooms.insert(aRoom('One'), 2);
+    await rooms.insert(aRoom('Two'), 2);
+
+    expect(await rooms.insert(aRoom('Three'), 2)).toBe('full');
+    expect(await rooms.get('three')).toBeUndefined();
+  });
+
+  it('removes a room: true, then false', async () => {
+    await rooms.insert(aRoom('Lobby'), 10);
+
+    expect(await rooms.remove('lobby')).toBe(true);
+    expect(await rooms.remove('lobby')).toBe(false);
+    expect(await rooms.get('lobby')).toBeUndefined();
+  });
+
+  it('lists every room', async () => {
+    await rooms.insert(aRoom('One'), 10);
+    await rooms.insert(aRoom('Two'), 10);
+
+    expect((await rooms.list()).map((room) => room.name).sort()).toEqual(['One', 'Two']);
+  });
+
+  it('makes room for another once a room is removed', async () => {
+    await rooms.insert(aRoom('One'), 1);
+    await rooms.remove('one');
+
+    expect(await rooms.insert(aRoom('Two'), 1)).toBe('inserted');
+  });
+
+  it('stamps messages with the room seq and remembers their ids', async () => {
+    await rooms.insert(aRoom('Lobby'), 10);
+
+    expect(await rooms.acceptMessage('lobby', ID, 1_000)).toEqual({ seq: 1, ts: 1_000, fresh: true });
+    expect(await rooms.acceptMessage('lobby', 'BBBBBBBBBBBBBBBBBBBBBB', 1_001)).toEqual({ seq: 2, ts: 1_001, fresh: true });
+    expect(await rooms.acceptMessage('lobby', ID, 1_002)).toEqual({ seq: 1, ts: 1_000, fresh: false });
+  });
+
+  it('stamps nothing for a room that is gone', async () => {
+    await rooms.insert(aRoom('Lobby'), 10);
+    await rooms.remove('lobby');
+
+    expect(await rooms.acceptMessage('lobby', ID, 1_000)).toBeUndefined();
+  });
+}

@@ -1,0 +1,148 @@
+import { Session, type NewSession } from '../sessions/domain/session';
+import { type SessionRepository } from '../sessions/application/ports/session.repository';
+
+const CREATED_AT = 1_700_000_000_000;
+
+function aSession(id: string, overrides: Partial<NewSession> = {}): Session {
+  return Session.start({
+    id,
+    roomKey: 'lobby',
+    name: id,
+    userKey: id.toLowerCase(),
+    address: '203.0.113.7',
+    creator: false,
+    createdAt: CREATED_AT,
+    ...overrides,
+  });
+}
+
+const ids = (sessions: Session[]) => sessions.map((session) => session.id).sort();
+
+/** The SessionRepository contract; every adapter's spec runs it. */
+export function sessionRepositoryContract(makeRepository: () => SessionRepository): void {
+  let sessions: SessionRepository;
+
+  beforeEach(() => {
+    sessions = makeRepository();
+  });
+
+  it('inserts a session and finds it by id', async () => {
+    expect(await sessions.insert(aSession('Alice'), 10)).toBe('inserted');
+
+    const found = await sessions.get('Alice');
+    expect(found?.toMember()).toEqual({ name: 'Alice', status: 'away', creator: false });
+    expect(found?.roomKey).toBe('lobby');
+  });
+
+  it('finds nothing under an unknown id', async () => {
+    expect(await sessions.get('nobody')).toBeUndefined();
+  });
+
+  it('refuses a username key taken in the room', async () => {
+    await sessions.insert(aSession('Alice'), 10);
+
+    expect(await sessions.insert(aSession('ALICE', { userKey: 'alice' }), 10)).toBe('taken');
+    expect(await sessions.get('ALICE')).toBeUndefined();
+  });
+
+  it('accepts the same username key in another room', async () => {
+    await sessions.insert(aSession('Alice'), 10);
+
+    expect(await sessions.insert(aSession('Alice-2', { userKey: 'alice', roomKey: 'kitchen' }), 10)).toBe('inserted');
+  });
+
+  it('inserts up to maxMembers sessions in a room', async () => {
+    await sessions.insert(aSession('Alice'), 2);
+
+    expect(await sessions.insert(aSession('Bob'), 2)).toBe('inserted');
+  });
+
+  it('refuses a session beyond maxMembers as full', async () => {
+    await sessions.insert(aSession('Alice'), 2);
+    await sessions.insert(aSession('Bob'), 2);
+
+    expect(await sessions.insert(aSession('Carol'), 2)).toBe('full');
+    expect(await sessions.count()).toBe(2);
+  });
+
+  it('counts maxMembers per room', async () => {
+    await sessions.insert(aSession('Alice'), 1);
+
+    expect(await sessions.insert(aSession('Bob', { roomKey: 'kitchen' }), 1)).toBe('inserted');
+  });
+
+  it('lists the sessions of a room', async () => {
+    await sessions.insert(aSession('Alice'), 10);
+    await sessions.insert(aSession('Bob'), 10);
+    await sessions.insert(aSession('Carol', { roomKey: 'kitchen' }), 10);
+
+    expect(ids(await sessions.inRoom('lobby'))).toEqual(['Alice', 'Bob']);
+    expect(ids(await sessions.inRoom('nowhere'))).toEqual([]);
+  });
+
+  it('removes a session and answers how many are left in its room', async () => {
+    await sessions.insert(aSession('Alice'), 10);
+    await sessions.insert(aSession('Bob'), 10);
+
+    expect(await sessions.remove('Alice')).toBe(1);
+    expect(await sessions.remove('Bob')).toBe(0);
+    expect(await sessions.get('Alice')).toBeUndefined();
+  });
+
+  it('answers undefined when removing a session that is not there', async () => {
+    await sessions.insert(aSession('Alice'), 10);
+    await sessions.remove('Alice');
+
+    expect(await sessions.remove('Alice')).toBeUndefined();
+  });
+
+  it('frees the username key of a removed session', async () => {
+    await sessions.insert(aSession('Alice'), 10);
+    await sessions.remove('Alice');
+
+    expect(await sessions.insert(aSession('Alice-2', { userKey: 'alice' }), 10)).toBe('inserted');
+  });
+
+  it('counts every session', async () => {
+    await sessions.insert(aSession('Alice'), 10);
+    await sessions.insert(aSession('Bob', { roomKey: 'kitchen' }), 10);
+
+    expect(await sessions.count()).toBe(2);
+  });
+
+  it('lists sessions away for at least the grace, never-connected ones included', async () => {
+    await sessions.insert(aSession('Alice'), 10);
+    await sessions.insert(aSession('Bob', { createdAt: CREATED_AT + 1 }), 10);
+
+    expect(ids(await sessions.outstayed(CREATED_AT + 10_000, 10_000))).toEqual(['Alice']);
+  });
+
+  it('keeps a saved online session out of the outstayed ones', async () => {
+    const alice = aSession('Alice');
+    await sessions.insert(alice, 10);
+    alice.attach('socket-1');
+    await sessions.save(alice);
+
+    expect(ids(await sessions.outstayed(CREATED_AT + 100_000, 10_000))).toEqual([]);
+    expect((await sessions.get('Alice'))?.socketId).toBe('socket-1');
+  });
+
+  it('lists a saved session again once it went away and stayed away', async () => {
+    const alice = aSession('Alice');
+    await sessions.insert(alice, 10);
+    alice.attach('socket-1');
+    await sessions.save(alice);
+    alice.detach('socket-1', CREATED_AT + 50_000);
+    await sessions.save(alice);
+
+    expect(ids(await sessions.outstayed(CREATED_AT + 59_999, 10_000))).toEqual([]);
+    expect(ids(await sessions.outstayed(CREATED_AT + 60_000, 10_000))).toEqual(['Alice']);
+  });
+
+  it('lists no removed session as outstayed', async () => {
+    await sessions.insert(aSession('Alice'), 10);
+    await sessions.remove('Alice');
+
+    expect(ids(await sessions.outstayed(CREATED_AT + 100_000, 10_000))).toEqual([]);
+  });
+}
