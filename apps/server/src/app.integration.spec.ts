@@ -8,20 +8,7 @@ import type { MemberEvent, SessionGrant } from '@ciphernest/protocol';
 import { AppModule } from './app.module';
 import { loadConfig, type AppConfig } from './config/app-config';
 import { applicationOptions, configureApp } from './create-app';
-import { Clock } from './shared/clock';
-
-/** A clock the test moves by hand; the grace sweeper still ticks on real timers. */
-class ManualClock extends Clock {
-  private current = Date.UTC(2026, 0, 1);
-
-  now(): number {
-    return this.current;
-  }
-
-  advance(ms: number): void {
-    this.current += ms;
-  }
-}
+import { ManualClock } from './testing/manual-clock';
 
 const b64url = (bytes: number) => randomBytes(bytes).toString('base64url');
 const kdf = () => ({ alg: 'argon2id', m: 65536, t: 3, p: 1, salt: b64url(16) });
