@@ -1,0 +1,166 @@
+import { ErrorCode } from '@ciphernest/protocol';
+import {
+  chatFor,
+  createRoom,
+  deleteSession,
+  expectError,
+  nextAddress,
+  postRoom,
+  postSession,
+  PROXY_ADDRESS,
+  randomKdf,
+  randomVerifier,
+  uniqueRoomName,
+} from './support/builders';
+import { ChatClient, closeAllClients } from './support/chat-client';
+import { useServer, type ServerProcess } from './support/server-process';
+
+// PROTOCOL.md §4 "Origin": state-changing HTTP requests and Socket.IO connections.
+
+const FOREIGN = 'https://evil.example';
+
+function createBody() {
+  return { room: uniqueRoomName(), username: 'alice', verifier: randomVerifier(), kdf: randomKdf() };
+}
+
+function createFrom(server: ServerProcess, headers: Record<string, string>, from = nextAddress()) {
+  return postRoom(server, createBody(), { from, headers });
+}
+
+describe('Origin checks (PROTOCOL.md §4)', () => {
+  afterEach(closeAllClients);
+
+  describe('by default (own origin only)', () => {
+    const server = useServer({ DISCONNECT_GRACE_MS: '60000' });
+    const ownOrigin = () => `http://127.0.0.1:${server().port}`;
+
+    it('refuses a create with a foreign Origin: 403 ORIGIN_REFUSED', async () => {
+      expectError(await createFrom(server(), { Origin: FOREIGN }), ErrorCode.OriginRefused);
+    });
+
+    it('refuses a join with a foreign Origin', async () => {
+      const owner = await createRoom(server());
+      const res = await postSession(server(), owner.room, { username: 'bob', verifier: owner.verifier }, { headers: { Origin: FOREIGN } });
+      expectError(res, ErrorCode.OriginRefused);
+    });
+
+    it('refuses DELETE /api/session with a foreign Origin and keeps the session', async () => {
+      const owner = await createRoom(server());
+      expectError(await deleteSession(server(), owner.token, { from: owner.from, headers: { Origin: FOREIGN } }), ErrorCode.OriginRefused);
+      expect((await deleteSession(server(), owner.token, { from: owner.from })).status).toBe(204);
+    });
+
+    it('checks Origin before validation: a foreign Origin with a bad body is 403', async () => {
+      const res = await postRoom(server(), { room: '', bogus: true }, { headers: { Origin: FOREIGN } });
+      expectError(res, ErrorCode.OriginRefused);
+    });
+
+    it('allows its own origin (scheme and Host)', async () => {
+      expect((await createFrom(server(), { Origin: ownOrigin() })).status).toBe(201);
+    });
+
+    it('takes its own origin from the Host header', async () => {
+      const res = await createFrom(server(), { Host: 'chat.example.test:8443', Origin: 'http://chat.example.test:8443' });
+      expect(res.status).toBe(201);
+    });
+
+    it('allows requests without Origin', async () => {
+      expect((await createFrom(server(), {})).status).toBe(201);
+    });
+
+    it('refuses an origin that differs only by port', async () => {
+      expectError(await createFrom(server(), { Origin: `http://127.0.0.1:${server().port + 1}` }), ErrorCode.OriginRefused);
+    });
+
+    it('refuses an origin that differs only by scheme', async () => {
+      expectError(await createFrom(server(), { Origin: `https://127.0.0.1:${server().port}` }), ErrorCode.OriginRefused);
+    });
+
+    it('refuses the opaque origin "null"', async () => {
+      expectError(await createFrom(server(), { Origin: 'null' }), ErrorCode.OriginRefused);
+    });
+
+    it('refuses a Socket.IO connection with a foreign Origin: connect_error ORIGIN_REFUSED', async () => {
+      const owner = await createRoom(server());
+      const code = await chatFor(server(), owner, { headers: { Origin: FOREIGN } }).connectRefusal();
+      expect(code).toBe(ErrorCode.OriginRefused);
+    });
+
+    it('checks Origin before the token: a foreign Origin with a garbage token is ORIGIN_REFUSED', async () => {
+      const code = await new ChatClient(server().url, { token: 'garbage', from: nextAddress(), headers: { Origin: FOREIGN } }).connectRefusal();
+      expect(code).toBe(ErrorCode.OriginRefused);
+    });
+
+    it('refuses a Socket.IO connection over HTTP long-polling with a foreign Origin', async () => {
+      // Long-polling requests from Node come from 127.0.0.1, so the session is made there.
+      const owner = await createRoom(server(), { from: '127.0.0.1' });
+      const code = await chatFor(server(), owner, { transports: ['polling'], headers: { Origin: FOREIGN } }).connectRefusal();
+      expect(code).toBe(ErrorCode.OriginRefused);
+    });
+
+    it('accepts a Socket.IO connection over HTTP long-polling from its own origin', async () => {
+      const owner = await createRoom(server(), { from: '127.0.0.1' });
+      await chatFor(server(), owner, { transports: ['polling'], headers: { Origin: ownOrigin() } }).connect();
+    });
+
+    it('accepts a Socket.IO connection from its own origin', async () => {
+      const owner = await createRoom(server());
+      await chatFor(server(), owner, { headers: { Origin: ownOrigin() } }).connect();
+    });
+
+    it('accepts a Socket.IO connection without Origin', async () => {
+      const owner = await createRoom(server());
+      await chatFor(server(), owner).connect();
+    });
+  });
+
+  describe('with ALLOWED_ORIGINS', () => {
+    const allowed = ['https://chat.example.org', 'https://other.example.org'];
+    const server = useServer({ DISCONNECT_GRACE_MS: '60000', ALLOWED_ORIGINS: allowed.join(',') });
+
+    it.each(allowed)('allows the listed origin %s', async (origin) => {
+      expect((await createFrom(server(), { Origin: origin })).status).toBe(201);
+    });
+
+    it('no longer allows its own origin (the list replaces the default)', async () => {
+      expectError(await createFrom(server(), { Origin: `http://127.0.0.1:${server().port}` }), ErrorCode.OriginRefused);
+    });
+
+    it('still allows requests without Origin', async () => {
+      expect((await createFrom(server(), {})).status).toBe(201);
+    });
+
+    it('refuses an unlisted origin', async () => {
+      expectError(await createFrom(server(), { Origin: FOREIGN }), ErrorCode.OriginRefused);
+    });
+
+    it('accepts a Socket.IO connection from a listed origin', async () => {
+      const owner = await createRoom(server());
+      await chatFor(server(), owner, { headers: { Origin: allowed[0] } }).connect();
+    });
+
+    it('refuses a Socket.IO connection from its own, unlisted, origin', async () => {
+      const owner = await createRoom(server());
+      const code = await chatFor(server(), owner, { headers: { Origin: `http://127.0.0.1:${server().port}` } }).connectRefusal();
+      expect(code).toBe(ErrorCode.OriginRefused);
+    });
+  });
+
+  describe('behind a trusted proxy', () => {
+    const server = useServer({ DISCONNECT_GRACE_MS: '60000', TRUST_PROXY: `${PROXY_ADDRESS}/32` });
+    const forwarded = { 'X-Forwarded-Proto': 'https', 'X-Forwarded-Host': 'chat.example.org', 'X-Forwarded-For': '203.0.113.7' };
+
+    it('takes its own origin from X-Forwarded-Proto and X-Forwarded-Host', async () => {
+      const res = await createFrom(server(), { ...forwarded, Origin: 'https://chat.example.org' }, PROXY_ADDRESS);
+      expect(res.status).toBe(201);
+    });
+
+    it('ignores X-Forwarded-Proto and X-Forwarded-Host from an untrusted client', async () => {
+      expectError(await createFrom(server(), { ...forwarded, Origin: 'https://chat.example.org' }), ErrorCode.OriginRefused);
+    });
+
+    it('still refuses a foreign origin that comes through the proxy', async () => {
+      expectError(await createFrom(server(), { ...forwarded, Origin: FOREIGN }, PROXY_ADDRESS), ErrorCode.OriginRefused);
+    });
+  });
+});
