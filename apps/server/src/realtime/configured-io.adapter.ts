@@ -1,7 +1,7 @@
 import type { INestApplicationContext } from '@nestjs/common';
 import { IoAdapter } from '@nestjs/platform-socket.io';
 import type { Server, ServerOptions } from 'socket.io';
-import { SOCKET_PATH, TRANSPORT_OVERHEAD_BYTES } from '@ciphernest/protocol';
+import { ERROR_MESSAGES, SOCKET_PATH, TRANSPORT_OVERHEAD_BYTES } from '@ciphernest/protocol';
 import type { AppConfig } from '../config/app-config';
 
 /** Ping timing of PROTOCOL.md §6: a lost network is noticed within interval + timeout. */
@@ -18,7 +18,7 @@ export class ConfiguredIoAdapter extends IoAdapter {
   }
 
   override createIOServer(port: number, options?: ServerOptions): Server {
-    return super.createIOServer(port, {
+    const server = super.createIOServer(port, {
       ...options,
       path: SOCKET_PATH,
       serveClient: false,
@@ -29,5 +29,8 @@ export class ConfiguredIoAdapter extends IoAdapter {
       allowEIO3: false,
       cors: undefined,
     }) as Server;
+    // Only /chat serves anything; the default namespace refuses every connection.
+    server.of('/').use((_socket, next) => next(Object.assign(new Error(ERROR_MESSAGES.NOT_FOUND), { data: { code: 'NOT_FOUND' } })));
+    return server;
   }
 }
