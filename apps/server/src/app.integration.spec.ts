@@ -129,6 +129,14 @@ describe('CipherNest server (Nest testing module, real HTTP and Socket.IO)', () 
     const error = await next<Error & { data?: { code: string } }>(socket, 'connect_error');
     expect(error.data).toEqual({ code: 'ORIGIN_REFUSED' });
   });
+
+  it('refuses connections to any namespace but /chat', async () => {
+    const { app, url } = await start();
+    apps.push(app);
+    const socket = track(io(`${url}/`, { transports: ['websocket'], reconnection: false, forceNew: true }));
+    const error = await next<Error & { data?: { code: string } }>(socket, 'connect_error');
+    expect(error.data).toEqual({ code: 'NOT_FOUND' });
+  });
 });
 
 async function waitFor(condition: () => Promise<boolean>, timeoutMs = 5_000): Promise<void> {
