@@ -1,12 +1,12 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Req, UseGuards, UseInterceptors } from '@nestjs/common';
 import { PinoLogger } from 'nestjs-pino';
-import { checkRoomName, checkUsername, type KdfResponse, type RoomDirectory, type SessionGrant } from '@ciphernest/protocol';
+import { checkRoomName, checkUsername, type KdfResponse, type NameCheck, type RoomDirectory, type SessionGrant } from '@ciphernest/protocol';
 import { AppConfig } from '../config/app-config';
 import { LogAddress } from '../logging/log-address';
 import { CreateRoom } from '../rooms/application/create-room.use-case';
 import { ListRooms } from '../rooms/application/list-rooms.use-case';
 import { LookupKdf } from '../rooms/application/lookup-kdf.use-case';
-import type { SessionGrant as Grant } from '../sessions/application/session-grant';
+import type { IssuedSession } from '../sessions/application/issued-session';
 import { JoinRoom } from '../sessions/application/join-room.use-case';
 import { ApiError } from './api-error';
 import type { AddressedRequest } from './client-address.middleware';
@@ -23,12 +23,12 @@ import {
 import { RoomParamPipe, type RoomRef } from './room-param.pipe';
 
 /** Validated names arrive here already; this re-derives their normal forms and keys. */
-function normalized(check: ReturnType<typeof checkRoomName>): { name: string; key: string } {
+function normalized(check: NameCheck): { name: string; key: string } {
   if (!check.ok) throw new ApiError('VALIDATION_FAILED');
   return { name: check.name, key: check.key };
 }
 
-function toWire(grant: Grant): SessionGrant {
+function toWire(grant: IssuedSession): SessionGrant {
   return { token: grant.token, room: grant.room, members: grant.members };
 }
 

@@ -13,7 +13,7 @@ import { EndSession } from '../sessions/application/end-session.use-case';
 import { ExpireAwaySessions } from '../sessions/application/expire-away-sessions.use-case';
 import { JoinRoom } from '../sessions/application/join-room.use-case';
 import { ResolveSpeaker } from '../sessions/application/resolve-speaker.use-case';
-import type { SessionGrant } from '../sessions/application/session-grant';
+import type { IssuedSession } from '../sessions/application/issued-session';
 import { HmacTokenService } from '../tokens/adapters/hmac-token.service';
 import { ManualClock } from './manual-clock';
 import { RecordingRoomEvents } from './recording-room-events';
@@ -89,7 +89,7 @@ export class MembershipHarness {
   }
 
   /** Creates a room (password seed = the room name unless given) or fails the test. */
-  async create(room: string, creator: string, options: { password?: string; address?: string; kdf?: Kdf } = {}): Promise<SessionGrant> {
+  async create(room: string, creator: string, options: { password?: string; address?: string; kdf?: Kdf } = {}): Promise<IssuedSession> {
     const result = await this.createRoom.execute({
       room: roomName(room),
       username: username(creator),
@@ -102,7 +102,7 @@ export class MembershipHarness {
   }
 
   /** Joins a room with the password it was created with by default, or fails the test. */
-  async join(room: string, name: string, options: { password?: string; address?: string } = {}): Promise<SessionGrant> {
+  async join(room: string, name: string, options: { password?: string; address?: string } = {}): Promise<IssuedSession> {
     const result = await this.joinRoom.execute({
       roomKey: roomName(room).key,
       username: username(name),

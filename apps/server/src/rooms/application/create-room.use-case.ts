@@ -4,7 +4,7 @@ import type { Clock } from '../../shared/clock';
 import { Room } from '../domain/room';
 import type { CreateRoomError } from '../domain/room.errors';
 import { Session } from '../../sessions/domain/session';
-import { grantSession, type SessionGrant } from '../../sessions/application/session-grant';
+import { issueSession, type IssuedSession } from '../../sessions/application/issued-session';
 import type { SessionRepository } from '../../sessions/application/ports/session.repository';
 import type { TokenService } from '../../tokens/application/ports/token-service';
 import type { RoomRepository } from './ports/room.repository';
@@ -33,7 +33,7 @@ export class CreateRoom {
     private readonly maxRooms: number,
   ) {}
 
-  async execute(input: CreateRoomInput): Promise<Result<SessionGrant, CreateRoomError>> {
+  async execute(input: CreateRoomInput): Promise<Result<IssuedSession, CreateRoomError>> {
     const now = this.clock.now();
     const room = Room.open({
       key: input.room.key,
@@ -60,6 +60,6 @@ export class CreateRoom {
       await this.rooms.remove(room.key);
       throw new Error('a new room already had a session: sessions outlived their room');
     }
-    return ok(await grantSession(this.tokens, this.sessions, room, session));
+    return ok(await issueSession(this.tokens, this.sessions, room, session));
   }
 }

@@ -5,7 +5,7 @@ import type { TokenService } from '../../tokens/application/ports/token-service'
 import { Session } from '../domain/session';
 import type { JoinRoomError } from '../domain/session.errors';
 import type { SessionRepository } from './ports/session.repository';
-import { grantSession, type SessionGrant } from './session-grant';
+import { issueSession, type IssuedSession } from './issued-session';
 
 export interface JoinRoomInput {
   roomKey: string;
@@ -29,7 +29,7 @@ export class JoinRoom {
     private readonly maxMembers: number,
   ) {}
 
-  async execute(input: JoinRoomInput): Promise<Result<SessionGrant, JoinRoomError>> {
+  async execute(input: JoinRoomInput): Promise<Result<IssuedSession, JoinRoomError>> {
     const room = await this.rooms.get(input.roomKey);
     if (!room) return fail('ROOM_NOT_FOUND');
     if (!room.admits(input.verifier)) return fail('BAD_CREDENTIALS');
@@ -51,6 +51,6 @@ export class JoinRoom {
       await this.sessions.remove(session.id);
       return fail('ROOM_NOT_FOUND');
     }
-    return ok(await grantSession(this.tokens, this.sessions, room, session));
+    return ok(await issueSession(this.tokens, this.sessions, room, session));
   }
 }

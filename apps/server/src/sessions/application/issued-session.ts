@@ -5,19 +5,19 @@ import type { SessionRepository } from './ports/session.repository';
 import type { TokenService } from '../../tokens/application/ports/token-service';
 
 /** What a create or a join hands back: the token, the room and its members. */
-export interface SessionGrant {
+export interface IssuedSession {
   token: string;
   room: RoomInfo;
   members: Member[];
   session: Session;
 }
 
-export async function grantSession(
+export async function issueSession(
   tokens: TokenService,
   sessions: SessionRepository,
   room: Room,
   session: Session,
-): Promise<SessionGrant> {
+): Promise<IssuedSession> {
   const token = tokens.issue({
     sessionId: session.id,
     roomKey: session.roomKey,
