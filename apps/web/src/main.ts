@@ -1,17 +1,6 @@
-import {
-  provideBrowserGlobalErrorListeners,
-  provideZonelessChangeDetection,
-} from '@angular/core';
 import { bootstrapApplication } from '@angular/platform-browser';
-import { provideRouter, withComponentInputBinding } from '@angular/router';
 
 import { App } from './app/app';
-import { appRoutes } from './app/app-routes';
+import { appConfig } from './app/app.config';
 
-bootstrapApplication(App, {
-  providers: [
-    provideBrowserGlobalErrorListeners(),
-    provideZonelessChangeDetection(),
-    provideRouter(appRoutes, withComponentInputBinding()),
-  ],
-}).catch((error: unknown) => console.error(error));
+bootstrapApplication(App, appConfig).catch((error: unknown) => console.error(error));

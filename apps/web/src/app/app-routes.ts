@@ -1,9 +1,10 @@
 import { type Routes } from '@angular/router';
 
-const loadPlaceholderPage = () =>
-  import('./features/placeholder/placeholder-page').then((m) => m.PlaceholderPage);
+/** Route data read by the shell: `wide` pages use the full width and drop the footer. */
+export interface ShellLayout {
+  layout?: 'wide';
+}
 
-// `data.feature` reaches PlaceholderPage's `feature` input through withComponentInputBinding().
 export const appRoutes: Routes = [
   {
     path: '',
@@ -12,27 +13,29 @@ export const appRoutes: Routes = [
     loadComponent: () => import('./features/home/home-page').then((m) => m.HomePage),
   },
   {
+    path: 'about',
+    title: 'How it works · CipherNest',
+    loadComponent: () => import('./features/about/about-page').then((m) => m.AboutPage),
+  },
+  {
     path: 'create',
     title: 'Create a room · CipherNest',
-    data: { feature: 'Create a room' },
-    loadComponent: loadPlaceholderPage,
+    loadComponent: () => import('./features/create/create-page').then((m) => m.CreatePage),
   },
   {
     path: 'login',
     title: 'Join a room · CipherNest',
-    data: { feature: 'Join a room' },
-    loadComponent: loadPlaceholderPage,
+    loadComponent: () => import('./features/login/login-page').then((m) => m.LoginPage),
   },
   {
     path: 'chat',
     title: 'Chat · CipherNest',
-    data: { feature: 'Chat' },
-    loadComponent: loadPlaceholderPage,
+    data: { layout: 'wide' } satisfies ShellLayout,
+    loadComponent: () => import('./features/chat/chat-page').then((m) => m.ChatPage),
   },
   {
     path: '**',
     title: 'Page not found · CipherNest',
-    loadComponent: () =>
-      import('./features/not-found/not-found-page').then((m) => m.NotFoundPage),
+    loadComponent: () => import('./features/not-found/not-found-page').then((m) => m.NotFoundPage),
   },
 ];

@@ -1,0 +1,116 @@
+import { Injectable } from '@angular/core';
+import {
+  assertAcceptableKdf,
+  decryptMessage,
+  encryptImage,
+  encryptText,
+  KdfRejectedError,
+  newKdf,
+  newMessageId,
+  roomKeysFromMaster,
+  type DecryptedMessage,
+  type ImageInput,
+  type MessageContext,
+  type RoomKeys,
+} from '@ciphernest/crypto';
+import type { Kdf } from '@ciphernest/protocol';
+import type { Argon2Reply, Argon2Request } from './argon2.worker';
+
+/** The Argon2id worker failed for a reason other than refused parameters (it could not load, say). */
+export class KeyDerivationError extends Error {
+  override readonly name = 'KeyDerivationError';
+}
+
+function replyError(error: Extract<Argon2Reply, { ok: false }>['error']): Error {
+  if (error.name === 'KdfRejectedError') return new KdfRejectedError(error.message, error.problems);
+  return new KeyDerivationError(`key derivation failed: ${error.message}`);
+}
+
+/**
+ * The app's cryptography: PROTOCOL.md §2-3 from `@ciphernest/crypto`, with Argon2id in a Web
+ * Worker so the page never freezes while a key is derived.
+ *
+ * Security: the password goes to the worker once and is not kept (the worker is terminated
+ * after each derivation); the 32-byte master comes back as a transferred buffer, is turned
+ * into the room keys here and zeroed at once. `encKey` is a non-extractable CryptoKey, so its
+ * bytes never reach script. Boxes are opaque ciphertext: relay them, never log them.
+ */
+@Injectable({ providedIn: 'root' })
+export class CryptoService {
+  /**
+   * The room's keys from its password (PROTOCOL.md §2): Argon2id in a Web Worker, then HKDF
+   * in the page. `roomKey` is the room key of PROTOCOL.md §1, not the name as typed.
+   *
+   * @throws KdfRejectedError when `kdf` is outside the accepted ranges (nothing is derived);
+   *   KeyDerivationError when the worker cannot start or fails (also where there are no Web
+   *   Workers, as in jsdom: Argon2id never runs in the page).
+   */
+  async deriveRoomKeys(password: string, roomKey: string, kdf: Kdf): Promise<RoomKeys> {
+    assertAcceptableKdf(kdf);
+    const master = await this.masterInWorker(password, kdf);
+    try {
+      return await roomKeysFromMaster(master, roomKey);
+    } finally {
+      master.fill(0);
+    }
+  }
+
+  /** Fresh parameters for a new room: the defaults of PROTOCOL.md §2 and a random salt. */
+  newKdf(): Kdf {
+    return newKdf();
+  }
+
+  /** A fresh random message id (22 characters of base64url). */
+  newMessageId(): string {
+    return newMessageId();
+  }
+
+  /** Seals a text message (at most 10,000 characters). @throws RangeError when empty or too long. */
+  encryptText(encKey: CryptoKey, ctx: MessageContext, text: string): Promise<Uint8Array> {
+    return encryptText(encKey, ctx, text);
+  }
+
+  /** Seals an image message (already re-encoded by the caller). */
+  encryptImage(encKey: CryptoKey, ctx: MessageContext, image: ImageInput): Promise<Uint8Array> {
+    return encryptImage(encKey, ctx, image);
+  }
+
+  /**
+   * Opens a relayed box. `ctx.from` must be the sender as the server reported it.
+   *
+   * @throws MessageRejectedError when the box does not open or is malformed: drop the message.
+   */
+  decryptMessage(encKey: CryptoKey, ctx: MessageContext, box: Uint8Array | ArrayBuffer): Promise<DecryptedMessage> {
+    return decryptMessage(encKey, ctx, box);
+  }
+
+  /** One worker per derivation: terminating it frees Argon2id's memory and the password copy. */
+  private async masterInWorker(password: string, kdf: Kdf): Promise<Uint8Array> {
+    if (typeof Worker === 'undefined') throw new KeyDerivationError('this browser cannot run Web Workers');
+    let worker: Worker;
+    try {
+      const { startArgon2Worker } = await import('./start-argon2-worker');
+      worker = startArgon2Worker();
+    } catch {
+      // The chunk did not load (offline) or the page's CSP refused the worker.
+      throw new KeyDerivationError('the key-derivation worker could not start');
+    }
+    return new Promise<Uint8Array>((resolve, reject) => {
+      const fail = (message: string) => (event: Event) => {
+        event.preventDefault();
+        worker.terminate();
+        reject(new KeyDerivationError(message));
+      };
+      worker.addEventListener('message', (event: MessageEvent<Argon2Reply>) => {
+        worker.terminate();
+        const reply = event.data;
+        if (reply.ok) resolve(new Uint8Array(reply.master));
+        else reject(replyError(reply.error));
+      });
+      worker.addEventListener('error', fail('the key-derivation worker failed to run'));
+      worker.addEventListener('messageerror', fail('the key-derivation worker sent an unreadable answer'));
+      const request: Argon2Request = { password, kdf };
+      worker.postMessage(request);
+    });
+  }
+}

@@ -1,0 +1,63 @@
+import { KdfRejectedError } from '@ciphernest/crypto';
+import type { ErrorCode } from '@ciphernest/protocol';
+import { ApiProblem, type ProblemCode } from '../api/api-problem';
+import type { EndReason } from '../realtime/chat-connection';
+
+const ERROR_TEXT: Readonly<Record<ProblemCode, string>> = {
+  VALIDATION_FAILED: 'The server did not accept these details. Check them and try again.',
+  ROOM_EXISTS: 'A room with this name already exists. Pick another name, or join that room.',
+  ROOM_NOT_FOUND: 'There is no room with this name right now. Check the spelling, or create it.',
+  ROOM_FULL: 'This room is full. Try again when someone leaves.',
+  USERNAME_TAKEN: 'Someone in this room already uses that name.',
+  BAD_CREDENTIALS: 'That password does not open this room.',
+  TOKEN_INVALID: 'This session is no longer valid. Join the room again.',
+  SESSION_NOT_FOUND: 'This session has ended.',
+  IP_MISMATCH: 'Your network address changed, so this session cannot continue. Join the room again.',
+  ORIGIN_REFUSED: 'This server does not accept requests from the address this page was opened at.',
+  RATE_LIMITED: 'Too many attempts from your network; wait a minute and try again.',
+  CAPACITY: 'The server cannot hold any more rooms right now. Try again later.',
+  PAYLOAD_TOO_LARGE: 'That is too large to send. Try a smaller image.',
+  NOT_FOUND: 'That could not be found.',
+  INTERNAL: 'Something went wrong on the server. Try again in a moment.',
+  NETWORK: 'The server cannot be reached. Check your connection and try again.',
+};
+
+const END_REASON_TEXT: Readonly<Record<EndReason, string>> = {
+  left: 'You left this chat.',
+  replaced: 'This chat was opened in another tab or window.',
+  shutdown: 'The server restarted; every room has ended.',
+  TOKEN_INVALID: 'This session is no longer valid; the server may have restarted.',
+  SESSION_NOT_FOUND: 'This session has ended.',
+  IP_MISMATCH: 'Your network address changed, so this session cannot continue.',
+  ORIGIN_REFUSED: 'This server does not accept connections from the address this page was opened at.',
+};
+
+/** The sentence a person reads for an error code of PROTOCOL.md, or for 'NETWORK'. */
+export function errorText(code: ErrorCode | 'NETWORK'): string {
+  return ERROR_TEXT[code] ?? ERROR_TEXT.INTERNAL;
+}
+
+/** The chat banner's sentence for why a session ended. */
+export function endReasonText(reason: EndReason): string {
+  return END_REASON_TEXT[reason] ?? END_REASON_TEXT.SESSION_NOT_FOUND;
+}
+
+/**
+ * The sentence for anything a core service rejects with: an {@link ApiProblem} (a rate limit
+ * says how long to wait when the server told us), a {@link KdfRejectedError}, or anything
+ * else (a generic sentence; never the error's own message, which is for developers).
+ */
+export function problemText(error: unknown): string {
+  if (error instanceof ApiProblem) {
+    const wait = error.retryAfterSeconds;
+    if (error.code === 'RATE_LIMITED' && wait !== undefined && wait > 0) {
+      const span = wait === 1 ? '1 second' : wait < 120 ? `${wait} seconds` : `${Math.ceil(wait / 60)} minutes`;
+      return `Too many attempts from your network; wait ${span} and try again.`;
+    }
+    return errorText(error.code);
+  }
+  if (error instanceof KdfRejectedError) {
+    return "This room's key settings are outside the safe range, so your browser refused to use them.";
+  }
+  return 'Something went wrong. Try again in a moment.';
+}

@@ -1,0 +1,55 @@
+import { type ComponentFixture, TestBed } from '@angular/core/testing';
+import { provideRouter } from '@angular/router';
+import { findLink, textOf } from '../../shared/testing/dom-queries';
+import { AboutPage } from './about-page';
+
+describe('AboutPage', () => {
+  let fixture: ComponentFixture<AboutPage>;
+  let element: HTMLElement;
+
+  beforeEach(async () => {
+    TestBed.configureTestingModule({ providers: [provideRouter([])] });
+    fixture = TestBed.createComponent(AboutPage);
+    element = fixture.nativeElement as HTMLElement;
+    document.body.appendChild(element);
+    await fixture.whenStable();
+  });
+
+  afterEach(() => element.remove());
+
+  it('explains the key derivation in the browser', async () => {
+    expect(element.querySelector('h1')?.textContent).toBe('How it works');
+    const text = textOf(element);
+    expect(text).toContain('Argon2id');
+    expect(text).toContain('verifier');
+    expect(text).toContain('key fingerprint');
+    expect(text).toContain('the password itself is never sent anywhere');
+  });
+
+  it('has the full table of who can see what', () => {
+    const rows = Array.from(element.querySelectorAll('tbody tr'), (row) => textOf(row.querySelector('th')));
+    expect(rows).toEqual(['Members of a room', 'The server and its admin', 'Someone on the network', "Someone who steals the server's memory"]);
+    expect(Array.from(element.querySelectorAll('thead th'), (cell) => cell.getAttribute('scope'))).toEqual(['col', 'col', 'col']);
+  });
+
+  it('states the known limits', () => {
+    const limits = Array.from(element.querySelectorAll('.limits strong'), (item) => textOf(item));
+    expect(limits).toEqual([
+      'Members can read everything while they are present.',
+      'The server serves the app.',
+      'Compare the key fingerprint out of band.',
+      'A weak password can be guessed.',
+      'The server sees who talks when.',
+    ]);
+    expect(textOf(element.querySelector('.limits'))).toContain('build digest');
+  });
+
+  it('moves focus to a section from the table of contents', () => {
+    const link = findLink(element, 'Known limits');
+    expect(link).toBeDefined();
+
+    link?.dispatchEvent(new MouseEvent('click', { bubbles: true, cancelable: true, button: 0 }));
+
+    expect(document.activeElement?.id).toBe('limits');
+  });
+});

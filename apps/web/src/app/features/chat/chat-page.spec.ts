@@ -1,0 +1,185 @@
+import { Component } from '@angular/core';
+import { TestBed } from '@angular/core/testing';
+import { Router, provideRouter } from '@angular/router';
+import { RouterTestingHarness } from '@angular/router/testing';
+
+import { ApiClient } from '../../core/api/api-client';
+import { CryptoService } from '../../core/crypto/crypto.service';
+import { endReasonText } from '../../core/errors/error-text';
+import { ChatConnection } from '../../core/realtime/chat-connection';
+import { SessionStore } from '../../core/session/session-store';
+import { ChatNotifier } from './chat-notifier';
+import { ChatPage } from './chat-page';
+import { ChatStore } from './chat-store';
+import { ImagePrep } from './image-prep';
+import { FakeApiClient, FakeChatConnection, FakeCryptoService, FakeImagePrep, FakeSessionStore, ROOM } from './testing/chat-fakes';
+
+@Component({ template: '' })
+class Elsewhere {}
+
+async function settle(): Promise<void> {
+  for (let i = 0; i < 30; i++) await Promise.resolve();
+}
+
+describe('ChatPage', () => {
+  let connection: FakeChatConnection;
+  let sessions: FakeSessionStore;
+  let imagePrep: FakeImagePrep;
+  let hidden: boolean;
+
+  beforeEach(() => {
+    connection = new FakeChatConnection();
+    sessions = new FakeSessionStore();
+    imagePrep = new FakeImagePrep();
+    hidden = false;
+    Object.defineProperty(document, 'hidden', { configurable: true, get: () => hidden });
+    Object.defineProperty(URL, 'createObjectURL', { configurable: true, value: () => 'blob:test/1' });
+    Object.defineProperty(URL, 'revokeObjectURL', { configurable: true, value: () => undefined });
+    TestBed.configureTestingModule({
+      providers: [
+        provideRouter([
+          { path: 'chat', component: ChatPage },
+          { path: 'login', component: Elsewhere },
+          { path: '', component: Elsewhere },
+        ]),
+        { provide: CryptoService, useValue: new FakeCryptoService() },
+        { provide: SessionStore, useValue: sessions },
+        { provide: ApiClient, useValue: new FakeApiClient() },
+        { provide: ImagePrep, useValue: imagePrep },
+      ],
+    });
+    TestBed.overrideComponent(ChatPage, {
+      set: { providers: [{ provide: ChatConnection, useValue: connection }, ChatStore, ChatNotifier] },
+    });
+  });
+
+  afterEach(() => Reflect.deleteProperty(document, 'hidden'));
+
+  async function open(url = '/chat'): Promise<{ harness: RouterTestingHarness; element: HTMLElement }> {
+    const harness = await RouterTestingHarness.create();
+    await harness.navigateByUrl(url);
+    await settle();
+    await harness.fixture.whenStable();
+    return { harness, element: harness.routeNativeElement as HTMLElement };
+  }
+
+  const url = () => TestBed.inject(Router).url;
+  const button = (element: HTMLElement, name: string) =>
+    Array.from(element.querySelectorAll('button')).filter((b) => b.textContent?.trim() === name);
+
+  describe('without a session', () => {
+    beforeEach(() => (sessions.restored = undefined));
+
+    it('goes to the login page, keeping the room name it was given', async () => {
+      await open('/chat?roomname=Blue%20Room');
+
+      expect(url()).toBe('/login?roomname=Blue%20Room');
+      expect(connection.connectedWith).toEqual([]);
+    });
+
+    it('goes to the plain login page otherwise', async () => {
+      await open();
+
+      expect(url()).toBe('/login');
+    });
+  });
+
+  describe('with a session', () => {
+    it('connects and shows the room, the fingerprint and the parts of the chat', async () => {
+      const { element } = await open();
+
+      expect(connection.connectedWith).toEqual(['token-of-bob']);
+      expect(element.querySelector('h1')?.textContent).toBe('Blue Room');
+      expect(element.querySelector('[aria-label="Key fingerprint"]')?.textContent).toBe('3f9a-07c1-b2e4-9d10-5a6b');
+      expect(element.querySelectorAll('[role="log"][title="Messages"]')).toHaveLength(1);
+      expect(element.querySelectorAll('[aria-label="Members"]')).toHaveLength(1);
+      expect(button(element, 'Leave chat')).toHaveLength(1);
+      expect(button(element, 'Send')).toHaveLength(1);
+    });
+
+    it('shows members from presence and system lines from member events', async () => {
+      const { harness, element } = await open();
+      connection.presence$.next({ room: ROOM, members: [{ name: 'Alice', status: 'online', creator: true }, { name: 'Bob', status: 'online', creator: false }] });
+      connection.member$.next({ type: 'joined', name: 'Carol', at: 0 });
+      await harness.fixture.whenStable();
+
+      expect(Array.from(element.querySelectorAll('[aria-label="Members"] .name'), (n) => n.textContent)).toEqual(['Alice', 'Bob', 'Carol']);
+      expect(element.querySelector('[role="log"] .system')?.textContent).toContain('Carol joined');
+    });
+
+    it('sends what is typed on Enter and shows it as sending', async () => {
+      const { harness, element } = await open();
+      const textarea = element.querySelector('textarea') as HTMLTextAreaElement;
+      textarea.value = 'Hello room';
+      textarea.dispatchEvent(new Event('input'));
+      textarea.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', cancelable: true }));
+      await settle();
+      await harness.fixture.whenStable();
+
+      expect(connection.sends).toHaveLength(1);
+      expect(element.querySelector('[role="log"] app-message-text')?.textContent).toBe('Hello room');
+      expect(element.querySelector('[role="log"] .delivery')?.textContent?.trim()).toBe('Sending…');
+    });
+
+    it('leaves: tells the server, erases the session and goes home', async () => {
+      const { harness, element } = await open();
+      button(element, 'Leave chat')[0].click();
+      await settle();
+      await harness.fixture.whenStable();
+
+      expect(connection.leaves).toBe(1);
+      expect(sessions.clears).toBe(1);
+      expect(url()).toBe('/');
+      expect(connection.disconnects).toBe(0);
+    });
+
+    it('only disconnects when the page goes away without leaving', async () => {
+      const { harness } = await open();
+      await harness.navigateByUrl('/');
+      TestBed.tick();
+
+      expect(connection.disconnects).toBe(1);
+      expect(connection.leaves).toBe(0);
+      expect(sessions.clears).toBe(0);
+    });
+
+    it('shows the end of the session with its reason and a way back', async () => {
+      const { harness, element } = await open();
+      connection.end('shutdown');
+      await harness.fixture.whenStable();
+
+      expect(element.querySelector('app-connection-banner')?.textContent).toContain(endReasonText('shutdown'));
+      expect(element.querySelector('app-connection-banner a')?.getAttribute('href')).toBe('/login?roomname=Blue%20Room&username=Bob');
+      expect((element.querySelector('textarea') as HTMLTextAreaElement).disabled).toBe(true);
+      expect(sessions.clears).toBe(1);
+    });
+
+    it('puts the unread count in the title while hidden', async () => {
+      const { harness } = await open();
+      expect(document.title).toBe('Blue Room · CipherNest');
+
+      hidden = true;
+      connection.relay('Alice', 'alice-message-0001', 'psst');
+      await settle();
+      await harness.fixture.whenStable();
+      expect(document.title).toBe('(1) Blue Room · CipherNest');
+
+      hidden = false;
+      document.dispatchEvent(new Event('visibilitychange'));
+      await harness.fixture.whenStable();
+      expect(document.title).toBe('Blue Room · CipherNest');
+    });
+
+    it('sends images dropped on the page', async () => {
+      const { element } = await open();
+      const file = new File(['x'], 'cat.png', { type: 'image/png' });
+      const drop = new Event('drop', { bubbles: true, cancelable: true });
+      Object.defineProperty(drop, 'dataTransfer', { value: { types: ['Files'], files: [file] } });
+      element.dispatchEvent(drop);
+      await settle();
+
+      expect(drop.defaultPrevented).toBe(true);
+      expect(imagePrep.prepared).toEqual([file]);
+    });
+  });
+});

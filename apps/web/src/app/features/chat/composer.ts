@@ -1,0 +1,85 @@
+import { ChangeDetectionStrategy, Component, computed, input, output, signal } from '@angular/core';
+import { MAX_TEXT_CHARS } from '@ciphernest/protocol';
+
+import { characterCount } from './character-count';
+import type { ChatNotice } from './chat-entry';
+
+/** The counter shows from this many characters on. */
+export const COUNTER_FROM = MAX_TEXT_CHARS - 1_000;
+
+const format = (count: number) => count.toLocaleString('en');
+
+function imageFiles(files: FileList | null | undefined): File[] {
+  return Array.from(files ?? []).filter((file) => file.type.startsWith('image/'));
+}
+
+/**
+ * Where a message is written: Enter sends, Shift+Enter starts a new line, a counter near the
+ * limit, and images by picker or paste.
+ */
+@Component({
+  selector: 'app-composer',
+  templateUrl: './composer.html',
+  styleUrl: './composer.css',
+  changeDetection: ChangeDetectionStrategy.OnPush,
+})
+export class Composer {
+  readonly disabled = input(false);
+  readonly notice = input<ChatNotice | undefined>(undefined);
+  readonly send = output<string>();
+  readonly attach = output<File>();
+  /** True while there is text in the box, false when it empties. */
+  readonly composing = output<boolean>();
+
+  protected readonly text = signal('');
+  protected readonly count = computed(() => characterCount(this.text()));
+  protected readonly tooLong = computed(() => this.count() > MAX_TEXT_CHARS);
+  protected readonly counter = computed(() => {
+    const count = this.count();
+    if (count < COUNTER_FROM) return '';
+    const over = count - MAX_TEXT_CHARS;
+    const shown = `${format(count)} / ${format(MAX_TEXT_CHARS)}`;
+    return over > 0 ? `${shown}: too long to send. Remove ${format(over)} ${over === 1 ? 'character' : 'characters'}.` : shown;
+  });
+
+  protected onInput(event: Event): void {
+    const value = (event.target as HTMLTextAreaElement).value;
+    this.text.set(value);
+    this.composing.emit(value.trim() !== '');
+  }
+
+  protected onKeydown(event: KeyboardEvent): void {
+    if (event.key !== 'Enter' || event.shiftKey || event.isComposing) return;
+    event.preventDefault();
+    this.submit();
+  }
+
+  protected onSubmit(event: Event): void {
+    event.preventDefault();
+    this.submit();
+  }
+
+  protected onPick(event: Event): void {
+    const picker = event.target as HTMLInputElement;
+    for (const file of Array.from(picker.files ?? [])) this.attach.emit(file);
+    // Picking the same file again should send it again.
+    picker.value = '';
+  }
+
+  protected onPaste(event: ClipboardEvent): void {
+    const data = event.clipboardData;
+    const images = imageFiles(data?.files);
+    // Text that comes with an image (e.g. from a document) is pasted as text.
+    if (images.length === 0 || data?.types.includes('text/plain')) return;
+    event.preventDefault();
+    for (const image of images) this.attach.emit(image);
+  }
+
+  private submit(): void {
+    const text = this.text();
+    if (this.disabled() || text.trim() === '' || this.tooLong()) return;
+    this.send.emit(text);
+    this.text.set('');
+    this.composing.emit(false);
+  }
+}

@@ -1,0 +1,102 @@
+import { ChangeDetectionStrategy, Component, type ElementRef, afterRenderEffect, input, output, viewChild } from '@angular/core';
+
+/** An image to show full size. */
+export interface ViewedImage {
+  url: string;
+  alt: string;
+  width?: number;
+  height?: number;
+}
+
+// jsdom and old browsers lack the dialog methods; the open attribute is the fallback.
+function showDialog(dialog: HTMLDialogElement): void {
+  if (typeof dialog.showModal === 'function') dialog.showModal();
+  else dialog.setAttribute('open', '');
+}
+
+function closeDialog(dialog: HTMLDialogElement): void {
+  if (!dialog.hasAttribute('open')) return;
+  if (typeof dialog.close === 'function') {
+    dialog.close();
+  } else {
+    dialog.removeAttribute('open');
+    dialog.dispatchEvent(new Event('close'));
+  }
+}
+
+/** A modal dialog with one image at full size; Escape, the Close button or the backdrop close it. */
+@Component({
+  selector: 'app-image-viewer',
+  template: `
+    <dialog
+      #dialog
+      tabindex="-1"
+      [attr.aria-label]="image()?.alt"
+      (close)="closed.emit()"
+      (keydown.escape)="dismiss($event)"
+      (click)="onBackdrop($event)"
+    >
+      @if (image(); as image) {
+        <button #closeButton type="button" class="close secondary small" (click)="dismiss()">Close</button>
+        <img [src]="image.url" [alt]="image.alt" [attr.width]="image.width" [attr.height]="image.height" />
+      }
+    </dialog>
+  `,
+  styles: `
+    dialog {
+      max-width: 96vw;
+      max-height: 96dvh;
+      padding: 0.75rem;
+      border: 1px solid var(--border);
+      border-radius: 0.75rem;
+      background: var(--surface);
+      color: var(--text);
+    }
+    dialog::backdrop {
+      background: rgb(0 0 0 / 70%);
+    }
+    .close {
+      display: flex;
+      margin: 0 0 0.5rem auto;
+    }
+    img {
+      display: block;
+      width: auto;
+      height: auto;
+      max-width: calc(96vw - 2rem);
+      max-height: calc(96dvh - 5rem);
+      object-fit: contain;
+    }
+  `,
+  changeDetection: ChangeDetectionStrategy.OnPush,
+})
+export class ImageViewer {
+  readonly image = input<ViewedImage | undefined>(undefined);
+  /** Emitted once the dialog has closed, however it was closed. */
+  readonly closed = output<void>();
+
+  private readonly dialog = viewChild.required<ElementRef<HTMLDialogElement>>('dialog');
+  private readonly closeButton = viewChild<ElementRef<HTMLButtonElement>>('closeButton');
+
+  constructor() {
+    afterRenderEffect(() => {
+      const dialog = this.dialog().nativeElement;
+      if (this.image() && !dialog.hasAttribute('open')) {
+        showDialog(dialog);
+        this.closeButton()?.nativeElement.focus();
+      } else if (!this.image()) {
+        closeDialog(dialog);
+      }
+    });
+  }
+
+  protected dismiss(event?: Event): void {
+    event?.preventDefault();
+    closeDialog(this.dialog().nativeElement);
+  }
+
+  protected onBackdrop(event: MouseEvent): void {
+    // A click on the dialog element itself, not its contents, is a click on the backdrop.
+    if (event.target === this.dialog().nativeElement) this.dismiss();
+  }
+}

@@ -1,0 +1,49 @@
+import { ChangeDetectionStrategy, Component, input } from '@angular/core';
+
+/** The room key's fingerprint, for members to compare out of band (PROTOCOL.md §2). */
+@Component({
+  selector: 'app-key-fingerprint',
+  template: `
+    <p class="line">
+      <span class="label">Key fingerprint</span>&ngsp;
+      <code role="group" aria-label="Key fingerprint">{{ fingerprint() }}</code>
+    </p>
+    <p class="hint">Compare it with the others by phone or in person; if it differs, you are not in the same room.</p>
+  `,
+  styles: `
+    :host {
+      display: block;
+    }
+    p {
+      margin: 0;
+    }
+    .line {
+      display: flex;
+      flex-wrap: wrap;
+      align-items: baseline;
+      gap: 0.25rem 0.5rem;
+    }
+    .label {
+      color: var(--muted);
+      font-size: 0.875rem;
+    }
+    code {
+      font-family: ui-monospace, 'SFMono-Regular', Menlo, Consolas, monospace;
+      font-size: 0.95rem;
+      letter-spacing: 0.03em;
+      padding: 0.05rem 0.4rem;
+      border: 1px solid var(--border);
+      border-radius: 0.35rem;
+      background: var(--bg);
+    }
+    .hint {
+      color: var(--muted);
+      font-size: 0.8125rem;
+      margin-top: 0.25rem;
+    }
+  `,
+  changeDetection: ChangeDetectionStrategy.OnPush,
+})
+export class KeyFingerprint {
+  readonly fingerprint = input.required<string>();
+}

@@ -1,0 +1,89 @@
+import { ChangeDetectionStrategy, Component, input } from '@angular/core';
+import type { Member } from '@ciphernest/protocol';
+
+/** Who is in the room, online or away, with the creator marked. */
+@Component({
+  selector: 'app-member-list',
+  template: `
+    <h2>In this room <span class="count">({{ members().length }})</span></h2>
+    <ul aria-label="Members">
+      @for (member of members(); track member.name) {
+        <li [class.away]="member.status === 'away'">
+          <span class="dot" aria-hidden="true"></span>
+          <span class="name">{{ member.name }}</span>&ngsp;
+          @if (member.name === me()) {
+            <span class="tag">(you)</span>&ngsp;
+          }
+          @if (member.creator) {
+            <span class="tag">creator</span>&ngsp;
+          }
+          <span class="status">{{ member.status }}</span>
+        </li>
+      }
+    </ul>
+  `,
+  styles: `
+    :host {
+      display: block;
+    }
+    h2 {
+      margin: 0 0 0.5rem;
+      font-size: 0.875rem;
+      font-weight: 600;
+      color: var(--muted);
+    }
+    ul {
+      display: flex;
+      flex-wrap: wrap;
+      gap: 0.375rem 0.75rem;
+      margin: 0;
+      padding: 0;
+      list-style: none;
+    }
+    li {
+      display: flex;
+      flex-wrap: wrap;
+      align-items: center;
+      gap: 0.35rem;
+      min-width: 0;
+    }
+    .dot {
+      width: 0.55rem;
+      height: 0.55rem;
+      border-radius: 50%;
+      background: var(--accent);
+      flex: none;
+    }
+    .away .dot {
+      background: transparent;
+      border: 2px solid var(--muted);
+    }
+    .name {
+      font-weight: 600;
+    }
+    .away .name {
+      font-weight: 400;
+    }
+    .tag,
+    .status {
+      font-size: 0.75rem;
+      color: var(--muted);
+    }
+    .tag {
+      padding: 0 0.35rem;
+      border: 1px solid var(--border);
+      border-radius: 1rem;
+    }
+    @media (min-width: 44rem) {
+      ul {
+        flex-direction: column;
+      }
+    }
+  `,
+  changeDetection: ChangeDetectionStrategy.OnPush,
+})
+export class MemberList {
+  readonly members = input.required<readonly Member[]>();
+  /** Our own username, marked "(you)". */
+  readonly me = input('');
+}

@@ -1,0 +1,79 @@
+import { DatePipe } from '@angular/common';
+import { ChangeDetectionStrategy, Component, type ElementRef, afterRenderEffect, input, output, signal, viewChild } from '@angular/core';
+
+import type { ChatEntry, MessageEntry } from './chat-entry';
+import { ImageViewer, type ViewedImage } from './image-viewer';
+import { MessageText } from './message-text';
+
+/**
+ * The conversation: our messages with their delivery state, everyone else's with sender and
+ * time, images inline (full size on click) and system lines. A polite live log.
+ */
+@Component({
+  selector: 'app-message-list',
+  imports: [DatePipe, ImageViewer, MessageText],
+  templateUrl: './message-list.html',
+  styleUrl: './message-list.css',
+  changeDetection: ChangeDetectionStrategy.OnPush,
+})
+export class MessageList {
+  readonly entries = input.required<readonly ChatEntry[]>();
+  /** False once the session has ended: nothing can be re-sent then. */
+  readonly canRetry = input(true);
+  readonly retry = output<string>();
+
+  protected readonly viewing = signal<ViewedImage | undefined>(undefined);
+  private readonly log = viewChild.required<ElementRef<HTMLElement>>('log');
+  private viewedFrom: HTMLElement | undefined;
+  /** Follow new lines unless the reader has scrolled up to read older ones. */
+  private following = true;
+
+  constructor() {
+    afterRenderEffect(() => {
+      const entries = this.entries();
+      const last = entries[entries.length - 1];
+      const ownJustSent = last?.type === 'message' && last.own && last.delivery === 'pending';
+      if (this.following || ownJustSent) this.scrollToEnd();
+    });
+  }
+
+  protected iso(ms: number): string {
+    return new Date(ms).toISOString();
+  }
+
+  protected sender(entry: MessageEntry): string {
+    return entry.own ? 'You' : entry.from;
+  }
+
+  protected imageAlt(entry: MessageEntry): string {
+    return entry.own ? 'Image you sent' : `Image from ${entry.from}`;
+  }
+
+  protected view(entry: MessageEntry, event: Event): void {
+    if (entry.content.kind !== 'image') return;
+    this.viewedFrom = event.currentTarget as HTMLElement;
+    const { url, width, height } = entry.content;
+    this.viewing.set({ url, width, height, alt: this.imageAlt(entry) });
+  }
+
+  protected onViewerClosed(): void {
+    this.viewing.set(undefined);
+    this.viewedFrom?.focus();
+    this.viewedFrom = undefined;
+  }
+
+  protected onScroll(): void {
+    const log = this.log().nativeElement;
+    this.following = log.scrollHeight - log.scrollTop - log.clientHeight < 48;
+  }
+
+  protected onImageLoad(): void {
+    if (this.following) this.scrollToEnd();
+  }
+
+  private scrollToEnd(): void {
+    const log = this.log().nativeElement;
+    log.scrollTop = log.scrollHeight;
+    this.following = true;
+  }
+}

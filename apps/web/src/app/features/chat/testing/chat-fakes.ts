@@ -1,0 +1,170 @@
+import { signal } from '@angular/core';
+import { type DecryptedMessage, type ImageInput, type MessageContext, MessageRejectedError } from '@ciphernest/crypto';
+import type { MemberEvent, PresenceEvent, RoomInfo, TypingEvent } from '@ciphernest/protocol';
+import { Subject } from 'rxjs';
+
+import type { ConnectionState, EndReason, ReceivedMessage } from '../../../core/realtime/chat-connection';
+import type { ChatSession } from '../../../core/session/session-store';
+import type { PreparedImage } from '../image-prep';
+
+// Test doubles for the chat feature's specs. Plain classes that record what they were asked,
+// so they type-check with the app and need no test framework.
+
+export const ROOM: RoomInfo = {
+  name: 'Blue Room',
+  creator: 'Alice',
+  createdAt: '2026-01-01T00:00:00.000Z',
+  kdf: { alg: 'argon2id', m: 65536, t: 3, p: 1, salt: 'AAAAAAAAAAAAAAAAAAAAAA' },
+};
+
+export function fakeSession(changes: Partial<ChatSession> = {}): ChatSession {
+  return {
+    token: 'token-of-bob',
+    room: ROOM,
+    roomKey: 'blue room',
+    username: 'Bob',
+    fingerprint: '3f9a-07c1-b2e4-9d10-5a6b',
+    encKey: { type: 'secret' } as CryptoKey,
+    ...changes,
+  };
+}
+
+interface Sealed {
+  ctx: MessageContext;
+  message: { kind: 'text'; text: string } | { kind: 'image'; mime: ImageInput['mime']; bytes: number[]; width?: number; height?: number };
+}
+
+/** A "box" that opens only under the context it was sealed with, like the real AAD. */
+export function fakeBox(ctx: MessageContext, message: Sealed['message']): Uint8Array {
+  return new TextEncoder().encode(JSON.stringify({ ctx, message } satisfies Sealed));
+}
+
+export class FakeCryptoService {
+  private issued = 0;
+  readonly sealedTexts: { ctx: MessageContext; text: string }[] = [];
+  readonly sealedImages: { ctx: MessageContext; image: ImageInput }[] = [];
+  readonly opened: MessageContext[] = [];
+
+  newMessageId(): string {
+    return `own-message-id-${String(++this.issued).padStart(4, '0')}`;
+  }
+
+  async encryptText(_key: CryptoKey, ctx: MessageContext, text: string): Promise<Uint8Array> {
+    this.sealedTexts.push({ ctx, text });
+    return fakeBox(ctx, { kind: 'text', text });
+  }
+
+  async encryptImage(_key: CryptoKey, ctx: MessageContext, image: ImageInput): Promise<Uint8Array> {
+    this.sealedImages.push({ ctx, image });
+    return fakeBox(ctx, { kind: 'image', mime: image.mime, bytes: Array.from(image.bytes), width: image.width, height: image.height });
+  }
+
+  async decryptMessage(_key: CryptoKey, ctx: MessageContext, box: Uint8Array | ArrayBuffer): Promise<DecryptedMessage> {
+    this.opened.push(ctx);
+    let sealed: Sealed;
+    try {
+      sealed = JSON.parse(new TextDecoder().decode(box)) as Sealed;
+    } catch {
+      throw new MessageRejectedError('box does not open');
+    }
+    const same = sealed.ctx.roomKey === ctx.roomKey && sealed.ctx.from === ctx.from && sealed.ctx.id === ctx.id;
+    if (!same) throw new MessageRejectedError('box does not open');
+    const message = sealed.message;
+    if (message.kind === 'text') return message;
+    return { kind: 'image', mime: message.mime, bytes: Uint8Array.from(message.bytes), width: message.width, height: message.height };
+  }
+}
+
+export interface RecordedSend {
+  id: string;
+  box: Uint8Array;
+  resolve: (stamp: { seq: number; ts: number }) => void;
+  reject: (error: unknown) => void;
+}
+
+export class FakeChatConnection {
+  private readonly stateSignal = signal<ConnectionState>('connecting');
+  private readonly reasonSignal = signal<EndReason | undefined>(undefined);
+  readonly state = this.stateSignal.asReadonly();
+  readonly endReason = this.reasonSignal.asReadonly();
+  readonly presence$ = new Subject<PresenceEvent>();
+  readonly member$ = new Subject<MemberEvent>();
+  readonly message$ = new Subject<ReceivedMessage>();
+  readonly typing$ = new Subject<TypingEvent>();
+
+  readonly connectedWith: string[] = [];
+  readonly sends: RecordedSend[] = [];
+  readonly typingSent: boolean[] = [];
+  leaves = 0;
+  disconnects = 0;
+
+  connect(token: string): void {
+    this.connectedWith.push(token);
+    this.stateSignal.set('online');
+  }
+
+  send(message: { id: string; box: Uint8Array }): Promise<{ seq: number; ts: number }> {
+    return new Promise((resolve, reject) => this.sends.push({ ...message, resolve, reject }));
+  }
+
+  typing(active: boolean): void {
+    this.typingSent.push(active);
+  }
+
+  async leave(): Promise<void> {
+    this.leaves++;
+    this.end('left');
+  }
+
+  disconnect(): void {
+    this.disconnects++;
+    this.stateSignal.set('ended');
+  }
+
+  setState(state: ConnectionState): void {
+    this.stateSignal.set(state);
+  }
+
+  end(reason: EndReason): void {
+    this.reasonSignal.set(reason);
+    this.stateSignal.set('ended');
+  }
+
+  /** Relays a message from `from`, sealed for `id` unless `sealedAs` says otherwise. */
+  relay(from: string, id: string, text: string, sealedAs: Partial<MessageContext> = {}): void {
+    const box = fakeBox({ roomKey: 'blue room', from, id, ...sealedAs }, { kind: 'text', text });
+    this.message$.next({ id, from, ts: 1_767_225_600_000, seq: 1, box });
+  }
+}
+
+export class FakeSessionStore {
+  restored: ChatSession | undefined = fakeSession();
+  clears = 0;
+
+  restore(): Promise<ChatSession | undefined> {
+    return Promise.resolve(this.restored);
+  }
+
+  async clear(): Promise<void> {
+    this.clears++;
+  }
+}
+
+export class FakeApiClient {
+  readonly endedSessions: string[] = [];
+
+  async endSession(token: string): Promise<void> {
+    this.endedSessions.push(token);
+  }
+}
+
+export class FakeImagePrep {
+  outcome: PreparedImage | Error = { mime: 'image/jpeg', bytes: new Uint8Array([1, 2, 3]), width: 40, height: 30 };
+  readonly prepared: Blob[] = [];
+
+  async prepare(file: Blob): Promise<PreparedImage> {
+    this.prepared.push(file);
+    if (this.outcome instanceof Error) throw this.outcome;
+    return this.outcome;
+  }
+}
