@@ -8,6 +8,8 @@ import { ConfigError, type AppConfig } from './config/app-config';
 import { NestLogBridge } from './logging/nest-log-bridge';
 import { ConfiguredIoAdapter } from './realtime/configured-io.adapter';
 import type { Clock } from './shared/clock';
+import { securityHeaders } from './web/security-headers';
+import { staticFiles } from './web/static-files';
 import { WebRoot } from './web/web-root';
 
 function readTls(config: AppConfig): { cert: Buffer; key: Buffer } | undefined {
@@ -34,12 +36,16 @@ export async function createApp(config: AppConfig, options: { clock?: Clock; web
   return configureApp(app, config, web);
 }
 
-/** What every instance needs after creation: the log, the configured Socket.IO adapter, static files. */
+/**
+ * What every instance needs after creation: the log, the configured Socket.IO adapter, the
+ * security headers on every response, and the web app's files ahead of every route.
+ */
 export async function configureApp(app: NestExpressApplication, config: AppConfig, web?: WebRoot): Promise<NestExpressApplication> {
   const logger = await app.resolve(PinoLogger);
   app.useLogger(new NestLogBridge(logger.logger));
   app.useWebSocketAdapter(new ConfiguredIoAdapter(app, config));
   app.disable('x-powered-by');
-  if (web) app.useStaticAssets(web.path, { index: false, maxAge: '1h' });
+  app.use(securityHeaders(config.trustProxy));
+  if (web) app.use(staticFiles(web));
   return app;
 }

@@ -3,6 +3,7 @@ import { IoAdapter } from '@nestjs/platform-socket.io';
 import type { Server, ServerOptions } from 'socket.io';
 import { ERROR_MESSAGES, SOCKET_PATH, TRANSPORT_OVERHEAD_BYTES } from '@ciphernest/protocol';
 import type { AppConfig } from '../config/app-config';
+import { TRANSPORT_HEADERS } from '../web/security-headers';
 
 /** Ping timing of PROTOCOL.md §6: a lost network is noticed within interval + timeout. */
 export const PING_INTERVAL_MS = 10_000;
@@ -29,6 +30,8 @@ export class ConfiguredIoAdapter extends IoAdapter {
       allowEIO3: false,
       cors: undefined,
     }) as Server;
+    // Engine.IO answers (polling, upgrades) bypass Express and its security headers.
+    server.engine.on('headers', (headers: Record<string, string>) => Object.assign(headers, TRANSPORT_HEADERS));
     // Only /chat serves anything; the default namespace refuses every connection.
     server.of('/').use((_socket, next) => next(Object.assign(new Error(ERROR_MESSAGES.NOT_FOUND), { data: { code: 'NOT_FOUND' } })));
     return server;

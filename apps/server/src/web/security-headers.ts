@@ -1,0 +1,103 @@
+import { randomBytes } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import helmet, { contentSecurityPolicy } from 'helmet';
+import { fromTrustedProxy, type TrustPolicy } from '../shared/client-address';
+import { cspDirectives, setCspNonce } from './content-security-policy';
+
+type Next = (error?: unknown) => void;
+type Handler = (request: IncomingMessage, response: ServerResponse, next: Next) => void;
+
+/**
+ * Trusted Types are enforced. Angular's build only recognises `new Worker(new URL('…',
+ * import.meta.url))`, whose plain URL Chromium refuses under `require-trusted-types-for
+ * 'script'`; the web app installs a `default` policy that passes same-origin scripts only
+ * (apps/web/src/app/core/crypto/start-argon2-worker.ts).
+ */
+export const TRUSTED_TYPES = true;
+
+/** Powerful features the app never uses are off for it and anything it might embed. */
+export const PERMISSIONS_POLICY = [
+  'accelerometer=()',
+  'autoplay=()',
+  'browsing-topics=()',
+  'camera=()',
+  'clipboard-read=()',
+  'clipboard-write=(self)',
+  'display-capture=()',
+  'encrypted-media=()',
+  'fullscreen=(self)',
+  'geolocation=()',
+  'gyroscope=()',
+  'hid=()',
+  'idle-detection=()',
+  'magnetometer=()',
+  'microphone=()',
+  'midi=()',
+  'payment=()',
+  'picture-in-picture=()',
+  'publickey-credentials-get=()',
+  'screen-wake-lock=()',
+  'serial=()',
+  'usb=()',
+  'xr-spatial-tracking=()',
+].join(', ');
+
+export const HSTS = 'max-age=31536000; includeSubDomains';
+
+/**
+ * For responses Express never sees (Socket.IO's polling and upgrade answers): they are data,
+ * never a page, so their policy allows nothing at all.
+ */
+export const TRANSPORT_HEADERS: Readonly<Record<string, string>> = {
+  'Content-Security-Policy': "default-src 'none'; frame-ancestors 'none'",
+  'Cross-Origin-Resource-Policy': 'same-origin',
+  'Referrer-Policy': 'no-referrer',
+  'X-Content-Type-Options': 'nosniff',
+  'X-Frame-Options': 'DENY',
+};
+
+const SCRIPT_FILE = /\.m?js$/;
+
+/** Served over TLS: by this server itself, or by a trusted proxy that says so in X-Forwarded-Proto. */
+export function servedOverTls(request: IncomingMessage, trust: TrustPolicy): boolean {
+  if ((request.socket as { encrypted?: boolean } | undefined)?.encrypted === true) return true;
+  if (!fromTrustedProxy(request, trust)) return false;
+  const forwarded = request.headers['x-forwarded-proto'];
+  const first = (Array.isArray(forwarded) ? forwarded[0] : forwarded)?.split(',')[0]?.trim().toLowerCase();
+  return first === 'https';
+}
+
+function pathOf(request: IncomingMessage): string {
+  return (request.url ?? '/').split('?')[0] ?? '/';
+}
+
+/**
+ * The security headers of every HTTP response (API, app shell and static files alike):
+ * Content-Security-Policy with a fresh style nonce, Referrer-Policy no-referrer, nosniff,
+ * Permissions-Policy, COOP and CORP same-origin, X-Frame-Options DENY, and HSTS only where the
+ * response travels over TLS. Socket.IO's own HTTP answers bypass Express: TRANSPORT_HEADERS is theirs.
+ */
+export function securityHeaders(trust: TrustPolicy, options: { trustedTypes?: boolean } = {}): Handler {
+  const trustedTypes = options.trustedTypes ?? TRUSTED_TYPES;
+  const common = helmet({
+    contentSecurityPolicy: false,
+    strictTransportSecurity: false,
+    crossOriginOpenerPolicy: { policy: 'same-origin' },
+    crossOriginResourcePolicy: { policy: 'same-origin' },
+    referrerPolicy: { policy: 'no-referrer' },
+    xFrameOptions: { action: 'deny' },
+  }) as Handler;
+  const pagePolicy = contentSecurityPolicy({ useDefaults: false, directives: cspDirectives({ script: false, trustedTypes }) }) as Handler;
+  const scriptPolicy = contentSecurityPolicy({ useDefaults: false, directives: cspDirectives({ script: true, trustedTypes }) }) as Handler;
+
+  return (request, response, next) => {
+    setCspNonce(response, randomBytes(16).toString('base64'));
+    response.setHeader('Permissions-Policy', PERMISSIONS_POLICY);
+    if (servedOverTls(request, trust)) response.setHeader('Strict-Transport-Security', HSTS);
+    common(request, response, (error) => {
+      if (error) return next(error);
+      const policy = SCRIPT_FILE.test(pathOf(request)) ? scriptPolicy : pagePolicy;
+      policy(request, response, next);
+    });
+  };
+}
