@@ -3,6 +3,7 @@ import type { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { HttpModule } from './http/http.module';
 import { LoggingModule } from './logging/logging.module';
+import { MetricsModule } from './metrics/metrics.module';
 import { RealtimeModule } from './realtime/realtime.module';
 import type { Clock } from './shared/clock';
 import { StoreModule } from './store/store.module';
@@ -21,6 +22,7 @@ export class AppModule {
         LoggingModule,
         StoreModule,
         TokensModule,
+        MetricsModule,
         HttpModule,
         RealtimeModule,
         WebModule.forRoot(options.web),

@@ -3,6 +3,7 @@ import { PinoLogger } from 'nestjs-pino';
 import type { Request, Response } from 'express';
 import type { ErrorCode } from '@ciphernest/protocol';
 import { LogAddress } from '../logging/log-address';
+import { ChatMetrics } from '../metrics/chat-metrics';
 import { ApiError } from './api-error';
 import type { AddressedRequest } from './client-address.middleware';
 
@@ -29,6 +30,7 @@ export class ApiExceptionFilter implements ExceptionFilter {
   constructor(
     private readonly logger: PinoLogger,
     private readonly addresses: LogAddress,
+    private readonly metrics: ChatMetrics,
   ) {}
 
   catch(exception: unknown, host: ArgumentsHost): void {
@@ -37,6 +39,7 @@ export class ApiExceptionFilter implements ExceptionFilter {
     const request = http.getRequest<Request & Partial<AddressedRequest>>();
     const response = http.getResponse<Response>();
     const error = toApiError(exception);
+    this.metrics.rejected(error.code, 'http');
     if (error.code === 'INTERNAL') {
       this.logger.error({ event: 'http.error', err: exception, path: request.path }, 'unexpected error');
     } else if (error.code === 'RATE_LIMITED') {

@@ -25,6 +25,7 @@ import {
 } from '@ciphernest/protocol';
 import { AppConfig } from '../config/app-config';
 import { LogAddress } from '../logging/log-address';
+import { ChatMetrics } from '../metrics/chat-metrics';
 import { Clock } from '../shared/clock';
 import { clientAddress } from '../shared/client-address';
 import { OriginPolicy } from '../shared/origin-policy';
@@ -95,6 +96,7 @@ export class ChatGateway implements OnGatewayInit<Namespace>, OnGatewayConnectio
     private readonly relay: RelayMessage,
     private readonly events: SocketRoomEvents,
     private readonly addresses: LogAddress,
+    private readonly metrics: ChatMetrics,
     @InjectThrottlerStorage() private readonly throttlerStorage: ThrottlerStorage,
     private readonly logger: PinoLogger,
   ) {
@@ -118,11 +120,13 @@ export class ChatGateway implements OnGatewayInit<Namespace>, OnGatewayConnectio
     const ip = this.addresses.format(address);
     const refuse = (code: ErrorCode): never => {
       this.logger.info({ event: 'socket.rejected', ip, reason: code }, 'connection refused');
+      this.metrics.rejected(code, 'handshake');
       throw new HandshakeRefusal(code);
     };
     if (!this.origins.allows(socket.request)) refuse('ORIGIN_REFUSED');
     if (await this.connectRateExceeded(address)) {
       this.logger.warn({ event: 'rate.limited', ip, limit: 'connects' }, 'rate limit hit');
+      this.metrics.rejected('RATE_LIMITED', 'handshake');
       throw new HandshakeRefusal('RATE_LIMITED');
     }
     const auth: unknown = socket.handshake.auth;
@@ -191,6 +195,12 @@ export class ChatGateway implements OnGatewayInit<Namespace>, OnGatewayConnectio
 
   @SubscribeMessage(ClientEvent.Message)
   async message(@ConnectedSocket() socket: ChatSocket, @MessageBody() payload: unknown): Promise<MessageAck> {
+    const ack = await this.relayMessage(socket, payload);
+    if (!ack.ok) this.metrics.rejected(ack.error.code, 'message');
+    return ack;
+  }
+
+  private async relayMessage(socket: ChatSocket, payload: unknown): Promise<MessageAck> {
     const { bucket, sessionId, roomKey } = socket.data;
     if (!bucket.take(this.clock.now())) {
       this.logger.debug({ event: 'message.rate_limited', room: socket.data.room, user: socket.data.name }, 'message refused');
@@ -205,6 +215,7 @@ export class ChatGateway implements OnGatewayInit<Namespace>, OnGatewayConnectio
     if (fresh) {
       const relayed: RelayedMessage = { id: parsed.id, from, ts, seq, box: parsed.box };
       socket.to(roomChannel(roomKey)).emit(ServerEvent.Message, relayed);
+      this.metrics.messageRelayed(parsed.box.length);
       this.logger.debug({ event: 'message.relayed', room: socket.data.room, user: from, seq, bytes: parsed.box.length }, 'message relayed');
     }
     return { ok: true, seq, ts };

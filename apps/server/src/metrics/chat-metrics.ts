@@ -1,0 +1,87 @@
+import { Injectable } from '@nestjs/common';
+import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
+import type { ErrorCode } from '@ciphernest/protocol';
+import { AppConfig } from '../config/app-config';
+import { RoomRepository } from '../rooms/application/ports/room.repository';
+import { SessionRepository } from '../sessions/application/ports/session.repository';
+
+/** Where a request was refused: an HTTP answer, a Socket.IO handshake, or a `message` ack. */
+export type RejectionChannel = 'http' | 'handshake' | 'message';
+
+/**
+ * The Prometheus metrics of one server process, in a registry of its own (several apps in one
+ * process, as in tests, never share counters). Rooms and sessions are read from the repositories
+ * at each scrape, so they cannot drift from the truth; relays and refusals are counted as the
+ * driving adapters report them. Nothing here sees a name, an address, a token or a box: labels
+ * are error codes and channels only, so the metrics cannot identify anyone.
+ */
+@Injectable()
+export class ChatMetrics {
+  readonly registry = new Registry();
+  private readonly relayedMessages: Counter;
+  private readonly relayedBytes: Counter;
+  private readonly rejections: Counter<'code' | 'channel'>;
+
+  constructor(config: AppConfig, rooms: RoomRepository, sessions: SessionRepository) {
+    const registers = [this.registry];
+    new Gauge({
+      name: 'ciphernest_rooms',
+      help: 'Rooms that exist now (each has at least one session).',
+      registers,
+      async collect() {
+        this.set((await rooms.list()).length);
+      },
+    });
+    new Gauge({
+      name: 'ciphernest_sessions',
+      help: 'Sessions now, by status: online (a socket is attached) or away (within the grace).',
+      labelNames: ['status'],
+      registers,
+      async collect() {
+        const counts = { online: 0, away: 0 };
+        for (const room of await rooms.list()) {
+          for (const session of await sessions.inRoom(room.key)) counts[session.status] += 1;
+        }
+        this.set({ status: 'online' }, counts.online);
+        this.set({ status: 'away' }, counts.away);
+      },
+    });
+    this.relayedMessages = new Counter({
+      name: 'ciphernest_messages_relayed_total',
+      help: 'Messages accepted and relayed to their room (a repeated id is not counted again).',
+      registers,
+    });
+    this.relayedBytes = new Counter({
+      name: 'ciphernest_relayed_bytes_total',
+      help: 'Bytes of encrypted boxes relayed, counted once per message whatever the number of members.',
+      registers,
+    });
+    this.rejections = new Counter({
+      name: 'ciphernest_rejections_total',
+      help: 'Requests refused, by error code (PROTOCOL.md) and channel (http, handshake, message).',
+      labelNames: ['code', 'channel'],
+      registers,
+    });
+    // Process metrics, among them nodejs_eventloop_lag_seconds and its percentiles. They start
+    // monitors of their own, so only a server that serves /metrics pays for them.
+    if (config.metricsToken !== undefined) collectDefaultMetrics({ register: this.registry });
+  }
+
+  messageRelayed(bytes: number): void {
+    this.relayedMessages.inc();
+    this.relayedBytes.inc(bytes);
+  }
+
+  rejected(code: ErrorCode, channel: RejectionChannel): void {
+    this.rejections.inc({ code, channel });
+  }
+
+  get contentType(): string {
+    return this.registry.contentType;
+  }
+
+  /** The text exposition format, as Prometheus scrapes it. */
+  render(): Promise<string> {
+    return this.registry.metrics();
+  }
+}

@@ -1,0 +1,283 @@
+// `npm run logs -- [filters] [FILE]`: CipherNest's JSON log, filtered and made readable.
+// See `--help` and docs/operations.md.
+import { Buffer } from 'node:buffer';
+import { closeSync, openSync, readSync, statSync, createReadStream } from 'node:fs';
+import { BlockList, isIP } from 'node:net';
+import { createInterface } from 'node:readline';
+import { setInterval } from 'node:timers';
+import pinoPretty from 'pino-pretty';
+
+const USAGE = `Usage: npm run logs -- [options] [FILE]
+       node scripts/logs.mjs [options] [FILE]
+
+Reads CipherNest's JSON log lines from FILE or standard input (a pipe from the server,
+"docker compose logs --no-log-prefix -f app", "journalctl -o cat -u ciphernest"), keeps the
+records that match every filter given, and prints them readably, in colour on a terminal.
+
+Filters (repeat one, or give a comma-separated list, to accept any of its values):
+  --room NAME      a room, by its name in any case (as PROTOCOL.md compares room names)
+  --user NAME      a username, in any case
+  --ip ADDRESS     a client address or a CIDR range (203.0.113.7, 203.0.113.0/24, 2001:db8::/32),
+                   or a hashed address as LOG_IP=hashed writes it (h:0123456789abcdef)
+  --event NAME     an event name (session.rejected); NAME.* for a family (session.*)
+  --level LEVEL    this level and above: trace, debug, info, warn, error, fatal
+  --since TIME     records at or after TIME: ISO-8601 (2025-01-31T09:00:00Z, 2025-01-31)
+                   or a duration back from now (90s, 15m, 2h, 7d)
+  --until TIME     records before TIME (same forms)
+
+Output:
+  --json           print the matching lines unchanged (one JSON object a line, for jq)
+  --color          colours even when not writing to a terminal
+  --no-color       no colours (NO_COLOR=1 does the same)
+  -f, --follow     keep reading FILE as it grows (like tail -f); survives rotation
+  -h, --help       this text
+
+Exit status: 0 when done (even if nothing matched), 2 on a usage error.`;
+
+const LEVELS = { trace: 10, debug: 20, info: 30, warn: 40, error: 50, fatal: 60 };
+const DURATION = /^(\d+(?:\.\d+)?)(ms|s|m|h|d|w)$/;
+const UNIT_MS = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
+
+class UsageError extends Error {}
+
+/** PROTOCOL.md §1: names compare by their key (trimmed, NFC, lower-cased). */
+function nameKey(name) {
+  return name.trim().normalize('NFC').toLowerCase();
+}
+
+function parseTime(option, text, now) {
+  const duration = DURATION.exec(text);
+  if (duration) return now - Number(duration[1]) * UNIT_MS[duration[2]];
+  const ms = /^\d{4}-\d{2}-\d{2}$/.test(text) ? Date.parse(`${text}T00:00:00Z`) : Date.parse(text);
+  if (Number.isNaN(ms)) throw new UsageError(`${option} takes an ISO-8601 time or a duration such as 15m (got "${text}")`);
+  return ms;
+}
+
+function parseLevel(text) {
+  const level = LEVELS[text.toLowerCase()] ?? (/^\d+$/.test(text) ? Number(text) : undefined);
+  if (level === undefined) throw new UsageError(`--level takes one of ${Object.keys(LEVELS).join(', ')} (got "${text}")`);
+  return level;
+}
+
+/** Addresses and ranges for --ip: exact matches for hashed values, a BlockList for the rest. */
+function addressMatcher(values) {
+  const blocks = new BlockList();
+  const exact = new Set();
+  for (const value of values) {
+    const [address, prefix, extra] = value.split('/');
+    const family = isIP(address ?? '');
+    if (family === 0 || extra !== undefined) {
+      if (prefix !== undefined) throw new UsageError(`--ip takes an address, a CIDR range or a hashed value (got "${value}")`);
+      exact.add(value);
+      continue;
+    }
+    const type = family === 6 ? 'ipv6' : 'ipv4';
+    if (prefix === undefined) {
+      blocks.addAddress(address, type);
+    } else {
+      const bits = Number(prefix);
+      if (!/^\d+$/.test(prefix) || bits > (family === 6 ? 128 : 32)) throw new UsageError(`--ip: bad prefix length in "${value}"`);
+      blocks.addSubnet(address, bits, type);
+    }
+  }
+  return (ip) => {
+    if (typeof ip !== 'string') return false;
+    if (exact.has(ip)) return true;
+    const family = isIP(ip);
+    return family !== 0 && blocks.check(ip, family === 6 ? 'ipv6' : 'ipv4');
+  };
+}
+
+function eventMatcher(values) {
+  const patterns = values.map((value) =>
+    value.endsWith('.*') || value.endsWith('*') ? ((event) => event.startsWith(value.replace(/\*$/, ''))) : (event) => event === value,
+  );
+  return (event) => typeof event === 'string' && patterns.some((matches) => matches(event));
+}
+
+/** Reads the command line; throws UsageError. */
+function parseArgs(argv, now = Date.now()) {
+  const options = { rooms: [], users: [], ips: [], events: [], json: false, follow: false, color: undefined, file: undefined, help: false };
+  const take = (index, name) => {
+    const value = argv[index + 1];
+    if (value === undefined || value.startsWith('--')) throw new UsageError(`${name} needs a value`);
+    return value;
+  };
+  const list = (value) => value.split(',').map((item) => item.trim()).filter((item) => item.length > 0);
+  for (let index = 0; index < argv.length; index += 1) {
+    const arg = argv[index];
+    const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
+    const value = () => {
+      if (inline !== undefined) return inline;
+      const next = take(index, flag);
+      index += 1;
+      return next;
+    };
+    switch (flag) {
+      case '--room': options.rooms.push(...list(value()).map(nameKey)); break;
+      case '--user': options.users.push(...list(value()).map(nameKey)); break;
+      case '--ip': options.ips.push(...list(value())); break;
+      case '--event': options.events.push(...list(value())); break;
+      case '--level': options.level = parseLevel(value()); break;
+      case '--since': options.since = parseTime('--since', value(), now); break;
+      case '--until': options.until = parseTime('--until', value(), now); break;
+      case '--json': options.json = true; break;
+      case '--color': case '--colour': options.color = true; break;
+      case '--no-color': case '--no-colour': options.color = false; break;
+      case '-f': case '--follow': options.follow = true; break;
+      case '-h': case '--help': options.help = true; break;
+      default:
+        if (arg.startsWith('-') && arg !== '-') throw new UsageError(`unknown option ${arg}`);
+        if (options.file !== undefined) throw new UsageError('give at most one FILE');
+        options.file = arg === '-' ? undefined : arg;
+    }
+  }
+  if (options.follow && options.file === undefined) throw new UsageError('--follow needs a FILE (standard input is followed anyway)');
+  return options;
+}
+
+/** A predicate over parsed records: every filter given must match. */
+function recordFilter(options) {
+  const checks = [];
+  if (options.rooms.length > 0) checks.push((record) => typeof record.room === 'string' && options.rooms.includes(nameKey(record.room)));
+  if (options.users.length > 0) checks.push((record) => typeof record.user === 'string' && options.users.includes(nameKey(record.user)));
+  if (options.ips.length > 0) {
+    const matches = addressMatcher(options.ips);
+    checks.push((record) => matches(record.ip));
+  }
+  if (options.events.length > 0) {
+    const matches = eventMatcher(options.events);
+    checks.push((record) => matches(record.event));
+  }
+  if (options.level !== undefined) checks.push((record) => (typeof record.level === 'number' ? record.level : LEVELS[record.level] ?? 0) >= options.level);
+  if (options.since !== undefined || options.until !== undefined) {
+    checks.push((record) => {
+      const at = typeof record.time === 'number' ? record.time : Date.parse(record.time);
+      if (Number.isNaN(at)) return false;
+      return (options.since === undefined || at >= options.since) && (options.until === undefined || at < options.until);
+    });
+  }
+  return { active: checks.length > 0, matches: (record) => checks.every((check) => check(record)) };
+}
+
+/** The JSON record in a line, also behind a "app-1  | " prefix as docker compose writes it. */
+function parseLine(line) {
+  const start = line.indexOf('{');
+  if (start < 0) return undefined;
+  try {
+    const parsed = JSON.parse(line.slice(start));
+    return parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed) ? { record: parsed, json: line.slice(start) } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** --color/--no-color, else NO_COLOR and FORCE_COLOR (https://no-color.org), else whether stdout is a terminal. */
+function wantsColor(options) {
+  if (options.color !== undefined) return options.color;
+  if (process.env.NO_COLOR) return false;
+  if (process.env.FORCE_COLOR) return process.env.FORCE_COLOR !== '0';
+  return process.stdout.isTTY === true && process.env.TERM !== 'dumb';
+}
+
+function writer(options) {
+  const colorize = wantsColor(options);
+  const pretty = pinoPretty.prettyFactory({
+    colorize,
+    singleLine: true,
+    translateTime: 'UTC:yyyy-mm-dd HH:MM:ss.l',
+    messageKey: 'msg',
+    messageFormat: '{if event}{event}: {end}{msg}',
+    ignore: 'service,pid,hostname,event',
+  });
+  const filter = recordFilter(options);
+  return (line) => {
+    const parsed = parseLine(line);
+    if (!parsed) return filter.active ? '' : `${line}\n`;
+    if (!filter.matches(parsed.record)) return '';
+    return options.json ? `${parsed.json}\n` : pretty(parsed.record);
+  };
+}
+
+function out(text) {
+  if (text.length > 0) process.stdout.write(text);
+}
+
+function readStream(stream, format) {
+  return new Promise((resolveRead, rejectRead) => {
+    const lines = createInterface({ input: stream, crlfDelay: Infinity });
+    lines.on('line', (line) => out(format(line)));
+    lines.on('close', resolveRead);
+    stream.on('error', rejectRead);
+  });
+}
+
+/** tail -f: reads what is there, then what is appended; starts over when the file shrinks (rotation). */
+function follow(file, format) {
+  let position = 0;
+  let partial = '';
+  const buffer = Buffer.alloc(64 * 1024);
+  const drain = () => {
+    let size;
+    try {
+      size = statSync(file).size;
+    } catch {
+      return;
+    }
+    if (size < position) {
+      position = 0;
+      partial = '';
+    }
+    if (size === position) return;
+    const fd = openSync(file, 'r');
+    try {
+      for (;;) {
+        const read = readSync(fd, buffer, 0, buffer.length, position);
+        if (read === 0) break;
+        position += read;
+        const text = partial + buffer.subarray(0, read).toString('utf8');
+        const pieces = text.split('\n');
+        partial = pieces.pop() ?? '';
+        for (const line of pieces) out(format(line));
+      }
+    } finally {
+      closeSync(fd);
+    }
+  };
+  drain();
+  setInterval(drain, 250);
+}
+
+async function main() {
+  let options;
+  let format;
+  try {
+    options = parseArgs(process.argv.slice(2));
+    format = writer(options);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    process.stderr.write(`logs: ${error.message}\n\n${USAGE}\n`);
+    process.exit(2);
+  }
+  if (options.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return;
+  }
+  process.stdout.on('error', (error) => {
+    if (error.code === 'EPIPE') process.exit(0);
+    throw error;
+  });
+  if (options.follow) {
+    follow(options.file, format);
+    return;
+  }
+  const input = options.file === undefined ? process.stdin : createReadStream(options.file);
+  try {
+    await readStream(input, format);
+  } catch (error) {
+    process.stderr.write(`logs: cannot read ${options.file ?? 'standard input'}: ${error.message}\n`);
+    process.exit(1);
+  }
+}
+
+await main();
