@@ -24,6 +24,9 @@ function readTls(config: AppConfig): { cert: Buffer; key: Buffer } | undefined {
   return { cert: read('TLS_CERT', config.tls.cert), key: read('TLS_KEY', config.tls.key) };
 }
 
+const REQUEST_TIMEOUT_MS = 30_000;
+const HEADERS_TIMEOUT_MS = 20_000;
+
 /** Options Nest needs when the application is created. */
 export function applicationOptions(config: AppConfig): NestApplicationOptions {
   return { bodyParser: false, bufferLogs: true, httpsOptions: readTls(config) };
@@ -45,6 +48,8 @@ export async function configureApp(app: NestExpressApplication, config: AppConfi
   app.useLogger(new NestLogBridge(logger.logger));
   app.useWebSocketAdapter(new ConfiguredIoAdapter(app, config));
   app.disable('x-powered-by');
+  // A whole request (headers and body) must arrive within 30 s; Node's default is 5 minutes.
+  Object.assign(app.getHttpServer(), { requestTimeout: REQUEST_TIMEOUT_MS, headersTimeout: HEADERS_TIMEOUT_MS });
   app.use(securityHeaders(config.trustProxy));
   if (web) app.use(staticFiles(web));
   return app;

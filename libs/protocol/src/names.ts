@@ -5,6 +5,13 @@
 
 const NAME_CHARACTERS = /^[\p{L}\p{M}\p{N} ._-]+$/u;
 
+/**
+ * Letters and marks that render as nothing (variation selectors, fillers, the combining grapheme
+ * joiner) or make emoji (the enclosing keycap): §1 refuses zero-width characters and emoji, so
+ * these are refused too although their general category is L or M.
+ */
+const INVISIBLE_OR_EMOJI = /[\p{Default_Ignorable_Code_Point}\u20E3]/u;
+
 export const ROOM_NAME_MAX = 64;
 export const USERNAME_MAX = 32;
 export const PASSWORD_MIN = 8;
@@ -36,7 +43,7 @@ function checkName(raw: unknown, max: number): NameCheck {
   const length = codePointLength(name);
   if (length === 0) return { ok: false, problem: 'empty' };
   if (length > max) return { ok: false, problem: 'too-long' };
-  if (!NAME_CHARACTERS.test(name)) return { ok: false, problem: 'bad-character' };
+  if (!NAME_CHARACTERS.test(name) || INVISIBLE_OR_EMOJI.test(name)) return { ok: false, problem: 'bad-character' };
   return { ok: true, name, key: nameKey(name) };
 }
 

@@ -14,6 +14,9 @@ function flatten(errors: ValidationError[], prefix = ''): FieldProblem[] {
   });
 }
 
+/** At most this many fields are described; a body with thousands of bad fields gets a short answer. */
+const MAX_DETAILS = 20;
+
 /**
  * class-validator with unknown fields refused; failures become VALIDATION_FAILED with the
  * fields and problems in `details` (never the values, which may be secrets).
@@ -25,7 +28,7 @@ export function apiValidationPipe(): ValidationPipe {
     forbidUnknownValues: true,
     validationError: { target: false, value: false },
     exceptionFactory: (errors) => {
-      const details = flatten(errors);
+      const details = flatten(errors).slice(0, MAX_DETAILS);
       const first = details[0]?.problems[0];
       return new ApiError('VALIDATION_FAILED', first ? `The request is not valid: ${first}.` : 'The request is not valid.', details);
     },

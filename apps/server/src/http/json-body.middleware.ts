@@ -26,6 +26,13 @@ const parse = json({
 @Injectable()
 export class JsonBodyMiddleware implements NestMiddleware {
   use(request: BodyCarryingRequest, response: Response, next: NextFunction): void {
+    // A body announced as too large is refused without reading it: body-parser would read (and
+    // discard) all of it first. The connection closes after the answer, dropping the rest.
+    if (Number(request.headers['content-length']) > MAX_JSON_BODY_BYTES) {
+      request.bodyError = tooLarge();
+      response.setHeader('Connection', 'close');
+      return next();
+    }
     parse(request, response, (error?: unknown) => {
       if (error) request.bodyError = bodyError(error);
       next();
@@ -35,9 +42,13 @@ export class JsonBodyMiddleware implements NestMiddleware {
 
 function bodyError(error: unknown): ApiError {
   const type = (error as { type?: string }).type;
-  if (type === 'entity.too.large') return new ApiError('PAYLOAD_TOO_LARGE', `The request body is over ${MAX_JSON_BODY_BYTES} bytes.`);
+  if (type === 'entity.too.large') return tooLarge();
   if ((error as Error).message === FORBIDDEN_KEY_MESSAGE) {
     return new ApiError('VALIDATION_FAILED', 'The request body holds a forbidden key (__proto__, constructor or prototype).');
   }
   return new ApiError('VALIDATION_FAILED', 'The request body is not valid JSON.');
+}
+
+function tooLarge(): ApiError {
+  return new ApiError('PAYLOAD_TOO_LARGE', `The request body is over ${MAX_JSON_BODY_BYTES} bytes.`);
 }

@@ -60,6 +60,7 @@ interface ChatSocketData {
 type ChatSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, ChatSocketData>;
 
 const CONNECTS_WINDOW_MS = 60_000;
+const CLIENT_EVENTS = new Set<unknown>(Object.values(ClientEvent));
 
 function refusal(code: ErrorCode, message = ERROR_MESSAGES[code]): { ok: false; error: { code: ErrorCode; message: string } } {
   return { ok: false, error: { code, message } };
@@ -157,6 +158,11 @@ export class ChatGateway implements OnGatewayInit<Namespace>, OnGatewayConnectio
   handleConnection(socket: ChatSocket): void {
     socket.data.ready = this.attach(socket);
     socket.once('disconnect', (reason) => void this.detach(socket, reason));
+    // An event the protocol does not know is refused in its ack rather than left unanswered.
+    socket.onAny((event: unknown, ...args: unknown[]) => {
+      const ack = args[args.length - 1];
+      if (!CLIENT_EVENTS.has(event) && typeof ack === 'function') ack(refusal('VALIDATION_FAILED', 'Unknown event.'));
+    });
     watchSlowConsumer(socket, this.config.limits.maxBufferedBytes, (bufferedBytes) => {
       this.logger.warn(
         { event: 'socket.slow_consumer', room: socket.data.room, user: socket.data.name, ip: socket.data.ip, bytes: bufferedBytes },

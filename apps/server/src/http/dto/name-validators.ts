@@ -37,7 +37,11 @@ export const IsAcceptableKdf = (options?: ValidationOptions) =>
       name: 'isAcceptableKdf',
       validator: {
         validate: (value: unknown) => kdfProblems(value).length === 0,
-        defaultMessage: (args) => kdfProblems(args?.value).join('; '),
+        defaultMessage: (args) => {
+          const problems = kdfProblems(args?.value);
+          const more = problems.length > 3 ? ` (and ${problems.length - 3} more)` : '';
+          return problems.slice(0, 3).join('; ') + more;
+        },
       },
     },
     options,
