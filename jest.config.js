@@ -1,5 +1,5 @@
-// One jest run, four projects: pure libraries and the server in node, end-to-end tests
-// against the built server, and the Angular app in jsdom.
+// One jest run, five projects: pure libraries and the server in node, end-to-end tests and
+// real-Chromium tests against the built server, and the Angular app in jsdom.
 const { createCjsPreset } = require('jest-preset-angular/presets');
 
 const aliases = {
@@ -25,6 +25,10 @@ module.exports = {
     }),
     nodeProject('e2e', ['<rootDir>/test/**/*.e2e-spec.ts'], '<rootDir>/test/tsconfig.json', {
       testTimeout: 30_000,
+    }),
+    // Real Chromium against the built server (test/browser/support/launch-chromium.ts).
+    nodeProject('browser', ['<rootDir>/test/browser/**/*.browser-spec.ts'], '<rootDir>/test/tsconfig.json', {
+      testTimeout: 60_000,
     }),
     {
       displayName: 'web',

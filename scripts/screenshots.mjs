@@ -1,0 +1,202 @@
+// `npm run screenshots`: every page in light and dark, 1280 and 390 px wide, into docs/screenshots/.
+// Builds nothing: it runs the built server (dist/) on a free port and drives Debian's Chromium.
+import { Buffer } from 'node:buffer';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
+import { dirname, relative, resolve } from 'node:path';
+import process from 'node:process';
+import { createInterface } from 'node:readline';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const SERVER_ENTRY = resolve(ROOT, 'dist/apps/server/main.js');
+const WEB_INDEX = resolve(ROOT, 'dist/apps/web/browser/index.html');
+const OUT_DIR = resolve(ROOT, 'docs/screenshots');
+const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+const THEMES = ['light', 'dark'];
+const WIDTHS = [
+  { width: 1280, height: 800 },
+  { width: 390, height: 844 },
+];
+const ROOM = 'Design review';
+const PASSWORD = 'velvet otter compass lantern';
+
+function fail(message) {
+  console.error(`screenshots: ${message}`);
+  process.exit(1);
+}
+
+/** Starts the built server on a free port; resolves with its base URL once it logged `server.started`. */
+function startServer() {
+  const env = {
+    PATH: process.env.PATH ?? '',
+    HOME: process.env.HOME ?? '',
+    PORT: '0',
+    HOST: '127.0.0.1',
+    LOG_FORMAT: 'json',
+    LOG_LEVEL: 'info',
+  };
+  const child = spawn(process.execPath, [SERVER_ENTRY], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const output = [];
+  child.stderr.setEncoding('utf8').on('data', (chunk) => output.push(chunk));
+  const started = new Promise((resolveStart, rejectStart) => {
+    const timer = setTimeout(() => rejectStart(new Error(`no server.started within 20 s:\n${output.join('')}`)), 20_000);
+    createInterface({ input: child.stdout }).on('line', (line) => {
+      output.push(`${line}\n`);
+      let record;
+      try {
+        record = JSON.parse(line);
+      } catch {
+        return;
+      }
+      if (record?.event === 'server.started' && Number.isInteger(record.port)) {
+        clearTimeout(timer);
+        resolveStart(`http://127.0.0.1:${record.port}`);
+      }
+    });
+    child.on('exit', (code, signal) => {
+      clearTimeout(timer);
+      rejectStart(new Error(`the server exited (${code ?? signal}) before it started:\n${output.join('')}`));
+    });
+  });
+  return { child, started };
+}
+
+/** Waits for the page's own network and fonts to settle (debounced look-ups included). */
+async function settle(page) {
+  await page.waitForLoadState('networkidle').catch(() => undefined);
+  await page.evaluate(() => document.fonts.ready.then(() => undefined));
+  await sleep(600);
+  await page.waitForLoadState('networkidle').catch(() => undefined);
+}
+
+/** A picture to send: a calm gradient with a few shapes, drawn by the browser itself. */
+async function drawPicture(page) {
+  const bytes = await page.evaluate(async () => {
+    const canvas = new OffscreenCanvas(960, 600);
+    const g = canvas.getContext('2d');
+    const sky = g.createLinearGradient(0, 0, 0, 600);
+    sky.addColorStop(0, '#2b5876');
+    sky.addColorStop(1, '#f3b58a');
+    g.fillStyle = sky;
+    g.fillRect(0, 0, 960, 600);
+    g.fillStyle = '#fde9b5';
+    g.beginPath();
+    g.arc(680, 330, 70, 0, Math.PI * 2);
+    g.fill();
+    g.fillStyle = '#23344a';
+    g.beginPath();
+    g.moveTo(0, 600);
+    g.lineTo(0, 420);
+    g.lineTo(220, 300);
+    g.lineTo(420, 430);
+    g.lineTo(620, 340);
+    g.lineTo(960, 470);
+    g.lineTo(960, 600);
+    g.closePath();
+    g.fill();
+    const blob = await canvas.convertToBlob({ type: 'image/png' });
+    return Array.from(new Uint8Array(await blob.arrayBuffer()));
+  });
+  return Buffer.from(bytes);
+}
+
+async function fillAndSubmit(page, path, buttonName, user) {
+  await page.goto(path);
+  await page.getByLabel('Room name', { exact: true }).fill(ROOM);
+  await page.getByLabel('Username', { exact: true }).fill(user);
+  await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
+  await page.getByRole('button', { name: buttonName, exact: true }).click();
+  await page.waitForURL((url) => url.pathname === '/chat', { timeout: 30_000 });
+  await page.getByLabel('Message', { exact: true }).waitFor({ state: 'visible' });
+}
+
+async function send(page, text, others) {
+  const input = page.getByLabel('Message', { exact: true });
+  await input.fill(text);
+  await input.press('Enter');
+  for (const other of [page, ...others]) {
+    await other.getByRole('log', { name: 'Messages', exact: true }).getByText(text, { exact: true }).first().waitFor();
+  }
+}
+
+/** Two members, a few messages and a picture, as Ada sees them. */
+async function startConversation(browser, baseURL) {
+  const options = { baseURL, viewport: WIDTHS[0], reducedMotion: 'reduce' };
+  const ada = await (await browser.newContext(options)).newPage();
+  const grace = await (await browser.newContext(options)).newPage();
+  await fillAndSubmit(ada, '/create', 'Create room', 'Ada');
+  await fillAndSubmit(grace, '/login', 'Join room', 'Grace');
+  await send(ada, 'Morning! The new onboarding flow is up for review; here is the first screen.', [grace]);
+  const picture = await drawPicture(ada);
+  await ada.getByLabel('Attach image', { exact: true }).setInputFiles({ name: 'onboarding.png', mimeType: 'image/png', buffer: picture });
+  for (const page of [ada, grace]) {
+    await page.waitForFunction(() =>
+      Array.from(document.querySelectorAll('[role="log"] img')).some((image) => image.complete && image.naturalWidth > 0),
+    );
+  }
+  await send(grace, 'Looks calm and clear. I compared the key fingerprint with you on the phone: it matches.', [ada]);
+  await send(grace, 'Can we ship it on Thursday?', [ada]);
+  await send(ada, 'Thursday works. I will write the release note.', [grace]);
+  return ada;
+}
+
+async function capture(page, name, files) {
+  for (const theme of THEMES) {
+    await page.emulateMedia({ colorScheme: theme });
+    for (const size of WIDTHS) {
+      await page.setViewportSize(size);
+      await settle(page);
+      // A resize keeps the log's scroll offset; show the latest messages, as a reader would see them.
+      await page.evaluate(() => document.querySelectorAll('[role="log"]').forEach((log) => log.scrollTo(0, log.scrollHeight)));
+      const file = resolve(OUT_DIR, `${name}-${theme}-${size.width}.png`);
+      await page.screenshot({ path: file, fullPage: true, animations: 'disabled' });
+      files.push(relative(ROOT, file));
+    }
+  }
+}
+
+async function main() {
+  if (!existsSync(SERVER_ENTRY) || !existsSync(WEB_INDEX)) fail('build first (npm run build): dist/ has no server or no web app.');
+  if (!existsSync(CHROMIUM_PATH)) fail(`Chromium is missing at ${CHROMIUM_PATH} (apt-get install -y chromium, or set CHROMIUM_PATH).`);
+  mkdirSync(OUT_DIR, { recursive: true });
+
+  const server = startServer();
+  let browser;
+  const files = [];
+  try {
+    const baseURL = await server.started;
+    browser = await chromium.launch({
+      executablePath: CHROMIUM_PATH,
+      headless: true,
+      args: ['--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'],
+    });
+
+    const chat = await startConversation(browser, baseURL);
+    await capture(chat, 'chat', files);
+
+    const viewer = await (await browser.newContext({ baseURL, viewport: WIDTHS[0], reducedMotion: 'reduce' })).newPage();
+    const pages = [
+      ['home', '/', (page) => page.getByRole('heading', { level: 1 }).first().waitFor()],
+      ['about', '/about', (page) => page.getByRole('heading', { level: 1 }).first().waitFor()],
+      ['create', '/create?roomname=Book%20club&username=Ada', (page) => page.getByLabel('Room name', { exact: true }).waitFor()],
+      ['login', `/login?roomname=${encodeURIComponent(ROOM)}&username=Linus`, (page) => page.getByLabel('Room name', { exact: true }).waitFor()],
+      ['not-found', '/no-such-page', (page) => page.getByRole('heading', { level: 1 }).first().waitFor()],
+    ];
+    for (const [name, path, ready] of pages) {
+      await viewer.goto(path);
+      await ready(viewer);
+      await capture(viewer, name, files);
+    }
+  } finally {
+    await browser?.close().catch(() => undefined);
+    server.child.kill('SIGTERM');
+  }
+  for (const file of files) console.log(file);
+  console.log(`${files.length} screenshots written.`);
+}
+
+main().catch((error) => fail(error instanceof Error ? (error.stack ?? error.message) : String(error)));

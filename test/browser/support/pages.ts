@@ -1,0 +1,250 @@
+import { randomBytes } from 'node:crypto';
+import type { Locator, Page } from 'playwright-core';
+import { eventually } from './eventually';
+
+/** The accessible names the app promises (docs/web-client.md); every locator here goes through them. */
+export type FieldLabel = 'Room name' | 'Username' | 'Password' | 'Message' | 'Attach image';
+export type ButtonName = 'Create room' | 'Join room' | 'Send' | 'Leave chat';
+
+export interface Credentials {
+  room: string;
+  user: string;
+  password: string;
+}
+
+/** PROTOCOL.md §2: five groups of four hex digits. */
+export const FINGERPRINT_PATTERN = /^[0-9a-f]{4}(-[0-9a-f]{4}){4}$/;
+
+/** A room name no other test uses (letters, digits and a space: valid under PROTOCOL.md §1). */
+export function uniqueRoom(prefix = 'Room'): string {
+  return `${prefix} ${randomBytes(4).toString('hex')}`;
+}
+
+/** A password of the allowed length with some non-ASCII, different for every call. */
+export function uniquePassword(): string {
+  return `correct horse ${randomBytes(6).toString('hex')} Grüße`;
+}
+
+export function field(page: Page, label: FieldLabel): Locator {
+  return page.getByLabel(label, { exact: true });
+}
+
+export function button(page: Page, name: ButtonName): Locator {
+  return page.getByRole('button', { name, exact: true });
+}
+
+export function messageLog(page: Page): Locator {
+  return page.getByRole('log', { name: 'Messages', exact: true });
+}
+
+export function memberList(page: Page): Locator {
+  return page.getByLabel('Members', { exact: true }).first();
+}
+
+export function fingerprintElement(page: Page): Locator {
+  return page.getByLabel('Key fingerprint', { exact: true });
+}
+
+export function pathOf(page: Page): string {
+  return new URL(page.url()).pathname;
+}
+
+export async function waitForPath(page: Page, path: string, timeout = 20_000): Promise<void> {
+  await page.waitForURL((url) => url.pathname === path, { timeout });
+}
+
+/** Fills the three fields of /create or /login (whichever page is open). */
+export async function fillRoomForm(page: Page, credentials: Credentials): Promise<void> {
+  await field(page, 'Room name').fill(credentials.room);
+  await field(page, 'Username').fill(credentials.user);
+  await field(page, 'Password').fill(credentials.password);
+}
+
+/** Creates a room from /create and resolves with the fingerprint the chat page shows. */
+export async function createRoom(page: Page, credentials: Credentials): Promise<string> {
+  await page.goto('/create');
+  await fillRoomForm(page, credentials);
+  await button(page, 'Create room').click();
+  return waitForChat(page);
+}
+
+/** Joins a room from /login and resolves with the fingerprint the chat page shows. */
+export async function joinRoom(page: Page, credentials: Credentials): Promise<string> {
+  await page.goto('/login');
+  await fillRoomForm(page, credentials);
+  await button(page, 'Join room').click();
+  return waitForChat(page);
+}
+
+/** Waits for /chat with a fingerprint and the message field, and returns the fingerprint. */
+export async function waitForChat(page: Page): Promise<string> {
+  await waitForPath(page, '/chat', 30_000);
+  await field(page, 'Message').waitFor({ state: 'visible' });
+  return eventually(async () => {
+    const print = await readFingerprint(page);
+    expect(print).toMatch(FINGERPRINT_PATTERN);
+    return print;
+  });
+}
+
+export async function readFingerprint(page: Page): Promise<string> {
+  return ((await fingerprintElement(page).textContent()) ?? '').trim();
+}
+
+/** Types `text` into Message, presses Enter, and waits until the sender's own log shows it. */
+export async function sendText(page: Page, text: string): Promise<void> {
+  const input = field(page, 'Message');
+  await input.fill(text);
+  await input.press('Enter');
+  await waitForMessage(page, text);
+}
+
+/** Waits until the log shows a message whose text is exactly `text`. */
+export async function waitForMessage(page: Page, text: string, timeout = 15_000): Promise<void> {
+  await messageLog(page).getByText(text, { exact: true }).first().waitFor({ state: 'visible', timeout });
+}
+
+/** How many messages in the log read exactly `text`. */
+export async function countMessages(page: Page, text: string): Promise<number> {
+  return messageLog(page).getByText(text, { exact: true }).count();
+}
+
+/**
+ * The log's entries (messages and system lines), each as its text nodes joined by spaces, so
+ * that "Bob left" and its time stay separate words.
+ */
+export async function logLines(page: Page): Promise<string[]> {
+  return messageLog(page).evaluate((log) => {
+    const items = Array.from(log.querySelectorAll('li, [role="listitem"], article'));
+    return (items.length > 0 ? items : [log]).map((item) => {
+      const parts: string[] = [];
+      const walker = document.createTreeWalker(item, NodeFilter.SHOW_TEXT);
+      for (let node = walker.nextNode(); node; node = walker.nextNode()) parts.push(node.textContent ?? '');
+      return parts.join(' ').replace(/\s+/g, ' ').trim();
+    });
+  });
+}
+
+/**
+ * Everything the message item that holds `text` says about itself: its text, and the
+ * aria-label and title of it and its descendants (a status is often an icon with a label).
+ */
+export async function messageItemDescription(page: Page, text: string): Promise<string> {
+  const body = messageLog(page).getByText(text, { exact: true }).first();
+  return body.evaluate((element) => {
+    const log = element.closest('[role="log"]');
+    let item: Element = element;
+    while (item.parentElement && item.parentElement !== log && !item.matches('li, article, [role="listitem"], [role="article"]')) {
+      item = item.parentElement;
+    }
+    const parts: string[] = [];
+    const walker = document.createTreeWalker(item, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) parts.push(node.textContent ?? '');
+    for (const node of [item, ...Array.from(item.querySelectorAll('*'))]) {
+      parts.push(node.getAttribute('aria-label') ?? '', node.getAttribute('title') ?? '');
+    }
+    return parts.join(' ').replace(/\s+/g, ' ').trim();
+  });
+}
+
+/** The members the list shows, with the status each row states ("online"/"away"), by name. */
+export async function members(page: Page): Promise<Record<string, 'online' | 'away' | 'unknown'>> {
+  const list = memberList(page);
+  await list.waitFor({ state: 'visible' });
+  return list.evaluate((element) => {
+    // Text node by text node, so that adjacent spans ("Ada" "online") stay separate words.
+    const words = (node: Element): string => {
+      const parts: string[] = [];
+      const walker = document.createTreeWalker(node, NodeFilter.SHOW_TEXT);
+      for (let text = walker.nextNode(); text; text = walker.nextNode()) parts.push(text.textContent ?? '');
+      for (const labelled of [node, ...Array.from(node.querySelectorAll('*'))]) {
+        parts.push(labelled.getAttribute('aria-label') ?? '', labelled.getAttribute('title') ?? '');
+      }
+      return parts.join(' ').replace(/\s+/g, ' ').trim();
+    };
+    const result: Record<string, 'online' | 'away' | 'unknown'> = {};
+    for (const row of Array.from(element.querySelectorAll('li, [role="listitem"]'))) {
+      const said = words(row);
+      const status = /\baway\b/i.test(said) ? 'away' : /\bonline\b/i.test(said) ? 'online' : 'unknown';
+      const nameNode = row.querySelector('.name, [data-member-name]');
+      result[(nameNode?.textContent ?? said).trim()] = status;
+    }
+    return result;
+  });
+}
+
+/** The status the member list shows for `name`, or undefined when `name` is not listed. */
+export async function memberStatus(page: Page, name: string): Promise<'online' | 'away' | 'unknown' | undefined> {
+  const shown = await members(page);
+  const key = Object.keys(shown).find((row) => row === name) ?? Object.keys(shown).find((row) => row.split(' ').includes(name));
+  return key === undefined ? undefined : shown[key];
+}
+
+/** Types into Message without sending (the others should see a typing indicator). */
+export async function typeWithoutSending(page: Page, text: string): Promise<void> {
+  await field(page, 'Message').pressSequentially(text, { delay: 30 });
+}
+
+/** True when a visible line of the page says that `name` is typing. */
+export async function showsTyping(page: Page, name: string): Promise<boolean> {
+  const text = await page.locator('body').innerText();
+  return text.split('\n').some((line) => line.includes(name) && /typing/i.test(line));
+}
+
+/** Picks an image file through the "Attach image" input and waits until the sender's own log shows it. */
+export async function attachImage(page: Page, file: { name: string; mimeType: string; buffer: Buffer }): Promise<void> {
+  const before = await messageLog(page).locator('img').count();
+  await field(page, 'Attach image').setInputFiles(file);
+  await eventually(async () => expect(await messageLog(page).locator('img').count()).toBeGreaterThan(before));
+}
+
+/** The decoded images in the log: only those the browser could actually render. */
+export async function renderedImages(page: Page): Promise<{ src: string; width: number; height: number }[]> {
+  return messageLog(page)
+    .locator('img')
+    .evaluateAll((images) =>
+      (images as HTMLImageElement[])
+        .filter((image) => image.complete && image.naturalWidth > 0)
+        .map((image) => ({ src: image.src, width: image.naturalWidth, height: image.naturalHeight })),
+    );
+}
+
+/** Clicks "Leave chat" and waits for the home page. */
+export async function leaveChat(page: Page): Promise<void> {
+  await button(page, 'Leave chat').click();
+  await waitForPath(page, '/');
+}
+
+/**
+ * The visible text of the elements a field points at with aria-describedby (and
+ * aria-errormessage): what a screen reader reads after the label, and what sighted people see
+ * beside the field.
+ */
+export async function fieldDescription(page: Page, label: FieldLabel): Promise<string> {
+  return field(page, label).evaluate((input) => {
+    const ids = [input.getAttribute('aria-describedby'), input.getAttribute('aria-errormessage')]
+      .filter((value): value is string => value !== null)
+      .flatMap((value) => value.split(/\s+/))
+      .filter((id) => id.length > 0);
+    return ids
+      .map((id) => document.getElementById(id))
+      .filter((node): node is HTMLElement => node !== null && node.checkVisibility())
+      .map((node) => node.innerText.trim())
+      .filter((text) => text.length > 0)
+      .join(' | ');
+  });
+}
+
+/**
+ * Waits until a field is marked invalid and its description says more than it did in `before`
+ * (the description always carries the field's hint): the refusal sentence, beside the field.
+ */
+export async function waitForFieldRefusal(page: Page, label: FieldLabel, before: string): Promise<string> {
+  return eventually(async () => {
+    expect(await field(page, label).getAttribute('aria-invalid')).toBe('true');
+    const now = await fieldDescription(page, label);
+    expect(now).not.toBe(before);
+    expect(now.length).toBeGreaterThan(before.length);
+    return now;
+  });
+}
