@@ -1,13 +1,4 @@
-import { UseFilters } from '@nestjs/common';
-import {
-  Ack,
-  ConnectedSocket,
-  MessageBody,
-  SubscribeMessage,
-  WebSocketGateway,
-  type OnGatewayConnection,
-  type OnGatewayInit,
-} from '@nestjs/websockets';
+import { WebSocketGateway, type OnGatewayConnection, type OnGatewayInit } from '@nestjs/websockets';
 import { InjectThrottlerStorage, type ThrottlerStorage } from '@nestjs/throttler';
 import { PinoLogger } from 'nestjs-pino';
 import type { Namespace, Socket } from 'socket.io';
@@ -37,7 +28,6 @@ import { EndSession } from '../sessions/application/end-session.use-case';
 import { ResolveSpeaker } from '../sessions/application/resolve-speaker.use-case';
 import { roomChannel, sessionChannel } from './channels';
 import { parseMessage } from './message-payload';
-import { QuietWsExceptionFilter } from './quiet-ws-exception.filter';
 import { dropConnection, watchSlowConsumer } from './slow-consumer-watch';
 import { SocketRoomEvents } from './socket-room-events';
 import { TokenBucket } from './token-bucket';
@@ -58,6 +48,8 @@ interface ChatSocketData {
 }
 
 type ChatSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, ChatSocketData>;
+
+type AckFn = (answer: unknown) => void;
 
 const CONNECTS_WINDOW_MS = 60_000;
 const CLIENT_EVENTS = new Set<unknown>(Object.values(ClientEvent));
@@ -81,7 +73,6 @@ class HandshakeRefusal extends Error {
  * and one Socket.IO-room broadcast each. Payloads are never logged or echoed.
  */
 @WebSocketGateway({ namespace: CHAT_NAMESPACE })
-@UseFilters(QuietWsExceptionFilter)
 export class ChatGateway implements OnGatewayInit<Namespace>, OnGatewayConnection<ChatSocket> {
   private readonly origins: OriginPolicy;
   private namespace: Namespace | undefined;
@@ -157,6 +148,11 @@ export class ChatGateway implements OnGatewayInit<Namespace>, OnGatewayConnectio
 
   handleConnection(socket: ChatSocket): void {
     socket.data.ready = this.attach(socket);
+    // Bound here rather than with @SubscribeMessage: Nest's per-socket RxJS pipeline cost about
+    // 13 KiB of heap per connected member and a fifth of the relay's CPU (docs/benchmarks.md).
+    this.bind(socket, ClientEvent.Message, (payload) => this.message(socket, payload));
+    this.bind(socket, ClientEvent.Typing, (payload) => this.typing(socket, payload));
+    this.bind(socket, ClientEvent.Leave, (_payload, ack) => this.leave(socket, ack));
     socket.once('disconnect', (reason) => void this.detach(socket, reason));
     // An event the protocol does not know is refused in its ack rather than left unanswered.
     socket.onAny((event: unknown, ...args: unknown[]) => {
@@ -169,6 +165,27 @@ export class ChatGateway implements OnGatewayInit<Namespace>, OnGatewayConnectio
         'socket closed: too much data waiting for a slow reader',
       );
       queueMicrotask(() => dropConnection(socket));
+    });
+  }
+
+  /**
+   * Runs `handler` for every `event` with Nest's payload convention (a trailing function is the
+   * ack; one other argument is the payload, several arrive as an array) and answers the ack with
+   * what it returns. A throw is logged and answered INTERNAL; the payload is never echoed.
+   */
+  private bind(socket: ChatSocket, event: string, handler: (payload: unknown, ack: AckFn | undefined) => Promise<unknown>): void {
+    (socket as unknown as Socket).on(event, (...args: unknown[]) => {
+      const ack = typeof args[args.length - 1] === 'function' ? (args.pop() as AckFn) : undefined;
+      const payload = args.length <= 1 ? args[0] : args;
+      handler(payload, ack).then(
+        (answer) => {
+          if (answer !== undefined && answer !== null) ack?.(answer);
+        },
+        (error: unknown) => {
+          this.logger.error({ event: 'socket.error', err: error }, 'unexpected error in a socket handler');
+          ack?.(refusal('INTERNAL'));
+        },
+      );
     });
   }
 
@@ -199,8 +216,7 @@ export class ChatGateway implements OnGatewayInit<Namespace>, OnGatewayConnectio
     await this.disconnectSocket.execute(sessionId, socket.id);
   }
 
-  @SubscribeMessage(ClientEvent.Message)
-  async message(@ConnectedSocket() socket: ChatSocket, @MessageBody() payload: unknown): Promise<MessageAck> {
+  async message(socket: ChatSocket, payload: unknown): Promise<MessageAck> {
     const ack = await this.relayMessage(socket, payload);
     if (!ack.ok) this.metrics.rejected(ack.error.code, 'message');
     return ack;
@@ -227,8 +243,7 @@ export class ChatGateway implements OnGatewayInit<Namespace>, OnGatewayConnectio
     return { ok: true, seq, ts };
   }
 
-  @SubscribeMessage(ClientEvent.Typing)
-  async typing(@ConnectedSocket() socket: ChatSocket, @MessageBody() payload: unknown): Promise<void> {
+  async typing(socket: ChatSocket, payload: unknown): Promise<void> {
     const active = typeof payload === 'object' && payload !== null ? (payload as Record<string, unknown>)['active'] : undefined;
     if (typeof active !== 'boolean' || !socket.data.typingBucket.take(this.clock.now())) return;
     if (!(await socket.data.ready)) return;
@@ -237,8 +252,7 @@ export class ChatGateway implements OnGatewayInit<Namespace>, OnGatewayConnectio
     socket.to(roomChannel(socket.data.roomKey)).emit(ServerEvent.Typing, { name: speaker.value.name, active });
   }
 
-  @SubscribeMessage(ClientEvent.Leave)
-  async leave(@ConnectedSocket() socket: ChatSocket, @Ack() ack: ((answer: LeaveAck) => void) | undefined): Promise<void> {
+  async leave(socket: ChatSocket, ack: ((answer: LeaveAck) => void) | undefined): Promise<void> {
     if (!(await socket.data.ready)) return;
     const speaker = await this.speakers.execute(socket.data.sessionId, socket.id);
     if (!speaker.ok) {

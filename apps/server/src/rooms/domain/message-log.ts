@@ -17,6 +17,10 @@ export interface MessageAcceptance extends MessageStamp {
 export class MessageLog {
   private lastSeq = 0;
   private readonly stamps = new Map<string, MessageStamp>();
+  /** Accepted ids and their seqs, oldest first; those before `head` are forgotten already. */
+  private ids: string[] = [];
+  private seqs: number[] = [];
+  private head = 0;
 
   get seq(): number {
     return this.lastSeq;
@@ -24,12 +28,13 @@ export class MessageLog {
 
   accept(id: string, now: number): MessageAcceptance {
     const known = this.stamps.get(id);
-    if (known && this.remembers(known, now)) return { ...known, fresh: false };
-    if (known) this.stamps.delete(id);
-    const stamp = { seq: ++this.lastSeq, ts: now };
-    this.stamps.set(id, stamp);
+    if (known && this.remembers(known, now)) return { seq: known.seq, ts: known.ts, fresh: false };
+    const seq = ++this.lastSeq;
+    this.stamps.set(id, { seq, ts: now });
+    this.ids.push(id);
+    this.seqs.push(seq);
     this.forget(now);
-    return { ...stamp, fresh: true };
+    return { seq, ts: now, fresh: true };
   }
 
   /** How many ids are held now (for tests and metrics). */
@@ -41,11 +46,26 @@ export class MessageLog {
     return now - stamp.ts < ID_MEMORY_MS || this.lastSeq - stamp.seq < ID_MEMORY_COUNT;
   }
 
-  /** Entries are in seq order, so the oldest are first. */
+  /**
+   * Forgets from the oldest on, through a queue of its own: a fresh iterator over the Map would
+   * step again over every slot deleted since the Map last rehashed, which grew to tens of µs per
+   * message once ids started expiring in a busy room. An id accepted again after it was
+   * forgotten leaves a stale entry behind (its seq no longer matches), skipped here.
+   */
   private forget(now: number): void {
-    for (const [id, stamp] of this.stamps) {
-      if (this.remembers(stamp, now)) return;
-      this.stamps.delete(id);
+    while (this.head < this.ids.length) {
+      const id = this.ids[this.head];
+      const stamp = this.stamps.get(id);
+      if (stamp !== undefined && stamp.seq === this.seqs[this.head]) {
+        if (this.remembers(stamp, now)) break;
+        this.stamps.delete(id);
+      }
+      this.head += 1;
+    }
+    if (this.head >= ID_MEMORY_COUNT && this.head * 2 >= this.ids.length) {
+      this.ids = this.ids.slice(this.head);
+      this.seqs = this.seqs.slice(this.head);
+      this.head = 0;
     }
   }
 }
