@@ -130,6 +130,7 @@ export class ChatGateway implements OnGatewayInit<Namespace>, OnGatewayConnectio
     socket.data = {
       sessionId: id,
       roomKey,
+      // The room's display name is known once the session is attached (see attach()).
       room: roomKey,
       name,
       ip,
