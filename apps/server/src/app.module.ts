@@ -20,7 +20,7 @@ export class AppModule {
       imports: [
         ConfigModule.forRoot(config, options.clock),
         LoggingModule,
-        StoreModule,
+        StoreModule.forRoot(config),
         TokensModule,
         MetricsModule,
         HttpModule,

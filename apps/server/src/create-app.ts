@@ -8,6 +8,7 @@ import { ConfigError, type AppConfig } from './config/app-config';
 import { NestLogBridge } from './logging/nest-log-bridge';
 import { ConfiguredIoAdapter } from './realtime/configured-io.adapter';
 import type { Clock } from './shared/clock';
+import { RedisStore } from './store/redis/redis-store';
 import { securityHeaders } from './web/security-headers';
 import { staticFiles } from './web/static-files';
 import { WebRoot } from './web/web-root';
@@ -46,7 +47,7 @@ export async function createApp(config: AppConfig, options: { clock?: Clock; web
 export async function configureApp(app: NestExpressApplication, config: AppConfig, web?: WebRoot): Promise<NestExpressApplication> {
   const logger = await app.resolve(PinoLogger);
   app.useLogger(new NestLogBridge(logger.logger));
-  app.useWebSocketAdapter(new ConfiguredIoAdapter(app, config));
+  app.useWebSocketAdapter(new ConfiguredIoAdapter(app, config, config.store === 'redis' ? app.get(RedisStore) : undefined));
   app.disable('x-powered-by');
   // A whole request (headers and body) must arrive within 30 s; Node's default is 5 minutes.
   Object.assign(app.getHttpServer(), { requestTimeout: REQUEST_TIMEOUT_MS, headersTimeout: HEADERS_TIMEOUT_MS });

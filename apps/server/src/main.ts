@@ -5,6 +5,7 @@ import { PinoLogger } from 'nestjs-pino';
 import { ConfigError, loadConfig, RATE_LIMIT_KEYS, type AppConfig } from './config/app-config';
 import { createApp } from './create-app';
 import { ChatGateway } from './realtime/chat.gateway';
+import { RedisStore } from './store/redis/redis-store';
 
 const SHUTDOWN_DEADLINE_MS = 4_500;
 
@@ -15,34 +16,45 @@ function stop(message: string): never {
 
 function readConfig(): AppConfig {
   try {
-    const config = loadConfig();
-    if (config.store === 'redis') stop('STORE=redis is not available in this version; use STORE=memory');
-    return config;
+    return loadConfig();
   } catch (error) {
     if (error instanceof ConfigError) stop(error.message);
     throw error;
   }
 }
 
-/** SIGTERM/SIGINT: every socket hears `shutdown`, then the process exits 0 within 5 s. */
-function handleSignals(app: NestExpressApplication, logger: PinoLogger): void {
+/**
+ * SIGTERM/SIGINT: the gateway closes every socket (alone, every room ends; with a shared store
+ * the sessions turn away and live on), then the process exits 0 within 5 s. A process whose
+ * Redis heartbeat lapsed stops the same way and exits 1, to be restarted.
+ */
+function handleSignals(app: NestExpressApplication, config: AppConfig, logger: PinoLogger): void {
   let stopping = false;
-  const shutdown = (signal: NodeJS.Signals): void => {
+  const shutdown = (reason: string, code: number): void => {
     if (stopping) return;
     stopping = true;
-    logger.info({ event: 'server.stopping', signal }, 'stopping: every room ends');
-    setTimeout(() => process.exit(0), SHUTDOWN_DEADLINE_MS);
-    app.get(ChatGateway).shutdown();
+    const ending = config.store === 'memory' ? 'every room ends' : 'its sessions turn away; the other processes keep them';
+    const cause = reason.startsWith('SIG') ? { signal: reason } : { reason };
+    logger.info({ event: 'server.stopping', ...cause }, `stopping: ${ending}`);
+    setTimeout(() => process.exit(code), SHUTDOWN_DEADLINE_MS).unref();
     app
-      .close()
+      .get(ChatGateway)
+      .shutdown()
+      .then(() => app.close())
       .catch((error: unknown) => logger.error({ event: 'server.stop_failed', err: error }, 'clean stop failed'))
       .finally(() => {
         logger.info({ event: 'server.stopped' }, 'stopped');
-        process.exit(0);
+        process.exit(code);
       });
   };
-  process.once('SIGTERM', shutdown);
-  process.once('SIGINT', shutdown);
+  process.once('SIGTERM', () => shutdown('SIGTERM', 0));
+  process.once('SIGINT', () => shutdown('SIGINT', 0));
+  if (config.store === 'redis') {
+    app.get(RedisStore).once('lapsed', () => {
+      logger.error({ event: 'redis.node_lapsed' }, 'this process missed its Redis heartbeat and may have lost its sessions; restarting');
+      shutdown('redis.node_lapsed', 1);
+    });
+  }
 }
 
 async function bootstrap(): Promise<void> {
@@ -56,7 +68,7 @@ async function bootstrap(): Promise<void> {
   }
   const logger = await app.resolve(PinoLogger);
   logger.setContext('Server');
-  handleSignals(app, logger);
+  handleSignals(app, config, logger);
   try {
     await app.listen(config.port, config.host);
   } catch (error) {

@@ -70,13 +70,13 @@ export class FailedJoinLimiter extends SlidingWindowLimiter {
 export class FailedJoinGuard implements CanActivate {
   constructor(private readonly failures: FailedJoinLimiter) {}
 
-  canActivate(context: ExecutionContext): boolean {
+  async canActivate(context: ExecutionContext): Promise<boolean> {
     const request = context.switchToHttp().getRequest<Request & AddressedRequest>();
     const roomKey = roomKeyOf(request.params['room']);
     if (roomKey === undefined) return true;
-    const key = FailedJoinLimiter.key(request.clientAddress, roomKey);
-    if (!this.failures.blocked(key)) return true;
-    const retryAfter = Math.ceil(this.failures.retryAfterMs(key) / 1000);
+    const retryAfterMs = await this.failures.retryAfterMs(FailedJoinLimiter.key(request.clientAddress, roomKey));
+    if (retryAfterMs === 0) return true;
+    const retryAfter = Math.ceil(retryAfterMs / 1000);
     context.switchToHttp().getResponse<Response>().setHeader('Retry-After', Math.max(1, retryAfter));
     throw new ApiError('RATE_LIMITED', 'Too many failed attempts to join this room; wait a minute and try again.');
   }

@@ -2,9 +2,11 @@ import { Module, type ExecutionContext, type MiddlewareConsumer, type NestModule
 import { APP_FILTER, APP_PIPE, Reflector } from '@nestjs/core';
 import { ThrottlerModule } from '@nestjs/throttler';
 import { AppConfig } from '../config/app-config';
+import { AttemptLog } from '../shared/attempt-log';
 import { Clock } from '../shared/clock';
 import { RoomsModule } from '../rooms/rooms.module';
 import { SessionsModule } from '../sessions/sessions.module';
+import { SharedRateLimits } from '../store/shared-rate-limits';
 import { ApiExceptionFilter } from './api-exception.filter';
 import { apiValidationPipe } from './api-validation.pipe';
 import { ClientAddressMiddleware } from './client-address.middleware';
@@ -39,16 +41,21 @@ function throttlers(config: AppConfig) {
     RoomsModule,
     SessionsModule,
     ThrottlerModule.forRootAsync({
-      inject: [AppConfig],
-      useFactory: (config: AppConfig) => ({ throttlers: throttlers(config), setHeaders: false }),
+      inject: [AppConfig, SharedRateLimits],
+      useFactory: (config: AppConfig, shared: SharedRateLimits) => ({
+        throttlers: throttlers(config),
+        setHeaders: false,
+        storage: shared.throttlerStorage,
+      }),
     }),
   ],
   controllers: [RoomsController, SessionController, HealthController],
   providers: [
     {
       provide: FailedJoinLimiter,
-      inject: [AppConfig, Clock],
-      useFactory: (config: AppConfig, clock: Clock) => new FailedJoinLimiter(config.limits.rateFailedJoinsPerMin, MINUTE_MS, clock),
+      inject: [AppConfig, Clock, AttemptLog],
+      useFactory: (config: AppConfig, clock: Clock, attempts: AttemptLog) =>
+        new FailedJoinLimiter(config.limits.rateFailedJoinsPerMin, MINUTE_MS, clock, attempts),
     },
     { provide: APP_FILTER, useClass: ApiExceptionFilter },
     { provide: APP_PIPE, useFactory: apiValidationPipe },

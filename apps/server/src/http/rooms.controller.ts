@@ -96,7 +96,7 @@ export class RoomsController {
       address: request.clientAddress,
     });
     if (!result.ok) {
-      if (result.code === 'BAD_CREDENTIALS') this.failedJoins.record(FailedJoinLimiter.key(request.clientAddress, room.key));
+      if (result.code === 'BAD_CREDENTIALS') await this.failedJoins.record(FailedJoinLimiter.key(request.clientAddress, room.key));
       this.logger.info({ event: 'session.rejected', room: room.name, user: username.name, ip, reason: result.code }, 'join refused');
       throw new ApiError(result.code);
     }

@@ -11,7 +11,6 @@ import {
   type ErrorCode,
   type LeaveAck,
   type MessageAck,
-  type RelayedMessage,
   type ServerToClientEvents,
 } from '@ciphernest/protocol';
 import { AppConfig } from '../config/app-config';
@@ -29,6 +28,7 @@ import { ResolveSpeaker } from '../sessions/application/resolve-speaker.use-case
 import { roomChannel, sessionChannel } from './channels';
 import { parseMessage } from './message-payload';
 import { dropConnection, watchSlowConsumer } from './slow-consumer-watch';
+import { SocketMessageDelivery } from './socket-message-delivery';
 import { SocketRoomEvents } from './socket-room-events';
 import { TokenBucket } from './token-bucket';
 
@@ -76,6 +76,8 @@ class HandshakeRefusal extends Error {
 export class ChatGateway implements OnGatewayInit<Namespace>, OnGatewayConnection<ChatSocket> {
   private readonly origins: OriginPolicy;
   private namespace: Namespace | undefined;
+  /** Sessions being turned away as their sockets close; a stopping process waits for them. */
+  private readonly detaching = new Set<Promise<void>>();
 
   constructor(
     private readonly config: AppConfig,
@@ -87,6 +89,7 @@ export class ChatGateway implements OnGatewayInit<Namespace>, OnGatewayConnectio
     private readonly speakers: ResolveSpeaker,
     private readonly relay: RelayMessage,
     private readonly events: SocketRoomEvents,
+    private readonly delivery: SocketMessageDelivery,
     private readonly addresses: LogAddress,
     private readonly metrics: ChatMetrics,
     @InjectThrottlerStorage() private readonly throttlerStorage: ThrottlerStorage,
@@ -98,6 +101,7 @@ export class ChatGateway implements OnGatewayInit<Namespace>, OnGatewayConnectio
   afterInit(namespace: Namespace): void {
     this.namespace = namespace;
     this.events.bind(namespace);
+    this.delivery.bind(namespace);
     namespace.use((socket, next) => {
       this.admit(socket as ChatSocket).then(
         () => next(),
@@ -154,7 +158,13 @@ export class ChatGateway implements OnGatewayInit<Namespace>, OnGatewayConnectio
     this.bind(socket, ClientEvent.Message, (payload) => this.message(socket, payload));
     this.bind(socket, ClientEvent.Typing, (payload) => this.typing(socket, payload));
     this.bind(socket, ClientEvent.Leave, (_payload, ack) => this.leave(socket, ack));
-    socket.once('disconnect', (reason) => void this.detach(socket, reason));
+    socket.once('disconnect', (reason) => {
+      const detaching = this.detach(socket, reason).catch((error: unknown) => {
+        this.logger.error({ event: 'socket.error', err: error }, 'turning a session away failed');
+      });
+      this.detaching.add(detaching);
+      void detaching.finally(() => this.detaching.delete(detaching));
+    });
     // An event the protocol does not know is refused in its ack rather than left unanswered.
     socket.onAny((event: unknown, ...args: unknown[]) => {
       const ack = args[args.length - 1];
@@ -224,7 +234,7 @@ export class ChatGateway implements OnGatewayInit<Namespace>, OnGatewayConnectio
   }
 
   private async relayMessage(socket: ChatSocket, payload: unknown): Promise<MessageAck> {
-    const { bucket, sessionId, roomKey } = socket.data;
+    const { bucket, sessionId } = socket.data;
     if (!bucket.take(this.clock.now())) {
       this.logger.debug({ event: 'message.rate_limited', room: socket.data.room, user: socket.data.name }, 'message refused');
       return refusal('RATE_LIMITED', 'Too many messages; slow down.');
@@ -232,12 +242,10 @@ export class ChatGateway implements OnGatewayInit<Namespace>, OnGatewayConnectio
     const parsed = parseMessage(payload, this.config.limits.maxMessageBytes);
     if (!parsed.ok) return refusal(parsed.code, parsed.message);
     if (!(await socket.data.ready)) return refusal('SESSION_NOT_FOUND');
-    const stamped = await this.relay.execute({ sessionId, socketId: socket.id, id: parsed.id });
+    const stamped = await this.relay.execute({ sessionId, socketId: socket.id, id: parsed.id, box: parsed.box });
     if (!stamped.ok) return refusal(stamped.code);
     const { seq, ts, from, fresh } = stamped.value;
     if (fresh) {
-      const relayed: RelayedMessage = { id: parsed.id, from, ts, seq, box: parsed.box };
-      socket.to(roomChannel(roomKey)).emit(ServerEvent.Message, relayed);
       this.metrics.messageRelayed(parsed.box.length);
       this.logger.debug({ event: 'message.relayed', room: socket.data.room, user: from, seq, bytes: parsed.box.length }, 'message relayed');
     }
@@ -264,9 +272,18 @@ export class ChatGateway implements OnGatewayInit<Namespace>, OnGatewayConnectio
     await this.endSession.execute(socket.data.sessionId, 'left');
   }
 
-  /** Before the process stops: every socket hears `shutdown` and is closed (PROTOCOL.md §5). */
-  shutdown(): void {
-    this.namespace?.emit(ServerEvent.SessionEnd, { reason: 'shutdown' });
-    this.namespace?.disconnectSockets();
+  /**
+   * Before the process stops. Alone (in-memory store), every room ends with it: every socket
+   * hears `shutdown` and is closed (PROTOCOL.md §5). With a shared store the rooms live on in
+   * the other processes: this process's sockets are closed without `session:end`, their
+   * sessions turn away (the others hear `away`), and clients reconnect to another process
+   * within the grace and come `back`. Resolves once every session is turned away.
+   */
+  async shutdown(): Promise<void> {
+    const local = this.namespace?.local;
+    if (!local) return;
+    if (this.config.store === 'memory') local.emit(ServerEvent.SessionEnd, { reason: 'shutdown' });
+    local.disconnectSockets(true);
+    await Promise.allSettled([...this.detaching]);
   }
 }

@@ -1,8 +1,11 @@
 import type { INestApplicationContext } from '@nestjs/common';
 import { IoAdapter } from '@nestjs/platform-socket.io';
+import { createAdapter } from '@socket.io/redis-adapter';
 import type { Server, ServerOptions } from 'socket.io';
 import { ERROR_MESSAGES, SOCKET_PATH, TRANSPORT_OVERHEAD_BYTES } from '@ciphernest/protocol';
 import type { AppConfig } from '../config/app-config';
+import { redisKeys } from '../store/redis/redis-keys';
+import type { RedisStore } from '../store/redis/redis-store';
 import { TRANSPORT_HEADERS } from '../web/security-headers';
 import { bindEngineConnectionsToAddress } from './engine-address-binding';
 
@@ -10,11 +13,16 @@ import { bindEngineConnectionsToAddress } from './engine-address-binding';
 export const PING_INTERVAL_MS = 10_000;
 export const PING_TIMEOUT_MS = 5_000;
 
-/** Socket.IO with options from the configuration (not from the gateway decorator). */
+/**
+ * Socket.IO with options from the configuration (not from the gateway decorator), and with
+ * a shared store, Socket.IO's Redis adapter: a broadcast to a Socket.IO room (presence,
+ * typing, session ends, closing a replaced socket) reaches its sockets in every process.
+ */
 export class ConfiguredIoAdapter extends IoAdapter {
   constructor(
     app: INestApplicationContext,
     private readonly config: AppConfig,
+    private readonly redis?: RedisStore,
   ) {
     super(app);
   }
@@ -31,6 +39,7 @@ export class ConfiguredIoAdapter extends IoAdapter {
       allowEIO3: false,
       cors: undefined,
     }) as Server;
+    if (this.redis) server.adapter(createAdapter(this.redis.commands, this.redis.subscriber, { key: redisKeys.socketIo }));
     // Engine.IO answers (polling, upgrades) bypass Express and its security headers.
     server.engine.on('headers', (headers: Record<string, string>) => Object.assign(headers, TRANSPORT_HEADERS));
     bindEngineConnectionsToAddress(server, this.config.trustProxy);

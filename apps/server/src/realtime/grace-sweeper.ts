@@ -2,14 +2,20 @@ import { Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@
 import { PinoLogger } from 'nestjs-pino';
 import { AppConfig } from '../config/app-config';
 import { ExpireAwaySessions } from '../sessions/application/expire-away-sessions.use-case';
+import { ReleaseOrphanedSessions } from '../sessions/application/release-orphaned-sessions.use-case';
 
-/** Drives ExpireAwaySessions on a short interval, so an away session ends soon after its grace. */
+/**
+ * Drives ReleaseOrphanedSessions and ExpireAwaySessions on a short interval, so an away session
+ * ends soon after its grace, also when the process that held its socket died. Every process of
+ * a shared store sweeps; each session is released and ended once.
+ */
 @Injectable()
 export class GraceSweeper implements OnApplicationBootstrap, OnModuleDestroy {
   private timer: NodeJS.Timeout | undefined;
   private running = false;
 
   constructor(
+    private readonly release: ReleaseOrphanedSessions,
     private readonly expire: ExpireAwaySessions,
     private readonly config: AppConfig,
     private readonly logger: PinoLogger,
@@ -28,6 +34,7 @@ export class GraceSweeper implements OnApplicationBootstrap, OnModuleDestroy {
     if (this.running) return;
     this.running = true;
     try {
+      await this.release.execute();
       await this.expire.execute();
     } catch (error) {
       this.logger.error({ event: 'sweeper.error', err: error }, 'expiring away sessions failed');

@@ -5,6 +5,7 @@ import { SessionRepository } from '../sessions/application/ports/session.reposit
 import { ResolveSpeaker } from '../sessions/application/resolve-speaker.use-case';
 import { SessionsModule } from '../sessions/sessions.module';
 import { TokenService } from '../tokens/application/ports/token-service';
+import { MessageDelivery } from './application/ports/message-delivery';
 import { RoomRepository } from './application/ports/room.repository';
 import { CreateRoom } from './application/create-room.use-case';
 import { ListRooms } from './application/list-rooms.use-case';
@@ -29,8 +30,8 @@ import { RelayMessage } from './application/relay-message.use-case';
     },
     {
       provide: RelayMessage,
-      inject: [ResolveSpeaker, RoomRepository, Clock],
-      useFactory: (speakers: ResolveSpeaker, rooms: RoomRepository, clock: Clock) => new RelayMessage(speakers, rooms, clock),
+      inject: [ResolveSpeaker, MessageDelivery, Clock],
+      useFactory: (speakers: ResolveSpeaker, delivery: MessageDelivery, clock: Clock) => new RelayMessage(speakers, delivery, clock),
     },
   ],
   exports: [CreateRoom, LookupKdf, ListRooms, RelayMessage],

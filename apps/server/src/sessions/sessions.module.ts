@@ -12,9 +12,19 @@ import { DisconnectSocket } from './application/disconnect-socket.use-case';
 import { EndSession } from './application/end-session.use-case';
 import { ExpireAwaySessions } from './application/expire-away-sessions.use-case';
 import { JoinRoom } from './application/join-room.use-case';
+import { ReleaseOrphanedSessions } from './application/release-orphaned-sessions.use-case';
 import { ResolveSpeaker } from './application/resolve-speaker.use-case';
 
-const useCases = [AuthenticateSession, ConnectSession, DisconnectSocket, EndSession, ExpireAwaySessions, JoinRoom, ResolveSpeaker];
+const useCases = [
+  AuthenticateSession,
+  ConnectSession,
+  DisconnectSocket,
+  EndSession,
+  ExpireAwaySessions,
+  JoinRoom,
+  ReleaseOrphanedSessions,
+  ResolveSpeaker,
+];
 
 /** Session use cases, wired to the ports' adapters. */
 @Module({
@@ -53,6 +63,11 @@ const useCases = [AuthenticateSession, ConnectSession, DisconnectSocket, EndSess
       inject: [SessionRepository, EndSession, Clock, AppConfig],
       useFactory: (sessions: SessionRepository, endSession: EndSession, clock: Clock, config: AppConfig) =>
         new ExpireAwaySessions(sessions, endSession, clock, config.limits.disconnectGraceMs),
+    },
+    {
+      provide: ReleaseOrphanedSessions,
+      inject: [SessionRepository, RoomEvents, Clock],
+      useFactory: (sessions: SessionRepository, events: RoomEvents, clock: Clock) => new ReleaseOrphanedSessions(sessions, events, clock),
     },
     {
       provide: ResolveSpeaker,

@@ -1,49 +1,34 @@
+import type { AttemptLog } from './attempt-log';
 import type { Clock } from './clock';
 
 /**
- * Counts events per key over a sliding window: `blocked` once `limit` events fell within the
- * last `windowMs`. A limit of 0 never blocks. Old keys are swept as new ones arrive.
+ * Counts events per key over a sliding window: blocked once `limit` events fell within the
+ * last `windowMs`. A limit of 0 never blocks. The events live in an AttemptLog, in this
+ * process or shared by every process.
  */
 export class SlidingWindowLimiter {
-  private readonly hits = new Map<string, number[]>();
-  private nextSweep = 0;
-
   constructor(
     private readonly limit: number,
     private readonly windowMs: number,
     private readonly clock: Clock,
+    private readonly log: AttemptLog,
   ) {}
 
-  blocked(key: string): boolean {
-    if (this.limit === 0) return false;
-    return this.recent(key, this.clock.now()).length >= this.limit;
+  async blocked(key: string): Promise<boolean> {
+    return (await this.retryAfterMs(key)) > 0;
   }
 
   /** Milliseconds until the key is no longer blocked (0 when it is not). */
-  retryAfterMs(key: string): number {
+  async retryAfterMs(key: string): Promise<number> {
+    if (this.limit === 0) return 0;
     const now = this.clock.now();
-    const hits = this.recent(key, now);
-    if (this.limit === 0 || hits.length < this.limit) return 0;
-    return hits[hits.length - this.limit]! + this.windowMs - now;
+    const times = await this.log.recent(key, now, this.windowMs);
+    if (times.length < this.limit) return 0;
+    return times[times.length - this.limit]! + this.windowMs - now;
   }
 
-  record(key: string): void {
+  async record(key: string): Promise<void> {
     if (this.limit === 0) return;
-    const now = this.clock.now();
-    this.hits.set(key, [...this.recent(key, now), now]);
-    this.sweep(now);
-  }
-
-  private recent(key: string, now: number): number[] {
-    // Hits "in the future" (the wall clock stepped back) are dropped rather than kept for longer.
-    return (this.hits.get(key) ?? []).filter((at) => at <= now && now - at < this.windowMs);
-  }
-
-  private sweep(now: number): void {
-    if (now < this.nextSweep) return;
-    this.nextSweep = now + this.windowMs;
-    for (const [key, hits] of this.hits) {
-      if (hits.every((at) => now - at >= this.windowMs)) this.hits.delete(key);
-    }
+    await this.log.record(key, this.clock.now(), this.windowMs);
   }
 }

@@ -1,16 +1,86 @@
-import { Global, Module } from '@nestjs/common';
-import { RoomRepository } from '../rooms/application/ports/room.repository';
+import { Global, Module, type DynamicModule, type Provider } from '@nestjs/common';
+import { ThrottlerStorageRedisService } from '@nest-lab/throttler-storage-redis';
+import { PinoLogger } from 'nestjs-pino';
+import { AppConfig } from '../config/app-config';
+import { LocalMessageDelivery } from '../realtime/local-message-delivery';
+import { RedisMessageDelivery } from '../realtime/redis-message-delivery';
+import { SocketMessageDelivery } from '../realtime/socket-message-delivery';
 import { InMemoryRoomRepository } from '../rooms/adapters/in-memory-room.repository';
-import { SessionRepository } from '../sessions/application/ports/session.repository';
+import { RedisRoomRepository } from '../rooms/adapters/redis-room.repository';
+import { MessageDelivery } from '../rooms/application/ports/message-delivery';
+import { RoomRepository } from '../rooms/application/ports/room.repository';
 import { InMemorySessionRepository } from '../sessions/adapters/in-memory-session.repository';
+import { RedisSessionRepository } from '../sessions/adapters/redis-session.repository';
+import { SessionRepository } from '../sessions/application/ports/session.repository';
+import { AttemptLog } from '../shared/attempt-log';
+import { InMemoryAttemptLog } from '../shared/in-memory-attempt-log';
+import { RedisAttemptLog } from './redis/redis-attempt-log';
+import { RedisStore } from './redis/redis-store';
+import { redisKeys } from './redis/redis-keys';
+import { PrefixedThrottlerStorage, SharedRateLimits } from './shared-rate-limits';
 
-/** Chooses the adapters behind the repository ports: in memory (the default; STORE=memory). */
+const memory: Provider[] = [
+  InMemoryRoomRepository,
+  { provide: RoomRepository, useExisting: InMemoryRoomRepository },
+  { provide: SessionRepository, useClass: InMemorySessionRepository },
+  { provide: AttemptLog, useClass: InMemoryAttemptLog },
+  {
+    provide: SocketMessageDelivery,
+    inject: [InMemoryRoomRepository],
+    useFactory: (rooms: InMemoryRoomRepository) => new LocalMessageDelivery(rooms),
+  },
+  { provide: SharedRateLimits, useValue: new SharedRateLimits(undefined) },
+];
+
+const redis: Provider[] = [
+  {
+    provide: RedisStore,
+    inject: [AppConfig, PinoLogger],
+    useFactory: async (config: AppConfig, logger: PinoLogger) => {
+      return RedisStore.connect(config.redisUrl ?? '', {
+        scripts: [...RedisRoomRepository.scripts, ...RedisSessionRepository.scripts],
+        // ioredis reconnects by itself; a lost connection shows in the log, not as a crash.
+        onError: (error) => logger.error({ event: 'redis.error', err: { message: error.message } }, 'Redis connection error'),
+      });
+    },
+  },
+  { provide: RedisRoomRepository, inject: [RedisStore], useFactory: (store: RedisStore) => new RedisRoomRepository(store.commands) },
+  { provide: RoomRepository, useExisting: RedisRoomRepository },
+  {
+    provide: SessionRepository,
+    inject: [RedisStore],
+    useFactory: (store: RedisStore) => new RedisSessionRepository(store.commands, store.nodeId),
+  },
+  { provide: AttemptLog, inject: [RedisStore], useFactory: (store: RedisStore) => new RedisAttemptLog(store.commands) },
+  {
+    provide: SocketMessageDelivery,
+    inject: [RedisRoomRepository, RedisStore],
+    useFactory: async (rooms: RedisRoomRepository, store: RedisStore) => {
+      const delivery = new RedisMessageDelivery(rooms, store);
+      await delivery.listen();
+      return delivery;
+    },
+  },
+  {
+    provide: SharedRateLimits,
+    inject: [RedisStore],
+    useFactory: (store: RedisStore) =>
+      new SharedRateLimits(new PrefixedThrottlerStorage(new ThrottlerStorageRedisService(store.commands), redisKeys.rateLimits)),
+  },
+];
+
+/**
+ * Chooses the adapters behind the store's ports: in this process's memory (STORE=memory, the
+ * default) or in Redis shared by several processes (STORE=redis).
+ */
 @Global()
-@Module({
-  providers: [
-    { provide: RoomRepository, useClass: InMemoryRoomRepository },
-    { provide: SessionRepository, useClass: InMemorySessionRepository },
-  ],
-  exports: [RoomRepository, SessionRepository],
-})
-export class StoreModule {}
+@Module({})
+export class StoreModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    return {
+      module: StoreModule,
+      providers: [...(config.store === 'redis' ? redis : memory), { provide: MessageDelivery, useExisting: SocketMessageDelivery }],
+      exports: [RoomRepository, SessionRepository, AttemptLog, SocketMessageDelivery, MessageDelivery, SharedRateLimits, ...(config.store === 'redis' ? [RedisStore] : [])],
+    };
+  }
+}

@@ -12,10 +12,12 @@ import { DisconnectSocket } from '../sessions/application/disconnect-socket.use-
 import { EndSession } from '../sessions/application/end-session.use-case';
 import { ExpireAwaySessions } from '../sessions/application/expire-away-sessions.use-case';
 import { JoinRoom } from '../sessions/application/join-room.use-case';
+import { ReleaseOrphanedSessions } from '../sessions/application/release-orphaned-sessions.use-case';
 import { ResolveSpeaker } from '../sessions/application/resolve-speaker.use-case';
 import type { IssuedSession } from '../sessions/application/issued-session';
 import { HmacTokenService } from '../tokens/adapters/hmac-token.service';
 import { ManualClock } from './manual-clock';
+import { RecordingMessageDelivery } from './recording-message-delivery';
 import { RecordingRoomEvents } from './recording-room-events';
 
 /** A b64url verifier (32 bytes, 43 characters) that is the same for the same seed. */
@@ -51,7 +53,7 @@ export const DEFAULT_ADDRESS = '203.0.113.7';
 
 /**
  * Every membership use case wired the way the Nest modules wire them, over the in-memory
- * adapters, a manual clock and a recording RoomEvents; no sockets.
+ * adapters, a manual clock, a recording RoomEvents and MessageDelivery; no sockets.
  */
 export class MembershipHarness {
   readonly clock = new ManualClock();
@@ -59,6 +61,7 @@ export class MembershipHarness {
   readonly sessions = new InMemorySessionRepository();
   readonly tokens = new HmacTokenService();
   readonly events = new RecordingRoomEvents();
+  readonly delivery = new RecordingMessageDelivery(this.rooms);
   readonly createRoom: CreateRoom;
   readonly joinRoom: JoinRoom;
   readonly authenticate: AuthenticateSession;
@@ -66,6 +69,7 @@ export class MembershipHarness {
   readonly disconnectSocket: DisconnectSocket;
   readonly endSession: EndSession;
   readonly expireAwaySessions: ExpireAwaySessions;
+  readonly releaseOrphanedSessions: ReleaseOrphanedSessions;
   readonly resolveSpeaker: ResolveSpeaker;
   readonly relayMessage: RelayMessage;
   readonly lookupKdf: LookupKdf;
@@ -82,8 +86,9 @@ export class MembershipHarness {
     this.disconnectSocket = new DisconnectSocket(this.sessions, this.events, this.clock);
     this.endSession = new EndSession(this.rooms, this.sessions, this.events, this.clock);
     this.expireAwaySessions = new ExpireAwaySessions(this.sessions, this.endSession, this.clock, graceMs);
+    this.releaseOrphanedSessions = new ReleaseOrphanedSessions(this.sessions, this.events, this.clock);
     this.resolveSpeaker = new ResolveSpeaker(this.sessions);
-    this.relayMessage = new RelayMessage(this.resolveSpeaker, this.rooms, this.clock);
+    this.relayMessage = new RelayMessage(this.resolveSpeaker, this.delivery, this.clock);
     this.lookupKdf = new LookupKdf(this.rooms);
     this.listRooms = new ListRooms(this.rooms, this.sessions);
   }

@@ -17,11 +17,11 @@ function aRoom(name: string, createdAt = 1_700_000_000_000): Room {
 const ID = 'AAAAAAAAAAAAAAAAAAAAAA';
 
 /** The RoomRepository contract; every adapter's spec runs it. */
-export function roomRepositoryContract(makeRepository: () => RoomRepository): void {
+export function roomRepositoryContract(makeRepository: () => RoomRepository | Promise<RoomRepository>): void {
   let rooms: RoomRepository;
 
-  beforeEach(() => {
-    rooms = makeRepository();
+  beforeEach(async () => {
+    rooms = await makeRepository();
   });
 
   it('inserts a room and finds it by key', async () => {
@@ -92,5 +92,64 @@ export function roomRepositoryContract(makeRepository: () => RoomRepository): vo
     await rooms.remove('lobby');
 
     expect(await rooms.acceptMessage('lobby', ID, 1_000)).toBeUndefined();
+  });
+
+  it('restores a room that admits its verifier only, with its creator address', async () => {
+    await rooms.insert(aRoom('Lobby'), 10);
+
+    const found = await rooms.get('lobby');
+    expect(found?.admits(verifierFor('Kitchen'))).toBe(false);
+    expect(found?.creatorAddress).toBe('203.0.113.7');
+    expect(found?.isSameAs(aRoom('Lobby'))).toBe(true);
+  });
+
+  it('counts seq separately in each room', async () => {
+    await rooms.insert(aRoom('Lobby'), 10);
+    await rooms.insert(aRoom('Kitchen'), 10);
+    await rooms.acceptMessage('lobby', ID, 1_000);
+
+    expect(await rooms.acceptMessage('kitchen', ID, 1_001)).toEqual({ seq: 1, ts: 1_001, fresh: true });
+  });
+
+  it('starts a re-created room at seq 1 with no remembered ids', async () => {
+    await rooms.insert(aRoom('Lobby', 1), 10);
+    await rooms.acceptMessage('lobby', ID, 1_000);
+    await rooms.remove('lobby');
+    await rooms.insert(aRoom('Lobby', 2), 10);
+
+    expect(await rooms.acceptMessage('lobby', ID, 2_000)).toEqual({ seq: 1, ts: 2_000, fresh: true });
+  });
+
+  it('hands out distinct, gap-free seqs to messages accepted at once', async () => {
+    await rooms.insert(aRoom('Lobby'), 10);
+    const ids = Array.from({ length: 50 }, (_, n) => `message-${String(n).padStart(8, '0')}`);
+
+    const stamps = await Promise.all(ids.map((id) => rooms.acceptMessage('lobby', id, 1_000)));
+
+    expect(stamps.map((stamp) => stamp?.seq).sort((a, b) => a! - b!)).toEqual(ids.map((_, n) => n + 1));
+  });
+
+  it('remembers an id for 60 s even after 1,024 later messages', async () => {
+    await rooms.insert(aRoom('Lobby'), 10);
+    await rooms.acceptMessage('lobby', ID, 1_000);
+    for (let n = 0; n < 1_100; n++) await rooms.acceptMessage('lobby', `later-${String(n).padStart(10, '0')}`, 1_000 + n);
+
+    expect(await rooms.acceptMessage('lobby', ID, 60_999)).toEqual({ seq: 1, ts: 1_000, fresh: false });
+  });
+
+  it('remembers the ids of the last 1,024 messages after 60 s', async () => {
+    await rooms.insert(aRoom('Lobby'), 10);
+    await rooms.acceptMessage('lobby', ID, 1_000);
+    for (let n = 0; n < 1_023; n++) await rooms.acceptMessage('lobby', `later-${String(n).padStart(10, '0')}`, 1_000);
+
+    expect(await rooms.acceptMessage('lobby', ID, 500_000)).toEqual({ seq: 1, ts: 1_000, fresh: false });
+  });
+
+  it('forgets an id older than 60 s and beyond the last 1,024 messages: a retry is a new message', async () => {
+    await rooms.insert(aRoom('Lobby'), 10);
+    await rooms.acceptMessage('lobby', ID, 1_000);
+    for (let n = 0; n < 1_024; n++) await rooms.acceptMessage('lobby', `later-${String(n).padStart(10, '0')}`, 1_000);
+
+    expect(await rooms.acceptMessage('lobby', ID, 61_000)).toEqual({ seq: 1_026, ts: 61_000, fresh: true });
   });
 }

@@ -19,11 +19,11 @@ function aSession(id: string, overrides: Partial<NewSession> = {}): Session {
 const ids = (sessions: Session[]) => sessions.map((session) => session.id).sort();
 
 /** The SessionRepository contract; every adapter's spec runs it. */
-export function sessionRepositoryContract(makeRepository: () => SessionRepository): void {
+export function sessionRepositoryContract(makeRepository: () => SessionRepository | Promise<SessionRepository>): void {
   let sessions: SessionRepository;
 
-  beforeEach(() => {
-    sessions = makeRepository();
+  beforeEach(async () => {
+    sessions = await makeRepository();
   });
 
   it('inserts a session and finds it by id', async () => {
@@ -144,5 +144,78 @@ export function sessionRepositoryContract(makeRepository: () => SessionRepositor
     await sessions.remove('Alice');
 
     expect(ids(await sessions.outstayed(CREATED_AT + 100_000, 10_000))).toEqual([]);
+  });
+
+  it('restores every field of a session it holds', async () => {
+    const alice = aSession('Alice', { creator: true, address: '198.51.100.4' });
+    await sessions.insert(alice, 10);
+    alice.attach('socket-1');
+    await sessions.save(alice);
+
+    expect((await sessions.get('Alice'))?.snapshot()).toEqual(alice.snapshot());
+  });
+
+  it('saves a copy it handed out, and again after that save', async () => {
+    await sessions.insert(aSession('Alice'), 10);
+    const copy = await sessions.get('Alice');
+    copy!.attach('socket-1');
+
+    expect(await sessions.save(copy!)).toBe(true);
+    copy!.detach('socket-1', CREATED_AT + 5);
+    expect(await sessions.save(copy!)).toBe(true);
+    expect((await sessions.get('Alice'))?.awaySince).toBe(CREATED_AT + 5);
+  });
+
+  it('refuses to save a session that was removed, without bringing it back', async () => {
+    const alice = aSession('Alice');
+    await sessions.insert(alice, 10);
+    await sessions.remove('Alice');
+    alice.attach('socket-1');
+
+    expect(await sessions.save(alice)).toBe(false);
+    expect(await sessions.get('Alice')).toBeUndefined();
+    expect(await sessions.count()).toBe(0);
+  });
+
+  it('removes a session that outstayed its grace when removal requires it', async () => {
+    await sessions.insert(aSession('Alice'), 10);
+
+    expect(await sessions.remove('Alice', { now: CREATED_AT + 10_000, graceMs: 10_000 })).toBe(0);
+  });
+
+  it('keeps a session still within its grace when removal requires it outstayed', async () => {
+    await sessions.insert(aSession('Alice'), 10);
+
+    expect(await sessions.remove('Alice', { now: CREATED_AT + 9_999, graceMs: 10_000 })).toBeUndefined();
+    expect(await sessions.get('Alice')).toBeDefined();
+  });
+
+  it('keeps a session that came back when removal requires it outstayed', async () => {
+    const alice = aSession('Alice');
+    await sessions.insert(alice, 10);
+    alice.attach('socket-1');
+    await sessions.save(alice);
+
+    expect(await sessions.remove('Alice', { now: CREATED_AT + 100_000, graceMs: 10_000 })).toBeUndefined();
+    expect((await sessions.get('Alice'))?.status).toBe('online');
+  });
+
+  it('releases no session while the processes holding their sockets live', async () => {
+    const alice = aSession('Alice');
+    await sessions.insert(alice, 10);
+    alice.attach('socket-1');
+    await sessions.save(alice);
+
+    expect(await sessions.releaseOrphans(CREATED_AT + 100_000)).toEqual([]);
+    expect((await sessions.get('Alice'))?.status).toBe('online');
+  });
+
+  it('admits exactly maxMembers of many sessions inserted at once', async () => {
+    const many = Array.from({ length: 20 }, (_, n) => aSession(`Member${n}`));
+
+    const insertions = await Promise.all(many.map((session) => sessions.insert(session, 5)));
+
+    expect(insertions.filter((insertion) => insertion === 'inserted')).toHaveLength(5);
+    expect(await sessions.inRoom('lobby')).toHaveLength(5);
   });
 }

@@ -1,20 +1,25 @@
-import type { MessageAcceptance } from '../domain/message-log';
+import { MessageLog, type MessageAcceptance } from '../domain/message-log';
 import type { Room } from '../domain/room';
 import { RoomRepository, type RoomInsertion } from '../application/ports/room.repository';
 
+interface HeldRoom {
+  room: Room;
+  messages: MessageLog;
+}
+
 /** Rooms in this process's memory: the default store; a restart forgets them all. */
 export class InMemoryRoomRepository extends RoomRepository {
-  private readonly rooms = new Map<string, Room>();
+  private readonly rooms = new Map<string, HeldRoom>();
 
   async insert(room: Room, maxRooms: number): Promise<RoomInsertion> {
     if (this.rooms.has(room.key)) return 'exists';
     if (this.rooms.size >= maxRooms) return 'full';
-    this.rooms.set(room.key, room);
+    this.rooms.set(room.key, { room, messages: new MessageLog() });
     return 'inserted';
   }
 
   async get(key: string): Promise<Room | undefined> {
-    return this.rooms.get(key);
+    return this.rooms.get(key)?.room;
   }
 
   async remove(key: string): Promise<boolean> {
@@ -22,10 +27,15 @@ export class InMemoryRoomRepository extends RoomRepository {
   }
 
   async list(): Promise<Room[]> {
-    return [...this.rooms.values()];
+    return [...this.rooms.values()].map((held) => held.room);
   }
 
   async acceptMessage(key: string, id: string, now: number): Promise<MessageAcceptance | undefined> {
+    return this.acceptMessageNow(key, id, now);
+  }
+
+  /** `acceptMessage` without a promise, for a delivery that must emit in the same step. */
+  acceptMessageNow(key: string, id: string, now: number): MessageAcceptance | undefined {
     return this.rooms.get(key)?.messages.accept(id, now);
   }
 }

@@ -3,6 +3,7 @@ import { MembershipHarness } from '../../testing/membership-harness';
 const ID_A = 'AAAAAAAAAAAAAAAAAAAAAA';
 const ID_B = 'BBBBBBBBBBBBBBBBBBBBBB';
 const ID_C = 'CCCCCCCCCCCCCCCCCCCCCC';
+const BOX = Buffer.alloc(40, 1);
 
 async function roomWithTwoOnline(h: MembershipHarness, room = 'Lobby') {
   const alice = await h.create(room, 'Alice');
@@ -20,7 +21,7 @@ describe('RelayMessage', () => {
     const h = new MembershipHarness();
     const { alice } = await roomWithTwoOnline(h);
 
-    expect(await h.relayMessage.execute({ ...alice, id: ID_A })).toEqual({
+    expect(await h.relayMessage.execute({ ...alice, id: ID_A, box: BOX })).toEqual({
       ok: true,
       value: { seq: 1, ts: h.clock.now(), fresh: true, roomKey: 'lobby', from: 'Alice' },
     });
@@ -29,10 +30,10 @@ describe('RelayMessage', () => {
   it('counts seq up across senders in one room', async () => {
     const h = new MembershipHarness();
     const { alice, bob } = await roomWithTwoOnline(h);
-    await h.relayMessage.execute({ ...alice, id: ID_A });
+    await h.relayMessage.execute({ ...alice, id: ID_A, box: BOX });
     h.clock.advance(7);
 
-    expect(await h.relayMessage.execute({ ...bob, id: ID_B })).toEqual({
+    expect(await h.relayMessage.execute({ ...bob, id: ID_B, box: BOX })).toEqual({
       ok: true,
       value: { seq: 2, ts: h.clock.now(), fresh: true, roomKey: 'lobby', from: 'Bob' },
     });
@@ -42,10 +43,10 @@ describe('RelayMessage', () => {
     const h = new MembershipHarness();
     const lobby = await roomWithTwoOnline(h, 'Lobby');
     const kitchen = await roomWithTwoOnline(h, 'Kitchen');
-    await h.relayMessage.execute({ ...lobby.alice, id: ID_A });
-    await h.relayMessage.execute({ ...lobby.alice, id: ID_B });
+    await h.relayMessage.execute({ ...lobby.alice, id: ID_A, box: BOX });
+    await h.relayMessage.execute({ ...lobby.alice, id: ID_B, box: BOX });
 
-    const first = await h.relayMessage.execute({ ...kitchen.alice, id: ID_C });
+    const first = await h.relayMessage.execute({ ...kitchen.alice, id: ID_C, box: BOX });
 
     expect(first.ok && first.value.seq).toBe(1);
   });
@@ -54,9 +55,9 @@ describe('RelayMessage', () => {
     const h = new MembershipHarness();
     const lobby = await roomWithTwoOnline(h, 'Lobby');
     const kitchen = await roomWithTwoOnline(h, 'Kitchen');
-    await h.relayMessage.execute({ ...lobby.alice, id: ID_A });
+    await h.relayMessage.execute({ ...lobby.alice, id: ID_A, box: BOX });
 
-    const other = await h.relayMessage.execute({ ...kitchen.alice, id: ID_A });
+    const other = await h.relayMessage.execute({ ...kitchen.alice, id: ID_A, box: BOX });
 
     expect(other.ok && other.value.fresh).toBe(true);
   });
@@ -65,10 +66,10 @@ describe('RelayMessage', () => {
     const h = new MembershipHarness();
     const { alice } = await roomWithTwoOnline(h);
     const firstTs = h.clock.now();
-    await h.relayMessage.execute({ ...alice, id: ID_A });
+    await h.relayMessage.execute({ ...alice, id: ID_A, box: BOX });
     h.clock.advance(1_000);
 
-    expect(await h.relayMessage.execute({ ...alice, id: ID_A })).toEqual({
+    expect(await h.relayMessage.execute({ ...alice, id: ID_A, box: BOX })).toEqual({
       ok: true,
       value: { seq: 1, ts: firstTs, fresh: false, roomKey: 'lobby', from: 'Alice' },
     });
@@ -78,10 +79,10 @@ describe('RelayMessage', () => {
     const h = new MembershipHarness();
     const { alice, bob } = await roomWithTwoOnline(h);
     const firstTs = h.clock.now();
-    await h.relayMessage.execute({ ...alice, id: ID_A });
+    await h.relayMessage.execute({ ...alice, id: ID_A, box: BOX });
     h.clock.advance(10);
 
-    const repeat = await h.relayMessage.execute({ ...bob, id: ID_A });
+    const repeat = await h.relayMessage.execute({ ...bob, id: ID_A, box: BOX });
 
     expect(repeat).toEqual({ ok: true, value: { seq: 1, ts: firstTs, fresh: false, roomKey: 'lobby', from: 'Bob' } });
   });
@@ -89,10 +90,10 @@ describe('RelayMessage', () => {
   it('does not use up a seq for a repeat', async () => {
     const h = new MembershipHarness();
     const { alice } = await roomWithTwoOnline(h);
-    await h.relayMessage.execute({ ...alice, id: ID_A });
-    await h.relayMessage.execute({ ...alice, id: ID_A });
+    await h.relayMessage.execute({ ...alice, id: ID_A, box: BOX });
+    await h.relayMessage.execute({ ...alice, id: ID_A, box: BOX });
 
-    const next = await h.relayMessage.execute({ ...alice, id: ID_B });
+    const next = await h.relayMessage.execute({ ...alice, id: ID_B, box: BOX });
 
     expect(next.ok && next.value.seq).toBe(2);
   });
@@ -102,7 +103,7 @@ describe('RelayMessage', () => {
     const { alice } = await roomWithTwoOnline(h);
     await h.connect(alice.sessionId, 'alice-new-socket');
 
-    expect(await h.relayMessage.execute({ ...alice, id: ID_A })).toEqual({ ok: false, code: 'SESSION_NOT_FOUND' });
+    expect(await h.relayMessage.execute({ ...alice, id: ID_A, box: BOX })).toEqual({ ok: false, code: 'SESSION_NOT_FOUND' });
   });
 
   it('accepts the newer socket of a replaced session', async () => {
@@ -110,7 +111,7 @@ describe('RelayMessage', () => {
     const { alice } = await roomWithTwoOnline(h);
     await h.connect(alice.sessionId, 'alice-new-socket');
 
-    const result = await h.relayMessage.execute({ sessionId: alice.sessionId, socketId: 'alice-new-socket', id: ID_A });
+    const result = await h.relayMessage.execute({ sessionId: alice.sessionId, socketId: 'alice-new-socket', id: ID_A, box: BOX });
 
     expect(result.ok && result.value.seq).toBe(1);
   });
@@ -120,7 +121,7 @@ describe('RelayMessage', () => {
     const { alice } = await roomWithTwoOnline(h);
     await h.endSession.execute(alice.sessionId, 'left');
 
-    expect(await h.relayMessage.execute({ ...alice, id: ID_A })).toEqual({ ok: false, code: 'SESSION_NOT_FOUND' });
+    expect(await h.relayMessage.execute({ ...alice, id: ID_A, box: BOX })).toEqual({ ok: false, code: 'SESSION_NOT_FOUND' });
   });
 
   it('refuses a socket that disconnected with SESSION_NOT_FOUND', async () => {
@@ -128,16 +129,35 @@ describe('RelayMessage', () => {
     const { alice } = await roomWithTwoOnline(h);
     await h.disconnectSocket.execute(alice.sessionId, alice.socketId);
 
-    expect(await h.relayMessage.execute({ ...alice, id: ID_A })).toEqual({ ok: false, code: 'SESSION_NOT_FOUND' });
+    expect(await h.relayMessage.execute({ ...alice, id: ID_A, box: BOX })).toEqual({ ok: false, code: 'SESSION_NOT_FOUND' });
   });
 
   it('uses no seq for a refused message', async () => {
     const h = new MembershipHarness();
     const { alice, bob } = await roomWithTwoOnline(h);
-    await h.relayMessage.execute({ ...alice, socketId: 'stale', id: ID_A });
+    await h.relayMessage.execute({ ...alice, socketId: 'stale', id: ID_A, box: BOX });
 
-    const next = await h.relayMessage.execute({ ...bob, id: ID_B });
+    const next = await h.relayMessage.execute({ ...bob, id: ID_B, box: BOX });
 
     expect(next.ok && next.value.seq).toBe(1);
+  });
+
+  it('delivers a fresh message once, with its stamp, sender and sending socket', async () => {
+    const h = new MembershipHarness();
+    const { alice } = await roomWithTwoOnline(h);
+    await h.relayMessage.execute({ ...alice, id: ID_A, box: BOX });
+    await h.relayMessage.execute({ ...alice, id: ID_A, box: BOX });
+
+    expect(h.delivery.delivered).toEqual([
+      { roomKey: 'lobby', id: ID_A, from: 'Alice', senderSocketId: alice.socketId, box: BOX, seq: 1, ts: h.clock.now() },
+    ]);
+  });
+
+  it('delivers nothing for a refused message', async () => {
+    const h = new MembershipHarness();
+    const { alice } = await roomWithTwoOnline(h);
+    await h.relayMessage.execute({ ...alice, socketId: 'stale', id: ID_A, box: BOX });
+
+    expect(h.delivery.delivered).toEqual([]);
   });
 });

@@ -2,12 +2,14 @@ import { fail, ok, type Result } from '../../shared/result';
 import type { Clock } from '../../shared/clock';
 import type { MessageAcceptance } from '../domain/message-log';
 import type { ResolveSpeaker } from '../../sessions/application/resolve-speaker.use-case';
-import type { RoomRepository } from './ports/room.repository';
+import type { MessageDelivery } from './ports/message-delivery';
 
 export interface RelayMessageInput {
   sessionId: string;
   socketId: string;
   id: string;
+  /** Opaque ciphertext, relayed unchanged. Security: never inspect or log it. */
+  box: Buffer;
 }
 
 export interface RelayStamp extends MessageAcceptance {
@@ -16,14 +18,15 @@ export interface RelayStamp extends MessageAcceptance {
 }
 
 /**
- * Stamps a message for relay: checks the speaker's session, gives the id the room's next
- * seq, or the first stamp of a repeated id (then `fresh` is false and nothing is relayed).
- * Errors: SESSION_NOT_FOUND. Security: the box is opaque ciphertext; it never reaches here.
+ * Relays a message: checks the speaker's session (it exists and this socket is its current
+ * one), then has it stamped with the room's next seq and delivered to the others, or gets
+ * the first stamp of a repeated id (then `fresh` is false and nothing is delivered).
+ * Errors: SESSION_NOT_FOUND.
  */
 export class RelayMessage {
   constructor(
     private readonly speakers: ResolveSpeaker,
-    private readonly rooms: RoomRepository,
+    private readonly delivery: MessageDelivery,
     private readonly clock: Clock,
   ) {}
 
@@ -31,7 +34,8 @@ export class RelayMessage {
     const speaker = await this.speakers.execute(input.sessionId, input.socketId);
     if (!speaker.ok) return speaker;
     const { roomKey, name } = speaker.value;
-    const stamp = await this.rooms.acceptMessage(roomKey, input.id, this.clock.now());
+    const message = { roomKey, id: input.id, from: name, senderSocketId: input.socketId, box: input.box };
+    const stamp = await this.delivery.deliver(message, this.clock.now());
     return stamp ? ok({ ...stamp, roomKey, from: name }) : fail('SESSION_NOT_FOUND');
   }
 }

@@ -97,7 +97,21 @@ describe('Room', () => {
     expect(room.info().kdf).toEqual({ alg: 'argon2id', m: 65_536, t: 3, p: 1, salt: 'BwcHBwcHBwcHBwcHBwcHBw' });
   });
 
-  it('starts a message log at seq 0', () => {
-    expect(Room.open(newRoom()).messages.seq).toBe(0);
+  it('comes back from its snapshot admitting the same verifier only', () => {
+    const props = newRoom();
+    const restored = Room.restore(Room.open(props).snapshot());
+
+    expect(restored.admits(props.verifier)).toBe(true);
+    expect(restored.admits('B'.repeat(43))).toBe(false);
+    expect(restored.info()).toEqual(Room.open(props).info());
+    expect(restored.isSameAs(Room.open(props))).toBe(true);
+  });
+
+  it('keeps no verifier in its snapshot, only its hash', () => {
+    const props = newRoom();
+    const snapshot = Room.open(props).snapshot();
+
+    expect(JSON.stringify(snapshot)).not.toContain(props.verifier);
+    expect(Buffer.from(snapshot.verifierHash, 'base64url')).toHaveLength(32);
   });
 });

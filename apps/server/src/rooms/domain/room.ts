@@ -1,6 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Kdf, RoomInfo } from '@ciphernest/protocol';
-import { MessageLog } from './message-log';
 
 export interface NewRoom {
   key: string;
@@ -12,13 +11,16 @@ export interface NewRoom {
   verifier: string;
 }
 
+/** Everything a shared store keeps of a room; `verifierHash` is SHA-256(verifier), b64url. */
+export interface RoomSnapshot extends Omit<NewRoom, 'verifier'> {
+  verifierHash: string;
+}
+
 /**
  * A room: its name, creator, key-derivation parameters and the hash of its verifier.
  * Security: the server holds only SHA-256(verifier); it cannot derive the room's key.
  */
 export class Room {
-  readonly messages = new MessageLog();
-
   private constructor(
     readonly key: string,
     readonly name: string,
@@ -32,6 +34,16 @@ export class Room {
   static open(props: NewRoom): Room {
     const { key, name, creator, creatorAddress, createdAt, kdf, verifier } = props;
     return new Room(key, name, creator, creatorAddress, createdAt, { ...kdf }, hashVerifier(verifier));
+  }
+
+  static restore(snapshot: RoomSnapshot): Room {
+    const { key, name, creator, creatorAddress, createdAt, kdf, verifierHash } = snapshot;
+    return new Room(key, name, creator, creatorAddress, createdAt, { ...kdf }, Buffer.from(verifierHash, 'base64url'));
+  }
+
+  snapshot(): RoomSnapshot {
+    const { key, name, creator, creatorAddress, createdAt } = this;
+    return { key, name, creator, creatorAddress, createdAt, kdf: { ...this.kdf }, verifierHash: this.verifierHash.toString('base64url') };
   }
 
   /** Constant-time check of a joiner's verifier. */

@@ -1,5 +1,5 @@
 import type { Session } from '../domain/session';
-import { SessionRepository, type SessionInsertion } from '../application/ports/session.repository';
+import { SessionRepository, type OutstayedCondition, type SessionInsertion } from '../application/ports/session.repository';
 
 /** Sessions in this process's memory, indexed by id, by room and by away status. */
 export class InMemorySessionRepository extends SessionRepository {
@@ -26,13 +26,17 @@ export class InMemorySessionRepository extends SessionRepository {
     return [...(this.byRoom.get(roomKey)?.values() ?? [])];
   }
 
-  async save(session: Session): Promise<void> {
-    if (this.byId.get(session.id) === session) this.track(session);
+  /** Every reader shares the one copy, so a save conflicts only with the session's removal. */
+  async save(session: Session): Promise<boolean> {
+    if (this.byId.get(session.id) !== session) return false;
+    this.track(session);
+    return true;
   }
 
-  async remove(id: string): Promise<number | undefined> {
+  async remove(id: string, condition?: OutstayedCondition): Promise<number | undefined> {
     const session = this.byId.get(id);
     if (!session) return undefined;
+    if (condition && !session.hasOutstayedGrace(condition.now, condition.graceMs)) return undefined;
     this.byId.delete(id);
     this.away.delete(session);
     const members = this.byRoom.get(session.roomKey);
@@ -43,6 +47,11 @@ export class InMemorySessionRepository extends SessionRepository {
 
   async outstayed(now: number, graceMs: number): Promise<Session[]> {
     return [...this.away].filter((session) => session.hasOutstayedGrace(now, graceMs));
+  }
+
+  /** This process holds every socket of these sessions: none can outlive it. */
+  async releaseOrphans(): Promise<Session[]> {
+    return [];
   }
 
   async count(): Promise<number> {

@@ -4,6 +4,7 @@ import type { Clock } from '../../shared/clock';
 import type { RoomEvents } from '../../rooms/application/ports/room-events';
 import type { RoomRepository } from '../../rooms/application/ports/room.repository';
 import type { Arrival } from '../domain/session';
+import { changeSession } from './change-session';
 import type { SessionRepository } from './ports/session.repository';
 
 export interface Connected {
@@ -26,11 +27,10 @@ export class ConnectSession {
   ) {}
 
   async execute(sessionId: string, socketId: string): Promise<Result<Connected, 'SESSION_NOT_FOUND'>> {
-    const session = await this.sessions.get(sessionId);
-    const room = session && (await this.rooms.get(session.roomKey));
-    if (!session || !room) return fail('SESSION_NOT_FOUND');
-    const arrival = session.attach(socketId);
-    await this.sessions.save(session);
+    const changed = await changeSession(this.sessions, sessionId, (session) => session.attach(socketId));
+    const room = changed && (await this.rooms.get(changed.session.roomKey));
+    if (!changed?.outcome || !room) return fail('SESSION_NOT_FOUND');
+    const { session, outcome: arrival } = changed;
     if (arrival.kind !== 'replaced') {
       this.events.memberChanged({
         roomKey: room.key,

@@ -1,5 +1,6 @@
 import type { Clock } from '../../shared/clock';
 import type { RoomEvents } from '../../rooms/application/ports/room-events';
+import { changeSession } from './change-session';
 import type { SessionRepository } from './ports/session.repository';
 
 /**
@@ -14,10 +15,10 @@ export class DisconnectSocket {
   ) {}
 
   async execute(sessionId: string, socketId: string): Promise<void> {
-    const session = await this.sessions.get(sessionId);
     const now = this.clock.now();
-    if (!session?.detach(socketId, now)) return;
-    await this.sessions.save(session);
+    const changed = await changeSession(this.sessions, sessionId, (session) => session.detach(socketId, now) || undefined);
+    if (!changed?.outcome) return;
+    const { session } = changed;
     this.events.memberChanged({ roomKey: session.roomKey, sessionId, type: 'away', name: session.name, at: now });
   }
 }

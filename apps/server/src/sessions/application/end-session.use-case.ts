@@ -2,13 +2,14 @@ import type { LeftReason } from '@ciphernest/protocol';
 import type { Clock } from '../../shared/clock';
 import type { RoomEvents } from '../../rooms/application/ports/room-events';
 import type { RoomRepository } from '../../rooms/application/ports/room.repository';
-import type { SessionRepository } from './ports/session.repository';
+import type { OutstayedCondition, SessionRepository } from './ports/session.repository';
 
 /**
  * Ends a session at once: `left` (leave, DELETE /api/session) or `timeout` (away past the
  * grace). The others hear `member left`; a socket it still has is told and closed. When it was
  * the room's last session the room is deleted with everything held for it, freeing the name.
- * Resolves to false when the session had already ended.
+ * With `condition`, ends it only if it is still away past its grace (it may have come back on
+ * another server process meanwhile). Resolves to false when nothing ended.
  */
 export class EndSession {
   constructor(
@@ -18,10 +19,10 @@ export class EndSession {
     private readonly clock: Clock,
   ) {}
 
-  async execute(sessionId: string, reason: LeftReason): Promise<boolean> {
+  async execute(sessionId: string, reason: LeftReason, condition?: OutstayedCondition): Promise<boolean> {
     const session = await this.sessions.get(sessionId);
     if (!session) return false;
-    const remaining = await this.sessions.remove(sessionId);
+    const remaining = await this.sessions.remove(sessionId, condition);
     if (remaining === undefined) return false;
     const room = await this.rooms.get(session.roomKey);
     const roomName = room?.name ?? session.roomKey;

@@ -15,8 +15,9 @@ export class ExpireAwaySessions {
   ) {}
 
   async execute(): Promise<number> {
-    const expired = await this.sessions.outstayed(this.clock.now(), this.graceMs);
-    const ended = await Promise.all(expired.map((session) => this.endSession.execute(session.id, 'timeout')));
+    const condition = { now: this.clock.now(), graceMs: this.graceMs };
+    const expired = await this.sessions.outstayed(condition.now, condition.graceMs);
+    const ended = await Promise.all(expired.map((session) => this.endSession.execute(session.id, 'timeout', condition)));
     return ended.filter(Boolean).length;
   }
 }

@@ -96,4 +96,25 @@ describe('Session', () => {
 
     expect(session.toMember()).toEqual({ name: 'Bob', status: 'online', creator: true });
   });
+
+  it('comes back from its snapshot in the same state, online', () => {
+    const session = newSession();
+    session.attach('socket-1');
+
+    const restored = Session.restore(session.snapshot());
+
+    expect(restored.snapshot()).toEqual(session.snapshot());
+    expect(restored.attach('socket-2')).toEqual({ kind: 'replaced', previousSocketId: 'socket-1' });
+  });
+
+  it('comes back from its snapshot in the same state, away after a first connection', () => {
+    const session = newSession();
+    session.attach('socket-1');
+    session.detach('socket-1', CREATED_AT + 500);
+
+    const restored = Session.restore(session.snapshot());
+
+    expect(restored.awaySince).toBe(CREATED_AT + 500);
+    expect(restored.attach('socket-2')).toEqual({ kind: 'back' });
+  });
 });

@@ -10,6 +10,14 @@ export interface NewSession {
   createdAt: number;
 }
 
+/** Everything a shared store keeps of a session. */
+export interface SessionSnapshot extends NewSession {
+  socketId: string | undefined;
+  connectedOnce: boolean;
+  /** Since when it has been away; meaningful only while `socketId` is undefined. */
+  awayFrom: number;
+}
+
 /** What connecting a socket meant for the session's membership. */
 export type Arrival =
   | { kind: 'joined' }
@@ -40,6 +48,30 @@ export class Session {
   static start(props: NewSession): Session {
     const { id, roomKey, name, userKey, address, creator, createdAt } = props;
     return new Session(id, roomKey, name, userKey, address, creator, createdAt);
+  }
+
+  static restore(snapshot: SessionSnapshot): Session {
+    const session = Session.start(snapshot);
+    session.socket = snapshot.socketId;
+    session.connectedOnce = snapshot.connectedOnce;
+    session.awayFrom = snapshot.awayFrom;
+    return session;
+  }
+
+  snapshot(): SessionSnapshot {
+    const { id, roomKey, name, userKey, address, creator, createdAt } = this;
+    return {
+      id,
+      roomKey,
+      name,
+      userKey,
+      address,
+      creator,
+      createdAt,
+      socketId: this.socket,
+      connectedOnce: this.connectedOnce,
+      awayFrom: this.awayFrom,
+    };
   }
 
   get status(): MemberStatus {

@@ -2,9 +2,16 @@ import type { Session } from '../../domain/session';
 
 export type SessionInsertion = 'inserted' | 'taken' | 'full';
 
+/** A condition on removal: only a session that is (still) away for at least `graceMs` at `now`. */
+export interface OutstayedCondition {
+  now: number;
+  graceMs: number;
+}
+
 /**
  * Live sessions. A session's username is unique in its room by its key (PROTOCOL.md §1).
- * Callers that change a session must `save` it (a shared store keeps copies).
+ * A shared store keeps copies: callers that change a session must `save` it, and read it again
+ * when the save says someone else changed it first.
  */
 export abstract class SessionRepository {
   /** Adds the session unless its username key is taken in the room or the room has `maxMembers` sessions, atomically. */
@@ -14,13 +21,28 @@ export abstract class SessionRepository {
 
   abstract inRoom(roomKey: string): Promise<Session[]>;
 
-  abstract save(session: Session): Promise<void>;
+  /**
+   * Stores the session's changes, atomically. False (nothing stored) when it ended, or when
+   * another writer saved it since this copy was read or inserted: read it again and redo.
+   */
+  abstract save(session: Session): Promise<boolean>;
 
-  /** Removes the session; resolves to the number of sessions left in its room, or undefined when it was not there. */
-  abstract remove(id: string): Promise<number | undefined>;
+  /**
+   * Removes the session (with `condition`, only if it has outstayed its grace: a session
+   * that came back meanwhile stays). Resolves to the number of sessions left in its room, or
+   * undefined when nothing was removed.
+   */
+  abstract remove(id: string, condition?: OutstayedCondition): Promise<number | undefined>;
 
   /** Sessions that have been away for at least `graceMs` at `now`. */
   abstract outstayed(now: number, graceMs: number): Promise<Session[]>;
+
+  /**
+   * Sessions whose socket was held by a server process that has stopped (it died without
+   * detaching them): each is detached as of `now`, so it turns away and its grace starts, and
+   * returned once, to one caller. Always empty for a store that lives and dies with its process.
+   */
+  abstract releaseOrphans(now: number): Promise<Session[]>;
 
   abstract count(): Promise<number>;
 }

@@ -1,0 +1,43 @@
+/**
+ * Where CipherNest keeps its state in Redis. Everything starts with `cn:`, so one Redis
+ * database can be told apart from other users' keys (use a database of its own all the same).
+ */
+export const KEY_PREFIX = 'cn:';
+
+export const redisKeys = {
+  /** Set of the keys of every room. */
+  rooms: `${KEY_PREFIX}rooms`,
+  /** Hash: name, creator, creatorAddress, createdAt, kdf (JSON), verifierHash, seq. */
+  room: (roomKey: string) => `${KEY_PREFIX}room:${roomKey}`,
+  /** Hash: message id -> "seq:ts" of the ids the room remembers (PROTOCOL.md §5). */
+  roomIds: (roomKey: string) => `${KEY_PREFIX}room:${roomKey}:ids`,
+  /** List: "seq:ts:id", oldest first, to forget ids in order. */
+  roomIdOrder: (roomKey: string) => `${KEY_PREFIX}room:${roomKey}:order`,
+  /** Hash: username key -> session id. */
+  roomMembers: (roomKey: string) => `${KEY_PREFIX}room:${roomKey}:members`,
+  /** Hash: a session's fields (see RedisSessionRepository). */
+  session: (sessionId: string) => `${KEY_PREFIX}session:${sessionId}`,
+  /** Set of every session id. */
+  sessions: `${KEY_PREFIX}sessions`,
+  /** Sorted set: away session id, scored by the time it went away. */
+  away: `${KEY_PREFIX}away`,
+  /** Set of the ids of server processes that registered. */
+  nodes: `${KEY_PREFIX}nodes`,
+  /** A process's heartbeat: exists while it lives (it expires unless refreshed). */
+  node: (nodeId: string) => `${KEY_PREFIX}node:${nodeId}`,
+  /** Set of the sessions whose socket a process holds. */
+  nodeSessions: (nodeId: string) => `${KEY_PREFIX}node:${nodeId}:sessions`,
+  /** The cluster's epoch: new whenever the first process starts with no other alive. */
+  epoch: `${KEY_PREFIX}epoch`,
+  /** Sorted set of attempt times (failed joins). */
+  attempts: (key: string) => `${KEY_PREFIX}attempts:${key}`,
+  /**
+   * Prefix of @nestjs/throttler's counters (its Redis storage names them `{<prefix>...}:hits`
+   * and `{<prefix>...}:blocked`).
+   */
+  rateLimits: `${KEY_PREFIX}rate:`,
+  /** Pub/Sub channel of relayed messages (published by the stamping script). */
+  messages: `${KEY_PREFIX}messages`,
+  /** Prefix of Socket.IO's Redis adapter channels. */
+  socketIo: `${KEY_PREFIX}sio`,
+} as const;

@@ -1,0 +1,148 @@
+import { EventEmitter } from 'node:events';
+import { createHmac, randomBytes } from 'node:crypto';
+import { Redis } from 'ioredis';
+import { ConfigError } from '../../config/app-config';
+import { KEY_PREFIX, redisKeys } from './redis-keys';
+import { RedisScript } from './redis-script';
+
+/** A process that stops refreshing its heartbeat for this long counts as dead. */
+export const NODE_TTL_MS = 5_000;
+const HEARTBEAT_MS = 1_000;
+const CONNECT_TIMEOUT_MS = 5_000;
+
+/**
+ * Registers a process. When no registered process is alive (a cold start of the whole
+ * deployment) everything CipherNest held is forgotten and a new epoch begins, so a full
+ * restart forgets every room and session and voids every token (PROTOCOL.md §4, §6), as a
+ * single process does; a process joining live ones keeps their state and epoch.
+ */
+const REGISTER = new RedisScript(`
+local nodes, epoch, self = KEYS[1], KEYS[2], KEYS[3]
+local id, ttl, fresh, prefix = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
+local alive = false
+for _, other in ipairs(redis.call('SMEMBERS', nodes)) do
+  if redis.call('EXISTS', prefix .. 'node:' .. other) == 1 then alive = true break end
+end
+if not alive or redis.call('EXISTS', epoch) == 0 then
+  for _, pattern in ipairs({ prefix .. '*', '{' .. prefix .. '*' }) do
+    local keys = redis.call('KEYS', pattern)
+    for i = 1, #keys, 1000 do redis.call('DEL', unpack(keys, i, math.min(i + 999, #keys))) end
+  end
+  redis.call('SET', epoch, fresh)
+end
+redis.call('SET', self, '1', 'PX', ttl)
+redis.call('SADD', nodes, id)
+return redis.call('GET', epoch)
+`);
+
+/** Refreshes a live process's heartbeat; 0 when it had lapsed (others may have released its sessions). */
+const HEARTBEAT = new RedisScript(`
+if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+redis.call('PEXPIRE', KEYS[1], ARGV[1])
+return 1
+`);
+
+/** Shows a Redis URL without its password, for messages and logs. */
+export function redactRedisUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return 'an unparsable REDIS_URL';
+  }
+}
+
+/**
+ * This process's place in a deployment of several that share state through Redis
+ * (STORE=redis): two connections (commands and publishes on one, so they reach Redis in the
+ * order they were sent; subscriptions on the other), a random node id, and a heartbeat by
+ * which the others notice when it dies. Emits `lapsed` when its heartbeat had expired: the
+ * others may have released its sessions, so the process should stop.
+ * Security: Redis holds verifier hashes, kdf salts, names and addresses, never messages or
+ * tokens; run it with persistence off (nothing on disk) and reachable by the servers only.
+ */
+export interface RedisStoreOptions {
+  /** Scripts to load at start (see RedisScript). */
+  scripts?: readonly RedisScript[];
+  /** A connection error once started (ioredis reconnects by itself). */
+  onError?: (error: Error) => void;
+}
+
+export class RedisStore extends EventEmitter<{ lapsed: [] }> {
+  readonly nodeId = randomBytes(9).toString('base64url');
+  private heartbeat: NodeJS.Timeout | undefined;
+  private epoch = '';
+
+  private constructor(
+    readonly commands: Redis,
+    readonly subscriber: Redis,
+    private readonly scripts: readonly RedisScript[],
+    private readonly onError: (error: Error) => void,
+  ) {
+    super();
+  }
+
+  /** Connects, registers this process and starts its heartbeat; a Redis that cannot be reached is a ConfigError. */
+  static async connect(url: string, options: RedisStoreOptions = {}): Promise<RedisStore> {
+    const { scripts = [], onError = () => undefined } = options;
+    let started = false;
+    const clientOptions = {
+      lazyConnect: true,
+      connectTimeout: CONNECT_TIMEOUT_MS,
+      maxRetriesPerRequest: 3,
+      // At start a Redis that cannot be reached is an error to report; once running, reconnect.
+      retryStrategy: (attempt: number) => (started ? Math.min(attempt * 200, 2_000) : null),
+    };
+    const commands = new Redis(url, clientOptions);
+    const subscriber = new Redis(url, clientOptions);
+    const store = new RedisStore(commands, subscriber, [REGISTER, HEARTBEAT, ...scripts], onError);
+    for (const client of [commands, subscriber]) client.on('error', (error: Error) => started && store.onError(error));
+    try {
+      await Promise.all([commands.connect(), subscriber.connect()]);
+      await store.register();
+    } catch (error) {
+      commands.disconnect();
+      subscriber.disconnect();
+      throw new ConfigError(`cannot use Redis at ${redactRedisUrl(url)} (${(error as Error).message}); check REDIS_URL`);
+    }
+    started = true;
+    store.heartbeat = setInterval(() => void store.beat(), HEARTBEAT_MS);
+    store.heartbeat.unref();
+    return store;
+  }
+
+  /** A token secret shared by every process of this epoch: a cold start voids every earlier token. */
+  tokenSecret(configured: string): Buffer {
+    return createHmac('sha256', configured).update(`ciphernest/v1/token/${this.epoch}`).digest();
+  }
+
+  /** Stops the heartbeat and leaves: the others release whatever sessions this process still held. */
+  async close(): Promise<void> {
+    clearInterval(this.heartbeat);
+    try {
+      await this.commands.del(redisKeys.node(this.nodeId));
+    } finally {
+      await Promise.allSettled([this.commands.quit(), this.subscriber.quit()]);
+    }
+  }
+
+  private async register(): Promise<void> {
+    await Promise.all(this.scripts.map((script) => script.load(this.commands)));
+    const fresh = randomBytes(16).toString('base64url');
+    const keys = [redisKeys.nodes, redisKeys.epoch, redisKeys.node(this.nodeId)];
+    this.epoch = String(await REGISTER.run(this.commands, keys, [this.nodeId, NODE_TTL_MS, fresh, KEY_PREFIX]));
+  }
+
+  private async beat(): Promise<void> {
+    try {
+      const alive = await HEARTBEAT.run(this.commands, [redisKeys.node(this.nodeId)], [NODE_TTL_MS]);
+      if (alive === 0) {
+        clearInterval(this.heartbeat);
+        this.emit('lapsed');
+      }
+    } catch (error) {
+      this.onError(error as Error);
+    }
+  }
+}
