@@ -51,10 +51,12 @@ async function join({ target, rooms, concurrency }) {
   const joined = await mapLimit(rooms, concurrency, async (room) => {
     const [first, ...others] = room.members;
     const inRoom = [];
+    // Several processes of one deployment: a room's members are dealt to them in turn.
+    const via = (member) => (target.urls ? { ...target, url: target.urls[room.members.indexOf(member) % target.urls.length] } : target);
     const enter = async (member, creator) => {
       try {
-        const credentials = await admit(target, { room: room.name, name: member.name, from: member.from, creator, verifier: room.verifier });
-        const socket = await connectMember(target, credentials);
+        const credentials = await admit(via(member), { room: room.name, name: member.name, from: member.from, creator, verifier: room.verifier });
+        const socket = await connectMember(via(member), credentials);
         inRoom.push({ socket, room: room.name, name: member.name });
       } catch (error) {
         errors.push(error.message);

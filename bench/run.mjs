@@ -1,4 +1,4 @@
-// `npm run bench [-- --quick] [-- --only=fanout,idle,large,storm,churn,crypto] [-- --workers=N]
+// `npm run bench [-- --quick] [-- --only=fanout,idle,large,storm,churn,crypto,scale] [-- --workers=N]
 //                [-- --json=FILE] [-- --cpu-prof=DIR]`
 //
 // Drives the same load at the built CipherNest server (dist/) and at a bare Socket.IO relay
@@ -13,11 +13,12 @@ import { performance } from 'node:perf_hooks';
 import { address, httpJson, randomVerifier } from './lib/api.mjs';
 import { Histogram } from './lib/histogram.mjs';
 import { cpuMs, cpuTimes, fdCount, loadAverage } from './lib/process-stats.mjs';
+import { startRedis } from './lib/redis.mjs';
 import { BARE, CIPHERNEST, CIPHERNEST_ENTRY, CIPHERNEST_ENV, startTarget } from './lib/targets.mjs';
 import { WorkerPool } from './lib/worker-pool.mjs';
 import { summarizeProfile } from './profile-summary.mjs';
 
-const SCENARIOS = ['fanout', 'idle', 'large', 'storm', 'churn', 'crypto'];
+const SCENARIOS = ['fanout', 'idle', 'large', 'storm', 'churn', 'crypto', 'scale'];
 
 function parseArgs(argv) {
   const options = { quick: false, only: SCENARIOS, workers: 1, json: undefined, cpuProf: undefined };
@@ -114,22 +115,32 @@ async function joinAll(pool, target, rooms, concurrency) {
   return { ms: Math.max(...answers.map((answer) => answer.ms)), connected: answers.reduce((sum, answer) => sum + answer.connected, 0) };
 }
 
-/** What a worker needs to know of a target. */
-const wire = (target) => ({ kind: target.kind, url: target.url });
+/** What a worker needs to know of a target (`urls`: the processes of a deployment of several). */
+const wire = (target) => ({ kind: target.kind, url: target.url, urls: target.urls });
+
+/** CPU ms used so far by every process of a target. */
+const cpuOf = (pids) => pids.reduce((sum, pid) => {
+  const times = cpuTimes(pid);
+  return { user: sum.user + times.user, system: sum.system + times.system, total: sum.total + times.total };
+}, { user: 0, system: 0, total: 0 });
 
 // ---------------------------------------------------------------- fan-out
 
 async function fanoutRun(pool, target, mode, rate, { warmupMs = PLAN.warmupMs, durationMs = PLAN.durationMs, quiet = false } = {}) {
   const cpu0 = { server: 0 };
+  const serverPids = target.pids ?? [target.pid];
+  const sidePids = target.sidePids ?? [];
   const sampler = (async () => {
     await sleep(warmupMs);
-    cpu0.server = cpuTimes(target.pid);
+    cpu0.server = cpuOf(serverPids);
+    cpu0.side = cpuOf(sidePids);
     cpu0.at = performance.now();
     cpu0.us = Number(process.hrtime.bigint() / 1000n);
     await sleep(durationMs);
-    const end = cpuTimes(target.pid);
+    const end = cpuOf(serverPids);
     return {
       serverMs: end.total - cpu0.server.total,
+      sideMs: cpuOf(sidePids).total - cpu0.side.total,
       serverSystemMs: end.system - cpu0.server.system,
       wallMs: performance.now() - cpu0.at,
       windowUs: [cpu0.us, Number(process.hrtime.bigint() / 1000n)],
@@ -157,6 +168,7 @@ async function fanoutRun(pool, target, mode, rate, { warmupMs = PLAN.warmupMs, d
     lastRefusal: answers.find((answer) => answer.lastRefusal)?.lastRefusal,
     latency: latency.toJSON(),
     serverCpu: cpu.serverMs / cpu.wallMs,
+    sideCpu: cpu.sideMs / cpu.wallMs,
     serverSystemCpu: cpu.serverSystemMs / cpu.wallMs,
     generatorCpu: sum('cpuMs') / (windowS * 1000),
     delivered: sum('delivered'),
@@ -165,7 +177,7 @@ async function fanoutRun(pool, target, mode, rate, { warmupMs = PLAN.warmupMs, d
   if (quiet) return run;
   const s = latency.summary();
   log(
-    `  ${mode.padEnd(6)} ${LABEL[target.kind].padEnd(10)} sent ${fmt(run.sentPerS, 0)}/s, delivered ${fmt(run.deliveredPerS, 0)}/s, ` +
+    `  ${mode.padEnd(6)} ${(target.label ?? LABEL[target.kind]).padEnd(10)} sent ${fmt(run.sentPerS, 0)}/s, delivered ${fmt(run.deliveredPerS, 0)}/s, ` +
       `p50 ${fmt(s.p50, 2)} p95 ${fmt(s.p95, 2)} p99 ${fmt(s.p99, 2)} ms; CPU: server ${pct(run.serverCpu)}, generator ${pct(run.generatorCpu)}` +
       `${run.refused ? `; REFUSED ${run.refused} (${run.lastRefusal})` : ''}${run.unacked ? `; UNACKED ${run.unacked}` : ''}`,
   );
@@ -181,6 +193,7 @@ function mergeRuns(runs) {
     sentPerS: weighted('sentPerS'),
     deliveredPerS: weighted('deliveredPerS'),
     serverCpu: weighted('serverCpu'),
+    sideCpu: weighted('sideCpu'),
     generatorCpu: weighted('generatorCpu'),
     serverCpuUsPerDelivery: (weighted('serverCpu') * 1e6) / weighted('deliveredPerS'),
     serverSystemUsPerDelivery: (weighted('serverSystemCpu') * 1e6) / weighted('deliveredPerS'),
@@ -412,6 +425,65 @@ async function churn() {
   }
 }
 
+// ---------------------------------------------------------------- scale-out
+
+/** The layouts of the scale-out scenario: CipherNest processes sharing one Redis of their own. */
+const SCALE_LAYOUTS = [{ name: 'redis-1', processes: 1 }, { name: 'redis-2', processes: 2 }];
+const SCALE_SECRET = 'bench-token-secret-that-is-long-enough-0123456789';
+
+/** One layout: its own redis-server and `processes` CipherNest processes with STORE=redis. */
+async function startLayout({ name, processes }) {
+  const redis = await startRedis();
+  const servers = [];
+  try {
+    for (let n = 0; n < processes; n++) {
+      // One at a time: the first registers with Redis alone (a cold start), the others join it.
+      servers.push(await startTarget(CIPHERNEST, { env: { STORE: 'redis', REDIS_URL: redis.url, TOKEN_SECRET: SCALE_SECRET } }));
+    }
+  } catch (error) {
+    for (const server of servers) await server.stop();
+    await redis.stop();
+    throw error;
+  }
+  return {
+    kind: name,
+    label: `${processes} process${processes > 1 ? 'es' : ''}`,
+    url: servers[0].url,
+    urls: servers.map((server) => server.url),
+    pids: servers.map((server) => server.pid),
+    sidePids: [redis.pid],
+    servers,
+    async stop() {
+      for (const server of servers) {
+        noteWarnings(server);
+        await server.stop();
+      }
+      await redis.stop();
+    },
+  };
+}
+
+async function scale() {
+  log(`scale-out: the fan-out load (${FANOUT.rooms} rooms x ${FANOUT.members} members, closed loop) at CipherNest with STORE=redis, ` +
+    `1 process vs 2 processes sharing one Redis (each layout its own redis-server); a room's members are dealt to the processes in turn, ` +
+    `so most deliveries cross processes; ${PLAN.rounds} round(s) each, alternating`);
+  const pool = new WorkerPool(options.workers);
+  const layouts = [];
+  try {
+    for (const layout of SCALE_LAYOUTS) layouts.push(await startLayout(layout));
+    for (const layout of layouts) await joinAll(pool, layout, roomPlan(`scale ${layout.kind}`, FANOUT.rooms, FANOUT.members), 10);
+    for (const layout of layouts) await fanoutRun(pool, layout, 'closed', undefined, { warmupMs: PLAN.warmupMs, durationMs: 200, quiet: true });
+    const closed = Object.fromEntries(layouts.map((layout) => [layout.kind, []]));
+    for (let round = 0; round < PLAN.rounds; round++) {
+      for (const layout of layouts) closed[layout.kind].push(await fanoutRun(pool, layout, 'closed'));
+    }
+    return Object.fromEntries(layouts.map((layout) => [layout.kind, { processes: layout.pids.length, ...mergeRuns(closed[layout.kind]) }]));
+  } finally {
+    pool.close();
+    for (const layout of layouts) await layout.stop();
+  }
+}
+
 // ---------------------------------------------------------------- crypto
 
 async function clientCrypto() {
@@ -465,6 +537,27 @@ function table(rows) {
   const header = ['scenario', 'figure', 'bare relay', 'CipherNest', 'ratio', 'target'];
   const widths = header.map((title, column) => Math.max(title.length, ...rows.map((cells) => String(cells[column]).length)));
   const line = (cells) => `| ${cells.map((cell, column) => String(cell).padEnd(widths[column])).join(' | ')} |`;
+  return [line(header), `| ${widths.map((width) => '-'.repeat(width)).join(' | ')} |`, ...rows.map(line)].join('\n');
+}
+
+/** The scale-out scenario's own table: the two layouts side by side, and 2 vs 1. */
+function scaleTable(s) {
+  const one = s['redis-1'];
+  const two = s['redis-2'];
+  const header = ['scale-out (STORE=redis, closed loop)', '1 process', '2 processes', '2 vs 1'];
+  const ratio = (a, b) => (a && b !== undefined ? `${fmt(b / a, 2)}x` : '-');
+  const rows = [
+    ['delivered msg/s', fmt(one.deliveredPerS, 0), fmt(two.deliveredPerS, 0), ratio(one.deliveredPerS, two.deliveredPerS)],
+    ['latency p50 ms', fmt(one.latency.p50, 2), fmt(two.latency.p50, 2), ratio(one.latency.p50, two.latency.p50)],
+    ['latency p99 ms', fmt(one.latency.p99, 2), fmt(two.latency.p99, 2), ratio(one.latency.p99, two.latency.p99)],
+    ['CipherNest CPU, all processes (1 core = 100%)', fmt(one.serverCpu * 100, 0), fmt(two.serverCpu * 100, 0), '-'],
+    ['redis-server CPU (%)', fmt(one.sideCpu * 100, 0), fmt(two.sideCpu * 100, 0), '-'],
+    ['generator CPU (%)', fmt(one.generatorCpu * 100, 0), fmt(two.generatorCpu * 100, 0), '-'],
+    ['CipherNest CPU µs / delivery', fmt(one.serverCpuUsPerDelivery, 2), fmt(two.serverCpuUsPerDelivery, 2), ratio(one.serverCpuUsPerDelivery, two.serverCpuUsPerDelivery)],
+    ['refused', fmt(one.refused, 0), fmt(two.refused, 0), '-'],
+  ];
+  const widths = header.map((title, column) => Math.max(title.length, ...rows.map((cells) => cells[column].length)));
+  const line = (cells) => `| ${cells.map((cell, column) => cell.padEnd(widths[column])).join(' | ')} |`;
   return [line(header), `| ${widths.map((width) => '-'.repeat(width)).join(' | ')} |`, ...rows.map(line)].join('\n');
 }
 
@@ -556,7 +649,7 @@ async function main() {
   log(`load: ${options.workers} socket.io-client worker process(es); the server and the generator share ${cpus().length} cores, so the generator's CPU is printed beside the server's`);
   if (options.cpuProf) log(`CPU profiles of both servers (fan-out only) go to ${options.cpuProf}`);
   log();
-  const runners = { fanout, idle, large, storm, churn, crypto: clientCrypto };
+  const runners = { fanout, idle, large, storm, churn, crypto: clientCrypto, scale };
   for (const name of options.only) {
     const scenarioStart = performance.now();
     results.scenarios[name] = await runners[name]();
@@ -566,8 +659,14 @@ async function main() {
   results.load.end = loadAverage();
   results.elapsedS = (performance.now() - started) / 1000;
   const { rows, verdicts } = report(results.scenarios);
-  log(table(rows));
-  log();
+  if (rows.length > 0) {
+    log(table(rows));
+    log();
+  }
+  if (results.scenarios.scale) {
+    log(scaleTable(results.scenarios.scale));
+    log();
+  }
   for (const verdict of verdicts) log(verdict);
   if (warnings.size > 0) log(`\nserver log lines (warn and above): ${[...warnings].map(([key, count]) => `${key} x${count}`).join('; ')}`);
   log(`\nload average ${results.load.start.join(' ')} at start, ${results.load.end.join(' ')} at end; ${fmt(results.elapsedS, 0)} s in all`);
