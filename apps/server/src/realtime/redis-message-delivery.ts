@@ -30,6 +30,8 @@ export class RedisMessageDelivery extends SocketMessageDelivery {
   constructor(
     private readonly rooms: RedisRoomRepository,
     private readonly store: RedisStore,
+    /** A payload this process cannot read (another version's?): it is dropped, never thrown. */
+    private readonly onUnreadable: (error: unknown) => void = () => undefined,
   ) {
     super();
   }
@@ -37,7 +39,12 @@ export class RedisMessageDelivery extends SocketMessageDelivery {
   /** Subscribes before any message can be sent: call once, at start. */
   async listen(): Promise<void> {
     this.store.subscriber.on('messageBuffer', (channel: Buffer, payload: Buffer) => {
-      if (channel.toString() === redisKeys.messages) this.receive(payload);
+      if (channel.toString() !== redisKeys.messages) return;
+      try {
+        this.receive(payload);
+      } catch (error) {
+        this.onUnreadable(error);
+      }
     });
     await this.store.subscriber.subscribe(redisKeys.messages);
   }
@@ -55,7 +62,7 @@ export class RedisMessageDelivery extends SocketMessageDelivery {
     const first = payload.indexOf(NEWLINE);
     const second = payload.indexOf(NEWLINE, first + 1);
     const third = payload.indexOf(NEWLINE, second + 1);
-    if (first < 0 || second < 0 || third < 0) return;
+    if (first < 0 || second < 0 || third < 0) throw new Error('a relayed message without its three header lines');
     const seq = Number(payload.toString('latin1', 0, first));
     const ts = Number(payload.toString('latin1', first + 1, second));
     const meta = JSON.parse(payload.toString('utf8', second + 1, third)) as Meta;

@@ -54,9 +54,11 @@ const redis: Provider[] = [
   { provide: AttemptLog, inject: [RedisStore], useFactory: (store: RedisStore) => new RedisAttemptLog(store.commands) },
   {
     provide: SocketMessageDelivery,
-    inject: [RedisRoomRepository, RedisStore],
-    useFactory: async (rooms: RedisRoomRepository, store: RedisStore) => {
-      const delivery = new RedisMessageDelivery(rooms, store);
+    inject: [RedisRoomRepository, RedisStore, PinoLogger],
+    useFactory: async (rooms: RedisRoomRepository, store: RedisStore, logger: PinoLogger) => {
+      const delivery = new RedisMessageDelivery(rooms, store, (error) =>
+        logger.error({ event: 'redis.unreadable', err: { message: (error as Error).message } }, 'a relayed message could not be read; dropped'),
+      );
       await delivery.listen();
       return delivery;
     },

@@ -73,6 +73,7 @@ export class RedisStore extends EventEmitter<{ lapsed: [] }> {
   readonly nodeId = randomBytes(9).toString('base64url');
   private heartbeat: NodeJS.Timeout | undefined;
   private epoch = '';
+  private closed = false;
 
   private constructor(
     readonly commands: Redis,
@@ -117,8 +118,15 @@ export class RedisStore extends EventEmitter<{ lapsed: [] }> {
     return createHmac('sha256', configured).update(`ciphernest/v1/token/${this.epoch}`).digest();
   }
 
+  /** Nest calls this once the HTTP and Socket.IO servers are closed. */
+  async onApplicationShutdown(): Promise<void> {
+    await this.close();
+  }
+
   /** Stops the heartbeat and leaves: the others release whatever sessions this process still held. */
   async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
     clearInterval(this.heartbeat);
     try {
       await this.commands.del(redisKeys.node(this.nodeId));
