@@ -23,7 +23,7 @@ function pathOnly(url: string | undefined): string {
     LoggerModule.forRootAsync({
       inject: [AppConfig],
       useFactory: (config: AppConfig) => {
-        const addresses = new LogAddress(config.logIp);
+        const addresses = LogAddress.forConfig(config);
         return {
           pinoHttp: {
             level: config.logLevel,
@@ -69,7 +69,7 @@ function pathOnly(url: string | undefined): string {
       },
     }),
   ],
-  providers: [{ provide: LogAddress, inject: [AppConfig], useFactory: (config: AppConfig) => new LogAddress(config.logIp) }],
+  providers: [{ provide: LogAddress, inject: [AppConfig], useFactory: (config: AppConfig) => LogAddress.forConfig(config) }],
   exports: [LogAddress],
 })
 export class LoggingModule {}

@@ -16,7 +16,7 @@ export function useRedisServer(scripts: readonly RedisScript[] = []): { redis: (
   });
 
   afterAll(async () => {
-    await client?.quit();
+    client?.disconnect();
     await server?.stop();
   });
 

@@ -1,7 +1,8 @@
+import { RedisServer } from '../../testing/redis-server';
 import { useRedisServer } from '../../testing/redis-test-store';
 import { ConfigError } from '../../config/app-config';
 import { redisKeys } from './redis-keys';
-import { RedisStore, redactRedisUrl } from './redis-store';
+import { NODE_TTL_MS, RedisStore, redactRedisUrl } from './redis-store';
 
 describe('RedisStore', () => {
   const redis = useRedisServer();
@@ -77,6 +78,19 @@ describe('RedisStore', () => {
 
     await expect(lapsed).resolves.toBeUndefined();
   });
+
+  it('says it lapsed when Redis stays out of reach for as long as its heartbeat would live', async () => {
+    const doomed = await RedisServer.start();
+    const store = await RedisStore.connect(doomed.url);
+    const lapsed = new Promise<number>((resolve) => store.once('lapsed', () => resolve(Date.now())));
+    const stoppedAt = Date.now();
+
+    await doomed.stop();
+
+    expect((await lapsed) - stoppedAt).toBeGreaterThanOrEqual(NODE_TTL_MS - 1_000);
+    store.commands.disconnect();
+    store.subscriber.disconnect();
+  }, 15_000);
 
   it('refuses to start on a Redis it cannot reach, naming REDIS_URL without its password', async () => {
     const attempt = RedisStore.connect('redis://:hunter2@127.0.0.1:1');

@@ -74,6 +74,8 @@ export class RedisStore extends EventEmitter<{ lapsed: [] }> {
   private heartbeat: NodeJS.Timeout | undefined;
   private epoch = '';
   private closed = false;
+  /** When the heartbeat last reached Redis. */
+  private lastBeat = Date.now();
 
   private constructor(
     readonly commands: Redis,
@@ -142,15 +144,24 @@ export class RedisStore extends EventEmitter<{ lapsed: [] }> {
     this.epoch = String(await REGISTER.run(this.commands, keys, [this.nodeId, NODE_TTL_MS, fresh, KEY_PREFIX]));
   }
 
+  /**
+   * Lapsed: the heartbeat key was gone (this process was paused, or Redis lost its data), or
+   * Redis could not be reached for as long as the key lives, so the others count this process
+   * dead and release its sessions either way.
+   */
   private async beat(): Promise<void> {
     try {
       const alive = await HEARTBEAT.run(this.commands, [redisKeys.node(this.nodeId)], [NODE_TTL_MS]);
-      if (alive === 0) {
-        clearInterval(this.heartbeat);
-        this.emit('lapsed');
-      }
+      if (alive === 0) return this.lapse();
+      this.lastBeat = Date.now();
     } catch (error) {
       this.onError(error as Error);
+      if (Date.now() - this.lastBeat >= NODE_TTL_MS) this.lapse();
     }
+  }
+
+  private lapse(): void {
+    clearInterval(this.heartbeat);
+    this.emit('lapsed');
   }
 }
