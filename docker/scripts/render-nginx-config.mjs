@@ -36,7 +36,9 @@ const CHECKS = {
   },
   CIPHERNEST_HTTP_LISTEN: listenCheck,
   CIPHERNEST_HTTPS_LISTEN: listenCheck,
-  CIPHERNEST_UPSTREAM: (value) => (/^[\w.-]+:\d{1,5}$|^\[[0-9a-fA-F:]+\]:\d{1,5}$|^unix:\/\S+$/.test(value) ? undefined : 'must be host:port or unix:/path'),
+  // `resolve` (nginx >= 1.27.3): follow the name's addresses at run time (docs/scaling.md).
+  CIPHERNEST_UPSTREAM: (value) =>
+    /^([\w.-]+:\d{1,5}|\[[0-9a-fA-F:]+\]:\d{1,5})( resolve)?$|^unix:\/\S+$/.test(value) ? undefined : 'must be host:port (optionally followed by " resolve") or unix:/path',
   CIPHERNEST_TLS_CERT: absolutePath,
   CIPHERNEST_TLS_KEY: absolutePath,
   CIPHERNEST_DHPARAM: absolutePath,

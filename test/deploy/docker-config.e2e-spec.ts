@@ -19,20 +19,70 @@ const DOCKER = join(REPO_ROOT, 'docker');
 interface Service {
   build?: { context: string; dockerfile: string };
   image?: string;
+  user?: string;
   read_only?: boolean;
+  tmpfs?: string[];
   cap_drop?: string[];
+  security_opt?: string[];
+  command?: string[];
   environment: Record<string, string>;
   ports?: string[];
   expose?: string[];
   depends_on?: Record<string, { condition: string }>;
   volumes?: string[];
-  networks: Record<string, { ipv4_address: string }>;
+  networks: Record<string, { ipv4_address: string }> | string[];
+  healthcheck?: { test: string[] };
+  container_name?: string;
   stop_grace_period?: string;
   logging?: { driver: string; options: Record<string, string> };
 }
 
-const compose = yaml.load(readFileSync(join(DOCKER, 'compose.yaml'), 'utf8')) as { services: { app: Service; proxy: Service }; networks: Record<string, { ipam: { config: { subnet: string }[] } }> };
+const compose = yaml.load(readFileSync(join(DOCKER, 'compose.yaml'), 'utf8')) as {
+  services: { app: Service; proxy: Service };
+  networks: Record<string, { ipam: { config: { subnet: string; ip_range?: string }[] } }>;
+};
 const { app, proxy } = compose.services;
+/** compose.scale.yaml: an override of compose.yaml, only what it adds or replaces. */
+const scale = yaml.load(readFileSync(join(DOCKER, 'compose.scale.yaml'), 'utf8')) as {
+  services: { app: Partial<Service>; redis: Service; proxy: Partial<Service> };
+};
+
+function proxyAddress(): string {
+  return (proxy.networks as Record<string, { ipv4_address: string }>)['ciphernest']!.ipv4_address;
+}
+
+/** An IPv4 address as a number, for range checks. */
+function ipv4(address: string): number {
+  return address.split('.').reduce((value, octet) => value * 256 + Number(octet), 0);
+}
+
+/** Renders the template with a proxy's environment (compose defaults filled in) made real for this machine, and runs `nginx -t`. */
+function renderAndCheck(environment: Record<string, string>, extraHttp: string[] = []): string {
+  nginxBinary();
+  const dir = mkdtempSync(join(tmpdir(), 'ciphernest-compose-nginx-'));
+  try {
+    const certificate = generateCertificate(join(dir, 'certs'), ['localhost']);
+    const values = Object.fromEntries(Object.entries(environment).filter(([name]) => name.startsWith('CIPHERNEST_')).map(([name, value]) => [name, composeDefault(value)]));
+    const rendered = renderSiteConfig({
+      ...values,
+      // Paths inside the container, and the app's compose hostname, made real for this machine:
+      CIPHERNEST_TLS_CERT: certificate.certPath,
+      CIPHERNEST_TLS_KEY: certificate.keyPath,
+      CIPHERNEST_DHPARAM: join(DOCKER, 'nginx', 'ffdhe2048.pem'),
+      CIPHERNEST_UPSTREAM: '127.0.0.1:3000',
+      CIPHERNEST_ACCESS_LOG: join(dir, 'access.log'),
+    });
+    expect(rendered.stderr).toBe('');
+    writeFileSync(join(dir, 'site.conf'), rendered.stdout);
+    const http = [...extraHttp.map((file) => `  include ${file};`), `  include ${dir}/site.conf;`];
+    writeFileSync(join(dir, 'nginx.conf'), `pid ${dir}/nginx.pid;\nevents {}\nhttp {\n${http.join('\n')}\n}\n`);
+    const check = spawnSync(nginxBinary(), ['-t', '-p', dir, '-c', join(dir, 'nginx.conf'), '-e', join(dir, 'error.log')], { encoding: 'utf8' });
+    expect({ status: check.status, output: check.stderr }).toEqual({ status: 0, output: expect.stringContaining('test is successful') });
+    return rendered.stdout;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
 
 /** `${NAME:-default}` as compose resolves it with NAME unset. */
 function composeDefault(value: string): string {
@@ -67,11 +117,21 @@ describe('docker/compose.yaml', () => {
   });
 
   it("trusts only the proxy's fixed address, inside the compose network", () => {
-    const proxyAddress = proxy.networks['ciphernest']!.ipv4_address;
-    expect(app.environment['TRUST_PROXY']).toBe(`${proxyAddress}/32`);
+    expect(app.environment['TRUST_PROXY']).toBe(`${proxyAddress()}/32`);
     const subnet = compose.networks['ciphernest']!.ipam.config[0]!.subnet;
     expect(subnet).toBe('172.30.0.0/24');
-    expect(proxyAddress.startsWith('172.30.0.')).toBe(true);
+    expect(proxyAddress().startsWith('172.30.0.')).toBe(true);
+  });
+
+  it("lets the app be scaled: no fixed address, name or host port, and dynamic addresses never take the proxy's", () => {
+    expect(app.networks).toEqual(['ciphernest']);
+    expect(app.container_name).toBeUndefined();
+    const { ip_range: range } = compose.networks['ciphernest']!.ipam.config[0]!;
+    expect(range).toBe('172.30.0.128/25');
+    const [base, bits] = range!.split('/');
+    const size = 2 ** (32 - Number(bits));
+    const proxyAt = ipv4(proxyAddress());
+    expect(proxyAt >= ipv4(base!) && proxyAt < ipv4(base!) + size).toBe(false);
   });
 
   it('allows the public origin only, the same one nginx redirects to', () => {
@@ -99,31 +159,72 @@ describe('docker/compose.yaml', () => {
   });
 
   it("renders, with compose's values, a configuration `nginx -t` accepts", () => {
-    nginxBinary();
-    const dir = mkdtempSync(join(tmpdir(), 'ciphernest-compose-nginx-'));
-    try {
-      const certificate = generateCertificate(join(dir, 'certs'), ['localhost']);
-      const values = Object.fromEntries(Object.entries(proxy.environment).filter(([name]) => name.startsWith('CIPHERNEST_')).map(([name, value]) => [name, composeDefault(value)]));
-      const rendered = renderSiteConfig({
-        ...values,
-        // Paths inside the container, and the app's compose hostname, made real for this machine:
-        CIPHERNEST_TLS_CERT: certificate.certPath,
-        CIPHERNEST_TLS_KEY: certificate.keyPath,
-        CIPHERNEST_DHPARAM: join(DOCKER, 'nginx', 'ffdhe2048.pem'),
-        CIPHERNEST_UPSTREAM: '127.0.0.1:3000',
-        CIPHERNEST_ACCESS_LOG: join(dir, 'access.log'),
-      });
-      expect(rendered.stderr).toBe('');
-      writeFileSync(join(dir, 'site.conf'), rendered.stdout);
-      writeFileSync(join(dir, 'nginx.conf'), `pid ${dir}/nginx.pid;\nevents {}\nhttp {\n  include ${dir}/site.conf;\n}\n`);
-      const check = spawnSync(nginxBinary(), ['-t', '-p', dir, '-c', join(dir, 'nginx.conf'), '-e', join(dir, 'error.log')], { encoding: 'utf8' });
-      expect({ status: check.status, output: check.stderr }).toEqual({ status: 0, output: expect.stringContaining('test is successful') });
-      expect(rendered.stdout).toContain('listen 443 ssl;');
-      expect(rendered.stdout).toContain('return 301 https://localhost$request_uri;');
-      expect(rendered.stdout).toContain('proxy_set_header X-Forwarded-For $remote_addr;');
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
+    const rendered = renderAndCheck(proxy.environment);
+    expect(rendered).toContain('listen 443 ssl;');
+    expect(rendered).toContain('return 301 https://localhost$request_uri;');
+    expect(rendered).toContain('proxy_set_header X-Forwarded-For $remote_addr;');
+  });
+});
+
+describe('docker/compose.scale.yaml', () => {
+  const { redis } = scale.services;
+  const REQUIRED_PASSWORD = /^\$\{REDIS_PASSWORD:\?[^}]+\}$/;
+
+  it('runs the app on Redis, with a shared TOKEN_SECRET that must be set', () => {
+    const environment = scale.services.app.environment!;
+    expect(environment['STORE']).toBe('redis');
+    expect(environment['TOKEN_SECRET']).toMatch(/^\$\{TOKEN_SECRET:\?[^}]+\}$/);
+    expect(environment['REDIS_URL']).toMatch(/^redis:\/\/:\$\{REDIS_PASSWORD:\?[^}]+\}@redis:6379\/0$/);
+    expect(scale.services.app.depends_on).toEqual({ redis: { condition: 'service_healthy' } });
+    // Nothing that pins one container: `--scale app=N` must work.
+    for (const key of ['networks', 'ports', 'container_name']) expect(scale.services.app).not.toHaveProperty(key);
+  });
+
+  it('runs Redis with nothing on disk, a password, no published port, and no privileges', () => {
+    expect(redis.image).toBe('redis:7-bookworm');
+    const command = redis.command!;
+    const option = (name: string): string | undefined => command[command.indexOf(name) + 1];
+    expect(command[0]).toBe('redis-server');
+    expect(option('--save')).toBe('');
+    expect(option('--appendonly')).toBe('no');
+    expect(option('--requirepass')).toMatch(REQUIRED_PASSWORD);
+    expect(option('--maxmemory-policy')).toBe('noeviction');
+    expect(option('--client-output-buffer-limit')).toMatch(/^pubsub \d+mb \d+mb \d+$/);
+    expect(redis.environment['REDISCLI_AUTH']).toMatch(REQUIRED_PASSWORD);
+    expect(redis.ports).toBeUndefined();
+    expect(redis.networks).toEqual(['ciphernest']);
+    expect(redis.read_only).toBe(true);
+    expect(redis.tmpfs).toEqual([expect.stringMatching(/^\/data:/)]);
+    expect(redis.cap_drop).toEqual(['ALL']);
+    expect(redis.user).toBe('redis');
+    expect(redis.healthcheck?.test.join(' ')).toContain('redis-cli ping | grep -q PONG');
+    expect(redis.logging?.options).toEqual({ 'max-size': '10m', 'max-file': '5' });
+  });
+
+  it('points nginx at every replica through Docker DNS, with files that exist', () => {
+    expect(scale.services.proxy.environment).toEqual({ CIPHERNEST_UPSTREAM: 'app:3000 resolve' });
+    for (const volume of scale.services.proxy.volumes ?? []) {
+      const source = volume.split(':')[0]!;
+      expect({ source, exists: existsSync(join(DOCKER, source)) }).toEqual({ source, exists: true });
     }
+    expect(readFileSync(join(DOCKER, 'nginx', 'docker-resolver.conf'), 'utf8')).toMatch(/^resolver 127\.0\.0\.11 valid=\d+s ipv6=off;$/m);
+  });
+
+  it('renders, with the scale-out values and the resolver file, a configuration `nginx -t` accepts', () => {
+    const renderer = renderSiteConfig({
+      CIPHERNEST_PUBLIC_ORIGIN: 'https://chat.example.com',
+      CIPHERNEST_TLS_CERT: '/c.pem',
+      CIPHERNEST_TLS_KEY: '/k.pem',
+      CIPHERNEST_UPSTREAM: scale.services.proxy.environment!['CIPHERNEST_UPSTREAM']!,
+    });
+    expect(renderer.stderr).toBe('');
+    expect(renderer.stdout).toContain('server app:3000 resolve;');
+    // `resolve` needs nginx >= 1.27.3 (the image has 1.28); the machine's nginx checks the rest.
+    const rendered = renderAndCheck({ ...proxy.environment, ...scale.services.proxy.environment }, [join(DOCKER, 'nginx', 'docker-resolver.conf')]);
+    const upstream = /upstream ciphernest_app \{([^}]*)\}/.exec(rendered)![1]!;
+    const directives = upstream.split('\n').map((line) => line.trim()).filter((line) => line !== '' && !line.startsWith('#'));
+    // Sticky by client address (long-polling needs it), in shared memory, before keepalive.
+    expect(directives).toEqual(['zone ciphernest_app 64k;', 'hash $remote_addr;', 'server 127.0.0.1:3000;', 'keepalive 16;']);
   });
 });
 
