@@ -263,7 +263,7 @@ export function useServer(env: ServerEnv = {}): () => ServerProcess {
 }
 
 /** Runs the server with a configuration expected to fail, and returns how it ended. */
-export async function runUntilExit(env: ServerEnv, timeoutMs = 15_000): Promise<ExitStatus & { output: string; timedOut: boolean }> {
+export async function runUntilExit(env: ServerEnv, timeoutMs = 15_000): Promise<ExitStatus & { output: string; stderr: string; timedOut: boolean }> {
   const server = ServerProcess.spawn(env);
   let timer: NodeJS.Timeout | undefined;
   const status = await Promise.race([
@@ -271,9 +271,7 @@ export async function runUntilExit(env: ServerEnv, timeoutMs = 15_000): Promise<
     new Promise<undefined>((resolveLate) => (timer = setTimeout(() => resolveLate(undefined), timeoutMs))),
   ]);
   clearTimeout(timer);
-  if (!status) {
-    await server.kill();
-    return { ...(await server.exited), output: server.output(), timedOut: true };
-  }
-  return { ...status, output: server.output(), timedOut: false };
+  if (!status) await server.kill();
+  const stderr = server.allLines().filter((line) => line.stream === 'stderr').map((line) => line.raw).join('\n');
+  return { ...(await server.exited), output: server.output(), stderr, timedOut: !status };
 }

@@ -28,9 +28,13 @@ function readTls(config: AppConfig): { cert: Buffer; key: Buffer } | undefined {
 const REQUEST_TIMEOUT_MS = 30_000;
 const HEADERS_TIMEOUT_MS = 20_000;
 
-/** Options Nest needs when the application is created. */
+/**
+ * Options Nest needs when the application is created. `abortOnError: false`: an error while
+ * creating it (a ConfigError such as an unreachable REDIS_URL) reaches main.ts, which says why
+ * the server cannot start, instead of Nest exiting on its own.
+ */
 export function applicationOptions(config: AppConfig): NestApplicationOptions {
-  return { bodyParser: false, bufferLogs: true, httpsOptions: readTls(config) };
+  return { bodyParser: false, bufferLogs: true, abortOnError: false, httpsOptions: readTls(config) };
 }
 
 /** Builds the whole server (not yet listening): HTTP API, Socket.IO, logs, and the web app if built. */
