@@ -9,6 +9,7 @@ import { NestLogBridge } from './logging/nest-log-bridge';
 import { ConfiguredIoAdapter } from './realtime/configured-io.adapter';
 import type { Clock } from './shared/clock';
 import { RedisStore } from './store/redis/redis-store';
+import { REDIS_SCRIPTS } from './store/store.module';
 import { securityHeaders } from './web/security-headers';
 import { staticFiles } from './web/static-files';
 import { WebRoot } from './web/web-root';
@@ -30,8 +31,8 @@ const HEADERS_TIMEOUT_MS = 20_000;
 
 /**
  * Options Nest needs when the application is created. `abortOnError: false`: an error while
- * creating it (a ConfigError such as an unreachable REDIS_URL) reaches main.ts, which says why
- * the server cannot start, instead of Nest exiting on its own.
+ * creating it reaches main.ts, which says why the server cannot start, instead of Nest exiting
+ * on its own.
  */
 export function applicationOptions(config: AppConfig): NestApplicationOptions {
   return { bodyParser: false, bufferLogs: true, abortOnError: false, httpsOptions: readTls(config) };
@@ -40,8 +41,15 @@ export function applicationOptions(config: AppConfig): NestApplicationOptions {
 /** Builds the whole server (not yet listening): HTTP API, Socket.IO, logs, and the web app if built. */
 export async function createApp(config: AppConfig, options: { clock?: Clock; web?: WebRoot } = {}): Promise<NestExpressApplication> {
   const web = options.web ?? WebRoot.find();
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, { ...options, web }), applicationOptions(config));
-  return configureApp(app, config, web);
+  // Before Nest: a Redis that cannot be used is a ConfigError with nothing else printed.
+  const redis = config.store === 'redis' ? await RedisStore.connect(config.redisUrl ?? '', { scripts: REDIS_SCRIPTS }) : undefined;
+  try {
+    const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, { ...options, web, redis }), applicationOptions(config));
+    return await configureApp(app, config, web);
+  } catch (error) {
+    await redis?.close();
+    throw error;
+  }
 }
 
 /**

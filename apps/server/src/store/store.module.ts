@@ -1,7 +1,6 @@
 import { Global, Module, type DynamicModule, type Provider } from '@nestjs/common';
 import { ThrottlerStorageRedisService } from '@nest-lab/throttler-storage-redis';
 import { PinoLogger } from 'nestjs-pino';
-import { AppConfig } from '../config/app-config';
 import { LocalMessageDelivery } from '../realtime/local-message-delivery';
 import { RedisMessageDelivery } from '../realtime/redis-message-delivery';
 import { SocketMessageDelivery } from '../realtime/socket-message-delivery';
@@ -32,16 +31,21 @@ const memory: Provider[] = [
   { provide: SharedRateLimits, useValue: new SharedRateLimits(undefined) },
 ];
 
-const redis: Provider[] = [
+/** Every script the Redis adapters run, loaded when the store connects. */
+export const REDIS_SCRIPTS = [...RedisRoomRepository.scripts, ...RedisSessionRepository.scripts];
+
+/** Nothing to inject: makes the log the place where Redis connection errors go. */
+class RedisErrorLog {}
+
+const redis = (store: RedisStore): Provider[] => [
+  { provide: RedisStore, useValue: store },
   {
-    provide: RedisStore,
-    inject: [AppConfig, PinoLogger],
-    useFactory: async (config: AppConfig, logger: PinoLogger) => {
-      return RedisStore.connect(config.redisUrl ?? '', {
-        scripts: [...RedisRoomRepository.scripts, ...RedisSessionRepository.scripts],
-        // ioredis reconnects by itself; a lost connection shows in the log, not as a crash.
-        onError: (error) => logger.error({ event: 'redis.error', err: { message: error.message } }, 'Redis connection error'),
-      });
+    provide: RedisErrorLog,
+    inject: [PinoLogger],
+    useFactory: (logger: PinoLogger) => {
+      // ioredis reconnects by itself; a lost connection shows in the log, not as a crash.
+      store.reportErrors((error) => logger.error({ event: 'redis.error', err: { message: error.message } }, 'Redis connection error'));
+      return new RedisErrorLog();
     },
   },
   { provide: RedisRoomRepository, inject: [RedisStore], useFactory: (store: RedisStore) => new RedisRoomRepository(store.commands) },
@@ -72,17 +76,19 @@ const redis: Provider[] = [
 ];
 
 /**
- * Chooses the adapters behind the store's ports: in this process's memory (STORE=memory, the
- * default) or in Redis shared by several processes (STORE=redis).
+ * Chooses the adapters behind the store's ports: in this process's memory (the default,
+ * STORE=memory) or, given a connected RedisStore (STORE=redis), in Redis shared by several
+ * processes. The store connects before the application is built, so that a Redis that cannot
+ * be reached stops the server with a clear message (main.ts).
  */
 @Global()
 @Module({})
 export class StoreModule {
-  static forRoot(config: AppConfig): DynamicModule {
+  static forRoot(store?: RedisStore): DynamicModule {
     return {
       module: StoreModule,
-      providers: [...(config.store === 'redis' ? redis : memory), { provide: MessageDelivery, useExisting: SocketMessageDelivery }],
-      exports: [RoomRepository, SessionRepository, AttemptLog, SocketMessageDelivery, MessageDelivery, SharedRateLimits, ...(config.store === 'redis' ? [RedisStore] : [])],
+      providers: [...(store ? redis(store) : memory), { provide: MessageDelivery, useExisting: SocketMessageDelivery }],
+      exports: [RoomRepository, SessionRepository, AttemptLog, SocketMessageDelivery, MessageDelivery, SharedRateLimits, ...(store ? [RedisStore] : [])],
     };
   }
 }

@@ -53,6 +53,11 @@ export function redactRedisUrl(url: string): string {
   }
 }
 
+export interface RedisStoreOptions {
+  /** Scripts to load at start (see RedisScript). */
+  scripts?: readonly RedisScript[];
+}
+
 /**
  * This process's place in a deployment of several that share state through Redis
  * (STORE=redis): two connections (commands and publishes on one, so they reach Redis in the
@@ -62,13 +67,6 @@ export function redactRedisUrl(url: string): string {
  * Security: Redis holds verifier hashes, kdf salts, names and addresses, never messages or
  * tokens; run it with persistence off (nothing on disk) and reachable by the servers only.
  */
-export interface RedisStoreOptions {
-  /** Scripts to load at start (see RedisScript). */
-  scripts?: readonly RedisScript[];
-  /** A connection error once started (ioredis reconnects by itself). */
-  onError?: (error: Error) => void;
-}
-
 export class RedisStore extends EventEmitter<{ lapsed: [] }> {
   readonly nodeId = randomBytes(9).toString('base64url');
   private heartbeat: NodeJS.Timeout | undefined;
@@ -76,20 +74,24 @@ export class RedisStore extends EventEmitter<{ lapsed: [] }> {
   private closed = false;
   /** When the heartbeat last reached Redis. */
   private lastBeat = Date.now();
+  /** Connection errors once started (ioredis reconnects by itself); see `reportErrors`. */
+  private onError: (error: Error) => void = () => undefined;
 
   private constructor(
     readonly commands: Redis,
     readonly subscriber: Redis,
     private readonly scripts: readonly RedisScript[],
-    private readonly onError: (error: Error) => void,
   ) {
     super();
   }
 
-  /** Connects, registers this process and starts its heartbeat; a Redis that cannot be reached is a ConfigError. */
+  /**
+   * Connects, registers this process and starts its heartbeat. A Redis that cannot be reached
+   * or used is a ConfigError naming REDIS_URL (without its password) and the first error seen.
+   */
   static async connect(url: string, options: RedisStoreOptions = {}): Promise<RedisStore> {
-    const { scripts = [], onError = () => undefined } = options;
     let started = false;
+    let firstError: Error | undefined;
     const clientOptions = {
       lazyConnect: true,
       connectTimeout: CONNECT_TIMEOUT_MS,
@@ -99,20 +101,28 @@ export class RedisStore extends EventEmitter<{ lapsed: [] }> {
     };
     const commands = new Redis(url, clientOptions);
     const subscriber = new Redis(url, clientOptions);
-    const store = new RedisStore(commands, subscriber, [REGISTER, HEARTBEAT, ...scripts], onError);
-    for (const client of [commands, subscriber]) client.on('error', (error: Error) => started && store.onError(error));
+    const store = new RedisStore(commands, subscriber, [REGISTER, HEARTBEAT, ...(options.scripts ?? [])]);
+    for (const client of [commands, subscriber]) {
+      client.on('error', (error: Error) => (started ? store.onError(error) : (firstError ??= error)));
+    }
     try {
       await Promise.all([commands.connect(), subscriber.connect()]);
       await store.register();
     } catch (error) {
       commands.disconnect();
       subscriber.disconnect();
-      throw new ConfigError(`cannot use Redis at ${redactRedisUrl(url)} (${(error as Error).message}); check REDIS_URL`);
+      const reason = (firstError ?? (error as Error)).message;
+      throw new ConfigError(`cannot use Redis at ${redactRedisUrl(url)} (${reason}); check REDIS_URL`);
     }
     started = true;
     store.heartbeat = setInterval(() => void store.beat(), HEARTBEAT_MS);
     store.heartbeat.unref();
     return store;
+  }
+
+  /** Where connection errors go once started (the log). */
+  reportErrors(handler: (error: Error) => void): void {
+    this.onError = handler;
   }
 
   /** A token secret shared by every process of this epoch: a cold start voids every earlier token. */
