@@ -40,7 +40,8 @@ const SERVER_VARIABLES = [
   'RATE_MESSAGES_BURST', 'NODE_OPTIONS',
 ];
 
-function freePort() {
+/** A TCP port free on 127.0.0.1 right now. */
+export function freePort() {
   return new Promise((resolvePort, reject) => {
     const probe = createServer();
     probe.once('error', reject);
