@@ -1,4 +1,6 @@
-import { MessageLog } from './message-log';
+import fc from 'fast-check';
+import { ID_MEMORY_COUNT, ID_MEMORY_MS } from '@ciphernest/protocol';
+import { MessageLog, type MessageStamp } from './message-log';
 
 const T0 = 1_700_000_000_000;
 
@@ -104,5 +106,36 @@ describe('MessageLog', () => {
     expect(log.remembered).toBe(1_024);
     expect(log.accept(id(3_977), T0 + 60_001)).toEqual({ seq: 3_978, ts: T0, fresh: false });
     expect(log.accept(id(3_976), T0 + 60_001)).toEqual({ seq: 5_002, ts: T0 + 60_001, fresh: true });
+  });
+
+  it('stamps like the plain model of PROTOCOL.md §5 through retries, bursts and long gaps', () => {
+    // The model: every id with its first stamp; remembered while within 60 s or the last 1,024 seqs.
+    const step = fc.record({ id: fc.nat(40), gapMs: fc.oneof(fc.constant(0), fc.nat(50), fc.integer({ min: 30_000, max: 70_000 })), burst: fc.nat(1_100) });
+    fc.assert(
+      fc.property(fc.array(step, { maxLength: 60 }), (steps) => {
+        const log = new MessageLog();
+        const model = new Map<string, MessageStamp>();
+        let lastSeq = 0;
+        let now = T0;
+        let filler = 0;
+        const accept = (key: string): void => {
+          const known = model.get(key);
+          const expected =
+            known && (now - known.ts < ID_MEMORY_MS || lastSeq - known.seq < ID_MEMORY_COUNT)
+              ? { ...known, fresh: false }
+              : { seq: ++lastSeq, ts: now, fresh: true };
+          if (expected.fresh) model.set(key, { seq: expected.seq, ts: now });
+          expect(log.accept(key, now)).toEqual(expected);
+        };
+        for (const { id: n, gapMs, burst } of steps) {
+          now += gapMs;
+          accept(id(n));
+          const fillers = burst % 3 === 0 ? burst : 0;
+          for (let b = 0; b < fillers; b++) accept(`filler-${filler++}`);
+        }
+        expect(log.seq).toBe(lastSeq);
+      }),
+      { numRuns: 60 },
+    );
   });
 });

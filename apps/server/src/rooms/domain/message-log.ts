@@ -16,10 +16,16 @@ export interface MessageAcceptance extends MessageStamp {
  */
 export class MessageLog {
   private lastSeq = 0;
-  private readonly stamps = new Map<string, MessageStamp>();
-  /** Accepted ids and their seqs, oldest first; those before `head` are forgotten already. */
+  /**
+   * The seq each remembered id was accepted with. A number, not a stamp object: nothing is
+   * allocated per id beyond the Map's slot, and the ids live for 60 s, long enough to reach the
+   * old generation, where every object kept is marked again at each full collection.
+   */
+  private readonly seqs = new Map<string, number>();
+  /** Accepted ids and their times, oldest first, one per seq from `firstSeq` on; those before `head` are forgotten already. */
   private ids: string[] = [];
-  private seqs: number[] = [];
+  private times: number[] = [];
+  private firstSeq = 1;
   private head = 0;
 
   get seq(): number {
@@ -27,44 +33,49 @@ export class MessageLog {
   }
 
   accept(id: string, now: number): MessageAcceptance {
-    const known = this.stamps.get(id);
-    if (known && this.remembers(known, now)) return { seq: known.seq, ts: known.ts, fresh: false };
+    const known = this.seqs.get(id);
+    if (known !== undefined) {
+      // A seq in the Map is never before `head` (forget() deletes an id as its entry passes).
+      const ts = this.times[known - this.firstSeq];
+      if (this.remembers(known, ts, now)) return { seq: known, ts, fresh: false };
+    }
     const seq = ++this.lastSeq;
-    this.stamps.set(id, { seq, ts: now });
+    this.seqs.set(id, seq);
     this.ids.push(id);
-    this.seqs.push(seq);
+    this.times.push(now);
     this.forget(now);
     return { seq, ts: now, fresh: true };
   }
 
   /** How many ids are held now (for tests and metrics). */
   get remembered(): number {
-    return this.stamps.size;
+    return this.seqs.size;
   }
 
-  private remembers(stamp: MessageStamp, now: number): boolean {
-    return now - stamp.ts < ID_MEMORY_MS || this.lastSeq - stamp.seq < ID_MEMORY_COUNT;
+  private remembers(seq: number, ts: number, now: number): boolean {
+    return now - ts < ID_MEMORY_MS || this.lastSeq - seq < ID_MEMORY_COUNT;
   }
 
   /**
    * Forgets from the oldest on, through a queue of its own: a fresh iterator over the Map would
    * step again over every slot deleted since the Map last rehashed, which grew to tens of µs per
    * message once ids started expiring in a busy room. An id accepted again after it was
-   * forgotten leaves a stale entry behind (its seq no longer matches), skipped here.
+   * forgotten leaves a stale entry behind (the Map holds a later seq for it), skipped here.
    */
   private forget(now: number): void {
     while (this.head < this.ids.length) {
       const id = this.ids[this.head];
-      const stamp = this.stamps.get(id);
-      if (stamp !== undefined && stamp.seq === this.seqs[this.head]) {
-        if (this.remembers(stamp, now)) break;
-        this.stamps.delete(id);
+      const seq = this.firstSeq + this.head;
+      if (this.seqs.get(id) === seq) {
+        if (this.remembers(seq, this.times[this.head], now)) break;
+        this.seqs.delete(id);
       }
       this.head += 1;
     }
     if (this.head >= ID_MEMORY_COUNT && this.head * 2 >= this.ids.length) {
       this.ids = this.ids.slice(this.head);
-      this.seqs = this.seqs.slice(this.head);
+      this.times = this.times.slice(this.head);
+      this.firstSeq += this.head;
       this.head = 0;
     }
   }
