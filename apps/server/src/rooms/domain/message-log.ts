@@ -22,8 +22,12 @@ export class MessageLog {
    * old generation, where every object kept is marked again at each full collection.
    */
   private readonly seqs = new Map<string, number>();
-  /** Accepted ids and their times, oldest first, one per seq from `firstSeq` on; those before `head` are forgotten already. */
-  private ids: string[] = [];
+  /**
+   * Accepted ids and their times, oldest first, one per seq from `firstSeq` on; those before
+   * `head` are forgotten already. An entry whose id was accepted again later (after it had
+   * expired) is blanked to undefined, so forget() never needs to look an id up to tell.
+   */
+  private ids: (string | undefined)[] = [];
   private times: number[] = [];
   private firstSeq = 1;
   private head = 0;
@@ -38,6 +42,7 @@ export class MessageLog {
       // A seq in the Map is never before `head` (forget() deletes an id as its entry passes).
       const ts = this.times[known - this.firstSeq];
       if (this.remembers(known, ts, now)) return { seq: known, ts, fresh: false };
+      this.ids[known - this.firstSeq] = undefined;
     }
     const seq = ++this.lastSeq;
     this.seqs.set(id, seq);
@@ -59,15 +64,14 @@ export class MessageLog {
   /**
    * Forgets from the oldest on, through a queue of its own: a fresh iterator over the Map would
    * step again over every slot deleted since the Map last rehashed, which grew to tens of µs per
-   * message once ids started expiring in a busy room. An id accepted again after it was
-   * forgotten leaves a stale entry behind (the Map holds a later seq for it), skipped here.
+   * message once ids started expiring in a busy room. Blanked entries (an id accepted again
+   * after it expired) are skipped.
    */
   private forget(now: number): void {
     while (this.head < this.ids.length) {
       const id = this.ids[this.head];
-      const seq = this.firstSeq + this.head;
-      if (this.seqs.get(id) === seq) {
-        if (this.remembers(seq, this.times[this.head], now)) break;
+      if (id !== undefined) {
+        if (this.remembers(this.firstSeq + this.head, this.times[this.head], now)) break;
         this.seqs.delete(id);
       }
       this.head += 1;
