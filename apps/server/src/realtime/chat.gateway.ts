@@ -16,6 +16,7 @@ import {
 import { AppConfig } from '../config/app-config';
 import { LogAddress } from '../logging/log-address';
 import { ChatMetrics } from '../metrics/chat-metrics';
+import { andThen, type Awaitable } from '../shared/awaitable';
 import { Clock } from '../shared/clock';
 import { clientAddress } from '../shared/client-address';
 import { OriginPolicy } from '../shared/origin-policy';
@@ -26,7 +27,7 @@ import { DisconnectSocket } from '../sessions/application/disconnect-socket.use-
 import { EndSession } from '../sessions/application/end-session.use-case';
 import { ResolveSpeaker } from '../sessions/application/resolve-speaker.use-case';
 import { roomChannel, sessionChannel } from './channels';
-import { parseMessage } from './message-payload';
+import { parseMessage, type ParsedMessage } from './message-payload';
 import { dropConnection, watchSlowConsumer } from './slow-consumer-watch';
 import { SocketMessageDelivery } from './socket-message-delivery';
 import { SocketRoomEvents } from './socket-room-events';
@@ -45,17 +46,27 @@ interface ChatSocketData {
   typingBucket: TokenBucket;
   /** Settles once the session holds this socket; handlers wait for it. */
   ready: Promise<boolean>;
+  /** What `ready` resolved to, set as it resolves: undefined until then. Lets a message skip the await. */
+  attached: boolean | undefined;
+  /** roomChannel(roomKey), built once: a fresh string per event would be hashed again at every lookup. */
+  channel: string;
 }
 
 type ChatSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, ChatSocketData>;
 
 type AckFn = (answer: unknown) => void;
 
+type AcceptedMessage = Extract<ParsedMessage, { ok: true }>;
+
 const CONNECTS_WINDOW_MS = 60_000;
 const CLIENT_EVENTS = new Set<unknown>(Object.values(ClientEvent));
 
 function refusal(code: ErrorCode, message = ERROR_MESSAGES[code]): { ok: false; error: { code: ErrorCode; message: string } } {
   return { ok: false, error: { code, message } };
+}
+
+function answerAck(answer: unknown, ack: AckFn | undefined): void {
+  if (answer !== undefined && answer !== null) ack?.(answer);
 }
 
 class HandshakeRefusal extends Error {
@@ -141,6 +152,8 @@ export class ChatGateway implements OnGatewayInit<Namespace>, OnGatewayConnectio
       bucket: new TokenBucket(rateMessagesPerSec, rateMessagesBurst, this.clock.now()),
       typingBucket: new TokenBucket(rateMessagesPerSec, rateMessagesBurst, this.clock.now()),
       ready: Promise.resolve(false),
+      attached: undefined,
+      channel: roomChannel(roomKey),
     };
   }
 
@@ -166,9 +179,12 @@ export class ChatGateway implements OnGatewayInit<Namespace>, OnGatewayConnectio
       void detaching.finally(() => this.detaching.delete(detaching));
     });
     // An event the protocol does not know is refused in its ack rather than left unanswered.
-    socket.onAny((event: unknown, ...args: unknown[]) => {
-      const ack = args[args.length - 1];
-      if (!CLIENT_EVENTS.has(event) && typeof ack === 'function') ack(refusal('VALIDATION_FAILED', 'Unknown event.'));
+    // Runs for every event: a known one returns before any array is built.
+    socket.onAny(function unknownEvent(event: unknown) {
+      if (CLIENT_EVENTS.has(event)) return;
+      // eslint-disable-next-line prefer-rest-params
+      const ack: unknown = arguments[arguments.length - 1];
+      if (typeof ack === 'function') (ack as AckFn)(refusal('VALIDATION_FAILED', 'Unknown event.'));
     });
     watchSlowConsumer(socket, this.config.limits.maxBufferedBytes, (bufferedBytes) => {
       this.logger.warn(
@@ -184,26 +200,33 @@ export class ChatGateway implements OnGatewayInit<Namespace>, OnGatewayConnectio
    * ack; one other argument is the payload, several arrive as an array) and answers the ack with
    * what it returns. A throw is logged and answered INTERNAL; the payload is never echoed.
    */
-  private bind(socket: ChatSocket, event: string, handler: (payload: unknown, ack: AckFn | undefined) => Promise<unknown>): void {
+  private bind(socket: ChatSocket, event: string, handler: (payload: unknown, ack: AckFn | undefined) => Awaitable<unknown>): void {
     (socket as unknown as Socket).on(event, (...args: unknown[]) => {
       const ack = typeof args[args.length - 1] === 'function' ? (args.pop() as AckFn) : undefined;
       const payload = args.length <= 1 ? args[0] : args;
-      handler(payload, ack).then(
-        (answer) => {
-          if (answer !== undefined && answer !== null) ack?.(answer);
-        },
-        (error: unknown) => {
-          this.logger.error({ event: 'socket.error', err: error }, 'unexpected error in a socket handler');
-          ack?.(refusal('INTERNAL'));
-        },
-      );
+      let answer: Awaitable<unknown>;
+      try {
+        answer = handler(payload, ack);
+      } catch (error) {
+        this.failed(error, ack);
+        return;
+      }
+      // A synchronous answer (the message path with the in-memory store) is acknowledged at once.
+      if (answer instanceof Promise) answer.then((value) => answerAck(value, ack), (error: unknown) => this.failed(error, ack));
+      else answerAck(answer, ack);
     });
+  }
+
+  private failed(error: unknown, ack: AckFn | undefined): void {
+    this.logger.error({ event: 'socket.error', err: error }, 'unexpected error in a socket handler');
+    ack?.(refusal('INTERNAL'));
   }
 
   private async attach(socket: ChatSocket): Promise<boolean> {
     const { sessionId, roomKey, name, ip } = socket.data;
     const connected = await this.connectSession.execute(sessionId, socket.id);
     if (!connected.ok) {
+      socket.data.attached = false;
       socket.disconnect(true);
       return false;
     }
@@ -217,6 +240,8 @@ export class ChatGateway implements OnGatewayInit<Namespace>, OnGatewayConnectio
     socket.join([roomChannel(roomKey), sessionChannel(sessionId)]);
     socket.emit(ServerEvent.Presence, { room, members });
     this.logger.info({ event: 'socket.connected', room: room.name, user: name, ip, arrival: arrival.kind }, 'socket connected');
+    // Set just before `ready` resolves: handlers already waiting on it run before any later event.
+    socket.data.attached = true;
     return true;
   }
 
@@ -227,29 +252,43 @@ export class ChatGateway implements OnGatewayInit<Namespace>, OnGatewayConnectio
     await this.disconnectSocket.execute(sessionId, socket.id);
   }
 
-  async message(socket: ChatSocket, payload: unknown): Promise<MessageAck> {
-    const ack = await this.relayMessage(socket, payload);
-    if (!ack.ok) this.metrics.rejected(ack.error.code, 'message');
-    return ack;
+  /**
+   * Synchronous while the socket is attached and the stores answer synchronously (in memory):
+   * the ack then goes out in the same tick as the relay, with no promise created.
+   */
+  message(socket: ChatSocket, payload: unknown): Awaitable<MessageAck> {
+    return andThen(this.relayMessage(socket, payload), (ack) => {
+      if (!ack.ok) this.metrics.rejected(ack.error.code, 'message');
+      return ack;
+    });
   }
 
-  private async relayMessage(socket: ChatSocket, payload: unknown): Promise<MessageAck> {
-    const { bucket, sessionId } = socket.data;
+  private relayMessage(socket: ChatSocket, payload: unknown): Awaitable<MessageAck> {
+    const { bucket, attached } = socket.data;
     if (!bucket.take(this.clock.now())) {
       this.logger.debug({ event: 'message.rate_limited', room: socket.data.room, user: socket.data.name }, 'message refused');
       return refusal('RATE_LIMITED', 'Too many messages; slow down.');
     }
     const parsed = parseMessage(payload, this.config.limits.maxMessageBytes);
     if (!parsed.ok) return refusal(parsed.code, parsed.message);
-    if (!(await socket.data.ready)) return refusal('SESSION_NOT_FOUND');
-    const stamped = await this.relay.execute({ sessionId, socketId: socket.id, id: parsed.id, box: parsed.box });
-    if (!stamped.ok) return refusal(stamped.code);
-    const { seq, ts, from, fresh } = stamped.value;
-    if (fresh) {
-      this.metrics.messageRelayed(parsed.box.length);
-      this.logger.debug({ event: 'message.relayed', room: socket.data.room, user: from, seq, bytes: parsed.box.length }, 'message relayed');
-    }
-    return { ok: true, seq, ts };
+    if (attached === undefined) return socket.data.ready.then((ready) => (ready ? this.stampAndRelay(socket, parsed) : refusal('SESSION_NOT_FOUND')));
+    if (!attached) return refusal('SESSION_NOT_FOUND');
+    return this.stampAndRelay(socket, parsed);
+  }
+
+  private stampAndRelay(socket: ChatSocket, parsed: AcceptedMessage): Awaitable<MessageAck> {
+    const input = { sessionId: socket.data.sessionId, socketId: socket.id, id: parsed.id, box: parsed.box };
+    return andThen(this.relay.execute(input), (stamped): MessageAck => {
+      if (!stamped.ok) return refusal(stamped.code);
+      const { seq, ts, from, fresh } = stamped.value;
+      if (fresh) {
+        this.metrics.messageRelayed(parsed.box.length);
+        if (this.logger.logger.isLevelEnabled('debug')) {
+          this.logger.debug({ event: 'message.relayed', room: socket.data.room, user: from, seq, bytes: parsed.box.length }, 'message relayed');
+        }
+      }
+      return { ok: true, seq, ts };
+    });
   }
 
   async typing(socket: ChatSocket, payload: unknown): Promise<void> {
@@ -258,7 +297,7 @@ export class ChatGateway implements OnGatewayInit<Namespace>, OnGatewayConnectio
     if (!(await socket.data.ready)) return;
     const speaker = await this.speakers.execute(socket.data.sessionId, socket.id);
     if (!speaker.ok) return;
-    socket.to(roomChannel(socket.data.roomKey)).emit(ServerEvent.Typing, { name: speaker.value.name, active });
+    socket.to(socket.data.channel).emit(ServerEvent.Typing, { name: speaker.value.name, active });
   }
 
   async leave(socket: ChatSocket, ack: ((answer: LeaveAck) => void) | undefined): Promise<void> {

@@ -12,7 +12,7 @@ export class LocalMessageDelivery extends SocketMessageDelivery {
     super();
   }
 
-  async deliver(message: OutgoingMessage, now: number): Promise<MessageAcceptance | undefined> {
+  deliver(message: OutgoingMessage, now: number): MessageAcceptance | undefined {
     const stamp = this.rooms.acceptMessageNow(message.roomKey, message.id, now);
     if (stamp?.fresh) this.emitLocally(message, stamp);
     return stamp;

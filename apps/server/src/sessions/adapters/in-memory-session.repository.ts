@@ -18,7 +18,7 @@ export class InMemorySessionRepository extends SessionRepository {
     return 'inserted';
   }
 
-  async get(id: string): Promise<Session | undefined> {
+  get(id: string): Session | undefined {
     return this.byId.get(id);
   }
 

@@ -1,3 +1,4 @@
+import type { Awaitable } from '../../../shared/awaitable';
 import type { MessageAcceptance } from '../../domain/message-log';
 
 export interface OutgoingMessage {
@@ -15,9 +16,10 @@ export interface OutgoingMessage {
  * Stamps a message with its room's next seq (or the first stamp of an id the room still
  * remembers, PROTOCOL.md §5) and delivers a fresh one to the room's other members. Stamping
  * and handing over for delivery are one atomic step per room, so every member sees a room's
- * messages in seq order whichever server process accepted them. Resolves to undefined when
- * the room is gone (nothing is delivered).
+ * messages in seq order whichever server process accepted them. Undefined when the room is
+ * gone (nothing is delivered). Runs on every message: a delivery within this process answers
+ * synchronously.
  */
 export abstract class MessageDelivery {
-  abstract deliver(message: OutgoingMessage, now: number): Promise<MessageAcceptance | undefined>;
+  abstract deliver(message: OutgoingMessage, now: number): Awaitable<MessageAcceptance | undefined>;
 }

@@ -1,3 +1,4 @@
+import type { Awaitable } from '../../../shared/awaitable';
 import type { Session } from '../../domain/session';
 
 export type SessionInsertion = 'inserted' | 'taken' | 'full';
@@ -17,7 +18,8 @@ export abstract class SessionRepository {
   /** Adds the session unless its username key is taken in the room or the room has `maxMembers` sessions, atomically. */
   abstract insert(session: Session, maxMembers: number): Promise<SessionInsertion>;
 
-  abstract get(id: string): Promise<Session | undefined>;
+  /** Read on every message (ResolveSpeaker): an in-memory adapter answers synchronously. */
+  abstract get(id: string): Awaitable<Session | undefined>;
 
   abstract inRoom(roomKey: string): Promise<Session[]>;
 
