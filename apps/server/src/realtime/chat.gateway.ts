@@ -223,7 +223,7 @@ export class ChatGateway implements OnGatewayInit<Namespace>, OnGatewayConnectio
   }
 
   private async attach(socket: ChatSocket): Promise<boolean> {
-    const { sessionId, roomKey, name, ip } = socket.data;
+    const { sessionId, name, ip } = socket.data;
     const connected = await this.connectSession.execute(sessionId, socket.id);
     if (!connected.ok) {
       socket.data.attached = false;
@@ -237,7 +237,7 @@ export class ChatGateway implements OnGatewayInit<Namespace>, OnGatewayConnectio
       previous.emit(ServerEvent.SessionEnd, { reason: 'replaced' });
       previous.disconnectSockets();
     }
-    socket.join([roomChannel(roomKey), sessionChannel(sessionId)]);
+    socket.join([socket.data.channel, sessionChannel(sessionId)]);
     socket.emit(ServerEvent.Presence, { room, members });
     this.logger.info({ event: 'socket.connected', room: room.name, user: name, ip, arrival: arrival.kind }, 'socket connected');
     // Set just before `ready` resolves: handlers already waiting on it run before any later event.

@@ -21,6 +21,9 @@ export abstract class RoomRepository {
   /**
    * Stamps a message id with the room's next seq, or returns the first stamp of an id the
    * room still remembers (PROTOCOL.md §5), atomically. Undefined when the room is gone.
+   * The MessageDelivery adapters stamp through their store's variant of this (synchronous in
+   * memory; stamping and publishing in one step in Redis), so that nothing comes between the
+   * stamp and the hand-over for delivery.
    */
   abstract acceptMessage(key: string, id: string, now: number): Promise<MessageAcceptance | undefined>;
 }
