@@ -28,8 +28,9 @@ export const BROWSER_SERVER_ENV: ServerEnv = { DISCONNECT_GRACE_MS: '2000', LOG_
 /**
  * One built server and one Chromium for the enclosing describe block. Every user made during a
  * test is closed after it; an uncaught page error or an unexpected dialog fails that test.
+ * `env` may be a function, read in beforeAll, for settings known only then (a Redis URL).
  */
-export function useBrowserApp(env: ServerEnv = {}): () => BrowserApp {
+export function useBrowserApp(env: ServerEnv | (() => ServerEnv) = {}): () => BrowserApp {
   let app: BrowserApp | undefined;
   let server: ServerProcess | undefined;
   let browser: Browser | undefined;
@@ -38,7 +39,7 @@ export function useBrowserApp(env: ServerEnv = {}): () => BrowserApp {
   beforeAll(async () => {
     // Settle both before judging either, so that a failed launch never leaves the other running.
     const [serverStart, browserLaunch] = await Promise.allSettled([
-      ServerProcess.start({ ...BROWSER_SERVER_ENV, ...env }),
+      ServerProcess.start({ ...BROWSER_SERVER_ENV, ...(typeof env === 'function' ? env() : env) }),
       launchChromium(),
     ]);
     if (serverStart.status === 'fulfilled') server = serverStart.value;
