@@ -1,4 +1,3 @@
-import type { Socket as NetSocket } from 'node:net';
 import {
   ClientEvent,
   DEFAULT_LIMITS,
@@ -23,13 +22,6 @@ function send(client: ChatClient, box: Uint8Array, timeoutMs = 10_000): Promise<
   return client.emitWithAckWithin<MessageAck>(timeoutMs, ClientEvent.Message, { id: newId(), box });
 }
 
-/** The TCP socket under a connected client's WebSocket (engine.io-client over `ws` in Node). */
-function rawSocketOf(client: ChatClient): NetSocket {
-  const transport = client.socket.io.engine.transport as unknown as { ws?: { _socket?: NetSocket } };
-  const raw = transport.ws?._socket;
-  if (!raw) throw new Error('cannot reach the TCP socket under this client');
-  return raw;
-}
 
 describe('Real-time size limits and slow consumers (PROTOCOL.md §5, §7)', () => {
   afterEach(closeAllClients);
@@ -86,7 +78,7 @@ describe('Real-time size limits and slow consumers (PROTOCOL.md §5, §7)', () =
     it('closes a socket whose unsent queue passes MAX_BUFFERED_BYTES, logs socket.slow_consumer (warn), and the others see it away', async () => {
       const { clients } = await setUpRoom(server(), ['alice', 'bob']);
       const [alice, stalled] = clients;
-      const raw = rawSocketOf(stalled);
+      const raw = stalled.requireTcpSocket();
       raw.pause(); // bob stops reading: first the kernel buffers fill, then the server's queue grows
 
       const box = randomBox(60_000);

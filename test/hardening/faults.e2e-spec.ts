@@ -1,4 +1,3 @@
-import type { Socket as NetSocket } from 'node:net';
 import {
   ClientEvent,
   ErrorCode,
@@ -34,13 +33,6 @@ async function sendMany(sender: ChatClient, count: number, boxBytes: number, inF
   return results;
 }
 
-/** The TCP socket under a connected client's WebSocket (engine.io-client over `ws` in Node). */
-function tcpSocketOf(client: ChatClient): NetSocket {
-  const transport = client.socket.io.engine.transport as unknown as { ws?: { _socket?: NetSocket } };
-  const raw = transport.ws?._socket;
-  if (!raw) throw new Error('cannot reach the TCP socket under this client');
-  return raw;
-}
 
 /** Collects every relayed message a client gets, from now on. */
 function recordMessages(client: ChatClient): RelayedMessage[] {
@@ -193,7 +185,7 @@ describe('Faults (issue 6)', () => {
       const carolGot = recordMessages(carol);
       const baseline = rssBytes(server);
 
-      const tcp = tcpSocketOf(stalled);
+      const tcp = stalled.requireTcpSocket();
       tcp.pause(); // stalled stops reading: its kernel buffers fill, then the server's queue for it grows
 
       let peak = baseline;

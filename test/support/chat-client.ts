@@ -1,3 +1,4 @@
+import type { Socket as NetSocket } from 'node:net';
 import { CHAT_NAMESPACE, SOCKET_PATH } from '@ciphernest/protocol';
 import { io, type Socket } from 'socket.io-client';
 
@@ -76,6 +77,19 @@ export class ChatClient {
     this.socket.on('connect_error', (error: Error & { data?: unknown }) => this.record('connect_error', [error]));
     this.socket.on('disconnect', (reason: string) => this.record('disconnect', [reason]));
     openClients.add(this);
+  }
+
+  /** The TCP socket under the WebSocket (engine.io-client over `ws` in Node), while there is one. */
+  get tcpSocket(): NetSocket | undefined {
+    const transport = this.socket.io.engine?.transport as unknown as { ws?: { _socket?: NetSocket } } | undefined;
+    return transport?.ws?._socket;
+  }
+
+  /** `tcpSocket`, or a test error when there is none (the client is not connected over WebSocket). */
+  requireTcpSocket(): NetSocket {
+    const raw = this.tcpSocket;
+    if (!raw) throw new Error('cannot reach the TCP socket under this client');
+    return raw;
   }
 
   get connected(): boolean {
