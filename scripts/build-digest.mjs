@@ -17,8 +17,9 @@
 // run together leaves no doubt where one file ends and the next begins. Stylesheets are covered
 // through index.html, whose integrity attributes pin their SHA-384.
 //
-// The server adds one attribute to index.html when it sends it: ngCspNonce="…" on <app-root>,
-// a fresh value per response. Remove it from a downloaded page before hashing.
+// The server adds two attributes to <app-root> when it sends index.html: ngCspNonce="…" (a fresh
+// value per response) and data-room-directory="on|off". Remove both from a downloaded page
+// before hashing.
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';

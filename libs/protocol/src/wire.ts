@@ -56,6 +56,13 @@ export interface RoomDirectory {
   rooms: { name: string; members: number }[];
 }
 
+/**
+ * Not part of the wire protocol: the server serving the web app marks its `<app-root>` with
+ * this attribute, `on` or `off` (ROOM_DIRECTORY), so the app asks for a directory only where
+ * there is one (a 404 would show in the browser's console). Absent: the app asks.
+ */
+export const ROOM_DIRECTORY_ATTRIBUTE = 'data-room-directory';
+
 export interface HealthResponse {
   status: 'ok';
 }

@@ -9,6 +9,11 @@ import { WebRoot } from './web-root';
 const HTML = '<!doctype html><html><head><title>t</title></head><body><app-root></app-root><script src="main-ABCD1234.js" type="module"></script></body></html>';
 
 describe('SpaShell', () => {
+  it('marks <app-root> with whether the server has a room directory', () => {
+    expect(SpaShell.fromHtml(HTML).render('bm9uY2U=', true)).toContain('<app-root ngCspNonce="bm9uY2U=" data-room-directory="on"');
+    expect(SpaShell.fromHtml(HTML).render(undefined, false)).toContain('<app-root data-room-directory="off"');
+  });
+
   it('renders the built page unchanged when there is no nonce', () => {
     expect(SpaShell.fromHtml(HTML).render()).toBe(HTML);
   });

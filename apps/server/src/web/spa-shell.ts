@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { ROOM_DIRECTORY_ATTRIBUTE } from '@ciphernest/protocol';
 import { ConfigError } from '../config/app-config';
 import type { WebRoot } from './web-root';
 
@@ -8,9 +9,9 @@ const NONCE = /^[A-Za-z0-9+/]+={0,2}$/;
 
 /**
  * The built index.html, which every app route answers with. Each response carries its own CSP
- * nonce as `ngCspNonce` on `<app-root>`: Angular puts it on the `<style>` elements it inserts.
- * That attribute is the only difference between the served page and the built file (the build
- * digest covers the built file).
+ * nonce as `ngCspNonce` on `<app-root>` (Angular puts it on the `<style>` elements it inserts),
+ * and whether the server has a room directory. These attributes are the only difference between
+ * the served page and the built file (the build digest covers the built file).
  */
 export class SpaShell {
   private constructor(
@@ -35,10 +36,11 @@ export class SpaShell {
     return new SpaShell(html.slice(0, end), html.slice(end));
   }
 
-  /** The page for one response; without a nonce, exactly the built file. */
-  render(nonce?: string): string {
-    if (nonce === undefined) return this.head + this.tail;
-    if (!NONCE.test(nonce)) throw new Error('a CSP nonce must be base64');
-    return `${this.head} ngCspNonce="${nonce}"${this.tail}`;
+  /** The page for one response; without a nonce or a directory setting, exactly the built file. */
+  render(nonce?: string, roomDirectory?: boolean): string {
+    if (nonce !== undefined && !NONCE.test(nonce)) throw new Error('a CSP nonce must be base64');
+    const nonceAttribute = nonce === undefined ? '' : ` ngCspNonce="${nonce}"`;
+    const directoryAttribute = roomDirectory === undefined ? '' : ` ${ROOM_DIRECTORY_ATTRIBUTE}="${roomDirectory ? 'on' : 'off'}"`;
+    return `${this.head}${nonceAttribute}${directoryAttribute}${this.tail}`;
   }
 }

@@ -1,5 +1,6 @@
 import { Injectable, type NestMiddleware } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
+import { AppConfig } from '../config/app-config';
 import { cspNonceOf } from './content-security-policy';
 import { SpaShell } from './spa-shell';
 
@@ -25,7 +26,10 @@ function isAppRoute(path: string): boolean {
  */
 @Injectable()
 export class WebAppMiddleware implements NestMiddleware {
-  constructor(private readonly shell: SpaShell) {}
+  constructor(
+    private readonly shell: SpaShell,
+    private readonly config: AppConfig,
+  ) {}
 
   use(request: Request, response: Response, next: NextFunction): void {
     if ((request.method !== 'GET' && request.method !== 'HEAD') || underServerPath(request.path)) return next();
@@ -33,6 +37,6 @@ export class WebAppMiddleware implements NestMiddleware {
     if (status === undefined) return next();
     if (status === 404) response.vary('Accept');
     response.status(status).setHeader('Cache-Control', 'no-cache');
-    response.type('html').send(this.shell.render(cspNonceOf(response)));
+    response.type('html').send(this.shell.render(cspNonceOf(response), this.config.roomDirectory));
   }
 }

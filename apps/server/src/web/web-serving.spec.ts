@@ -63,7 +63,7 @@ function styleNonce(response: Response): string {
 }
 
 function pageNonce(response: Response): string | undefined {
-  return /<app-root ngCspNonce="([^"]+)">/.exec(response.text)?.[1];
+  return /<app-root ngCspNonce="([^"]+)"[^>]*>/.exec(response.text)?.[1];
 }
 
 describe('Serving the web app', () => {
@@ -282,9 +282,10 @@ describe('Serving the web app', () => {
       expect(nonces.size).toBe(5);
     });
 
-    it('is the only change to the built index.html', async () => {
+    it('is, with whether the server has a room directory, the only change to the built index.html', async () => {
       const response = await http().get('/').set('Accept', BROWSER);
-      expect(response.text.replace(/ ngCspNonce="[^"]*"/, '')).toBe(INDEX_HTML);
+      expect(response.text).toContain(' data-room-directory="off">');
+      expect(response.text.replace(/ ngCspNonce="[^"]*"/, '').replace(' data-room-directory="off"', '')).toBe(INDEX_HTML);
     });
   });
 });

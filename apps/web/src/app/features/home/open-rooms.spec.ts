@@ -98,6 +98,34 @@ describe('OpenRooms', () => {
     expect(textOf(element)).toContain('may be out of date');
   });
 
+  it('asks nothing when the page the server sent says it has no directory', async () => {
+    const appRoot = document.createElement('app-root');
+    appRoot.setAttribute('data-room-directory', 'off');
+    document.body.append(appRoot);
+    try {
+      await render({ rooms: [{ name: 'Den', members: 1 }] });
+      await wait(3 * DIRECTORY_REFRESH_MS);
+
+      expect(listRooms).not.toHaveBeenCalled();
+      expect(textOf(element)).toBe('');
+    } finally {
+      appRoot.remove();
+    }
+  });
+
+  it('asks when the page says the server has a directory', async () => {
+    const appRoot = document.createElement('app-root');
+    appRoot.setAttribute('data-room-directory', 'on');
+    document.body.append(appRoot);
+    try {
+      await render({ rooms: [{ name: 'Den', members: 1 }] });
+
+      expect(rows()).toEqual([['Den, 1 member', '/login?roomname=Den']]);
+    } finally {
+      appRoot.remove();
+    }
+  });
+
   it('stops refreshing when it is destroyed', async () => {
     await render({ rooms: [] });
     fixture.destroy();

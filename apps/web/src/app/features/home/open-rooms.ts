@@ -2,7 +2,7 @@ import { DOCUMENT } from '@angular/common';
 import { ChangeDetectionStrategy, Component, computed, DestroyRef, inject, type OnInit, signal } from '@angular/core';
 import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
 import { RouterLink } from '@angular/router';
-import type { RoomDirectory } from '@ciphernest/protocol';
+import { ROOM_DIRECTORY_ATTRIBUTE, type RoomDirectory } from '@ciphernest/protocol';
 import { exhaustMap, filter, from, fromEvent, merge, takeWhile, timer } from 'rxjs';
 import { ApiClient } from '../../core/api/api-client';
 
@@ -14,7 +14,7 @@ type Rooms = RoomDirectory['rooms'];
 /**
  * The room directory, for servers that publish one (`ROOM_DIRECTORY=true`): each room with
  * its member count, refreshed while the page is visible. Renders nothing when the directory
- * is off.
+ * is off, and does not even ask when the page the server sent says so.
  */
 @Component({
   selector: 'app-open-rooms',
@@ -40,6 +40,7 @@ export class OpenRooms implements OnInit {
   readonly stale = this.staleState.asReadonly();
 
   ngOnInit(): void {
+    if (this.document.querySelector('app-root')?.getAttribute(ROOM_DIRECTORY_ATTRIBUTE) === 'off') return;
     const visible = () => this.document.visibilityState !== 'hidden';
     merge(timer(0, DIRECTORY_REFRESH_MS), fromEvent(this.document, 'visibilitychange'))
       .pipe(
