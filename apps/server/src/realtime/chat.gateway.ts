@@ -277,7 +277,8 @@ export class ChatGateway implements OnGatewayInit<Namespace>, OnGatewayConnectio
   }
 
   private stampAndRelay(socket: ChatSocket, parsed: AcceptedMessage): Awaitable<MessageAck> {
-    const input = { sessionId: socket.data.sessionId, socketId: socket.id, id: parsed.id, box: parsed.box };
+    const { sessionId, roomKey } = socket.data;
+    const input = { sessionId, roomKey, socketId: socket.id, id: parsed.id, box: parsed.box };
     return andThen(this.relay.execute(input), (stamped): MessageAck => {
       if (!stamped.ok) return refusal(stamped.code);
       const { seq, ts, from, fresh } = stamped.value;

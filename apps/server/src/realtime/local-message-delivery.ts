@@ -1,20 +1,29 @@
 import type { InMemoryRoomRepository } from '../rooms/adapters/in-memory-room.repository';
-import type { OutgoingMessage } from '../rooms/application/ports/message-delivery';
-import type { MessageAcceptance } from '../rooms/domain/message-log';
+import type { Delivery, OutgoingMessage } from '../rooms/application/ports/message-delivery';
+import type { InMemorySessionRepository } from '../sessions/adapters/in-memory-session.repository';
 import { SocketMessageDelivery } from './socket-message-delivery';
 
 /**
- * One server process with the in-memory store: stamping and emitting are one synchronous
- * step, so nothing can come between them and the room's members get its messages in seq order.
+ * One server process with the in-memory store: the speaker check, the stamp and the emit are one
+ * synchronous step, so nothing can come between them and the room's members get its messages in
+ * seq order.
  */
 export class LocalMessageDelivery extends SocketMessageDelivery {
-  constructor(private readonly rooms: InMemoryRoomRepository) {
+  constructor(
+    private readonly sessions: InMemorySessionRepository,
+    private readonly rooms: InMemoryRoomRepository,
+  ) {
     super();
   }
 
-  deliver(message: OutgoingMessage, now: number): MessageAcceptance | undefined {
-    const stamp = this.rooms.acceptMessageNow(message.roomKey, message.id, now);
-    if (stamp?.fresh) this.emitLocally(message, stamp);
-    return stamp;
+  deliver(outgoing: OutgoingMessage, now: number): Delivery | undefined {
+    const { sessionId, roomKey, senderSocketId, id, box } = outgoing;
+    const session = this.sessions.get(sessionId);
+    if (!session || session.roomKey !== roomKey || session.socketId !== senderSocketId) return undefined;
+    const stamp = this.rooms.acceptMessageNow(roomKey, id, now);
+    if (!stamp) return undefined;
+    const from = session.name;
+    if (stamp.fresh) this.emitLocally({ roomKey, senderSocketId, message: { id, from, ts: stamp.ts, seq: stamp.seq, box } });
+    return { seq: stamp.seq, ts: stamp.ts, fresh: stamp.fresh, roomKey, from };
   }
 }

@@ -1,9 +1,29 @@
-import type { RedisRoomRepository } from '../rooms/adapters/redis-room.repository';
-import type { OutgoingMessage } from '../rooms/application/ports/message-delivery';
-import type { MessageAcceptance } from '../rooms/domain/message-log';
+import type { Redis } from 'ioredis';
+import { ID_MEMORY_COUNT, ID_MEMORY_MS } from '@ciphernest/protocol';
+import { STAMP_LUA } from '../rooms/adapters/redis-room.repository';
+import type { Delivery, OutgoingMessage } from '../rooms/application/ports/message-delivery';
 import { redisKeys } from '../store/redis/redis-keys';
-import type { RedisStore } from '../store/redis/redis-store';
+import { RedisScript } from '../store/redis/redis-script';
 import { SocketMessageDelivery } from './socket-message-delivery';
+
+/**
+ * The speaker check, the stamp and the publication of one message, atomically. KEYS: the
+ * session, the room, its ids, their order. ARGV: room key, socket id, message id, now, the id
+ * memory (ms, count), the channel, the box. Publishes `seq "\n" ts "\n" JSON {r,i,f,s} "\n" box`.
+ * Returns { seq, ts, fresh, from }, or nothing when the session is gone, in another room, or
+ * holds another socket, or the room is gone.
+ */
+const DELIVER = new RedisScript(`${STAMP_LUA}
+local session = redis.call('HMGET', KEYS[1], 'roomKey', 'socketId', 'name')
+if session[1] ~= ARGV[1] or session[2] ~= ARGV[2] then return false end
+local seq, ts, fresh = stamp(KEYS[2], KEYS[3], KEYS[4], ARGV[3], ARGV[4], tonumber(ARGV[5]), tonumber(ARGV[6]))
+if not seq then return false end
+if fresh == 1 then
+  local meta = cjson.encode({ r = ARGV[1], i = ARGV[3], f = session[3], s = ARGV[2] })
+  redis.call('PUBLISH', ARGV[7], seq .. '\\n' .. ARGV[4] .. '\\n' .. meta .. '\\n' .. ARGV[8])
+end
+return { seq, ts, fresh, session[3] }
+`);
 
 interface Meta {
   /** room key */
@@ -19,17 +39,21 @@ interface Meta {
 const NEWLINE = 0x0a;
 
 /**
- * Several server processes (STORE=redis): the stamping script publishes each fresh message on
- * one Redis channel in the same atomic step, and every process, the sender's included, emits
+ * Several server processes (STORE=redis): one script checks the speaker, stamps the message and
+ * publishes a fresh one on one Redis channel, and every process, the sender's included, emits
  * what it receives to its own sockets of that room. Redis runs scripts one at a time and a
  * subscriber receives in publish order, so every member sees a room's messages in seq order.
  * Socket.IO's Redis adapter carries everything else (presence, typing, session ends); this
  * channel shares its subscriber connection, so the two keep their relative order.
  */
 export class RedisMessageDelivery extends SocketMessageDelivery {
+  static readonly scripts = [DELIVER];
+
   constructor(
-    private readonly rooms: RedisRoomRepository,
-    private readonly store: RedisStore,
+    /** Commands and publishes, on the connection Socket.IO's adapter publishes on too. */
+    private readonly commands: Redis,
+    /** The subscriber connection Socket.IO's adapter uses. */
+    private readonly subscriber: Redis,
     /** A payload this process cannot read (another version's?): it is dropped, never thrown. */
     private readonly onUnreadable: (error: unknown) => void = () => undefined,
   ) {
@@ -38,7 +62,7 @@ export class RedisMessageDelivery extends SocketMessageDelivery {
 
   /** Subscribes before any message can be sent: call once, at start. */
   async listen(): Promise<void> {
-    this.store.subscriber.on('messageBuffer', (channel: Buffer, payload: Buffer) => {
+    this.subscriber.on('messageBuffer', (channel: Buffer, payload: Buffer) => {
       if (channel.toString() !== redisKeys.messages) return;
       try {
         this.receive(payload);
@@ -46,16 +70,17 @@ export class RedisMessageDelivery extends SocketMessageDelivery {
         this.onUnreadable(error);
       }
     });
-    await this.store.subscriber.subscribe(redisKeys.messages);
+    await this.subscriber.subscribe(redisKeys.messages);
   }
 
-  async deliver(message: OutgoingMessage, now: number): Promise<MessageAcceptance | undefined> {
-    const meta: Meta = { r: message.roomKey, i: message.id, f: message.from, s: message.senderSocketId };
-    return this.rooms.acceptAndPublish(message.roomKey, message.id, now, {
-      channel: redisKeys.messages,
-      meta: JSON.stringify(meta),
-      box: message.box,
-    });
+  async deliver(outgoing: OutgoingMessage, now: number): Promise<Delivery | undefined> {
+    const { sessionId, roomKey, senderSocketId, id, box } = outgoing;
+    const keys = [redisKeys.session(sessionId), redisKeys.room(roomKey), redisKeys.roomIds(roomKey), redisKeys.roomIdOrder(roomKey)];
+    const args = [roomKey, senderSocketId, id, now, ID_MEMORY_MS, ID_MEMORY_COUNT, redisKeys.messages, box];
+    const reply = (await DELIVER.run(this.commands, keys, args)) as [number, number, number, string] | null;
+    if (!reply) return undefined;
+    const [seq, ts, fresh, from] = reply;
+    return { seq, ts, fresh: fresh === 1, roomKey, from };
   }
 
   private receive(payload: Buffer): void {
@@ -67,6 +92,6 @@ export class RedisMessageDelivery extends SocketMessageDelivery {
     const ts = Number(payload.toString('latin1', first + 1, second));
     const meta = JSON.parse(payload.toString('utf8', second + 1, third)) as Meta;
     const box = payload.subarray(third + 1);
-    this.emitLocally({ roomKey: meta.r, id: meta.i, from: meta.f, senderSocketId: meta.s, box }, { seq, ts });
+    this.emitLocally({ roomKey: meta.r, senderSocketId: meta.s, message: { id: meta.i, from: meta.f, ts, seq, box } });
   }
 }

@@ -2,7 +2,6 @@ import { Module } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
 import { Clock } from '../shared/clock';
 import { SessionRepository } from '../sessions/application/ports/session.repository';
-import { ResolveSpeaker } from '../sessions/application/resolve-speaker.use-case';
 import { SessionsModule } from '../sessions/sessions.module';
 import { TokenService } from '../tokens/application/ports/token-service';
 import { MessageDelivery } from './application/ports/message-delivery';
@@ -30,8 +29,8 @@ import { RelayMessage } from './application/relay-message.use-case';
     },
     {
       provide: RelayMessage,
-      inject: [ResolveSpeaker, MessageDelivery, Clock],
-      useFactory: (speakers: ResolveSpeaker, delivery: MessageDelivery, clock: Clock) => new RelayMessage(speakers, delivery, clock),
+      inject: [MessageDelivery, Clock],
+      useFactory: (delivery: MessageDelivery, clock: Clock) => new RelayMessage(delivery, clock),
     },
   ],
   exports: [CreateRoom, LookupKdf, ListRooms, RelayMessage],

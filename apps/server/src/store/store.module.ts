@@ -21,18 +21,19 @@ import { PrefixedThrottlerStorage, SharedRateLimits } from './shared-rate-limits
 const memory: Provider[] = [
   InMemoryRoomRepository,
   { provide: RoomRepository, useExisting: InMemoryRoomRepository },
-  { provide: SessionRepository, useClass: InMemorySessionRepository },
+  { provide: SessionRepository, useExisting: InMemorySessionRepository },
   { provide: AttemptLog, useClass: InMemoryAttemptLog },
+  InMemorySessionRepository,
   {
     provide: SocketMessageDelivery,
-    inject: [InMemoryRoomRepository],
-    useFactory: (rooms: InMemoryRoomRepository) => new LocalMessageDelivery(rooms),
+    inject: [InMemorySessionRepository, InMemoryRoomRepository],
+    useFactory: (sessions: InMemorySessionRepository, rooms: InMemoryRoomRepository) => new LocalMessageDelivery(sessions, rooms),
   },
   { provide: SharedRateLimits, useValue: new SharedRateLimits(undefined) },
 ];
 
 /** Every script the Redis adapters run, loaded when the store connects. */
-export const REDIS_SCRIPTS = [...RedisRoomRepository.scripts, ...RedisSessionRepository.scripts];
+export const REDIS_SCRIPTS = [...RedisRoomRepository.scripts, ...RedisSessionRepository.scripts, ...RedisMessageDelivery.scripts];
 
 /** Nothing to inject: makes the log the place where Redis connection errors go. */
 class RedisErrorLog {}
@@ -58,9 +59,9 @@ const redis = (store: RedisStore): Provider[] => [
   { provide: AttemptLog, inject: [RedisStore], useFactory: (store: RedisStore) => new RedisAttemptLog(store.commands) },
   {
     provide: SocketMessageDelivery,
-    inject: [RedisRoomRepository, RedisStore, PinoLogger],
-    useFactory: async (rooms: RedisRoomRepository, store: RedisStore, logger: PinoLogger) => {
-      const delivery = new RedisMessageDelivery(rooms, store, (error) =>
+    inject: [PinoLogger],
+    useFactory: async (logger: PinoLogger) => {
+      const delivery = new RedisMessageDelivery(store.commands, store.subscriber, (error) =>
         logger.error({ event: 'redis.unreadable', err: { message: (error as Error).message } }, 'a relayed message could not be read; dropped'),
       );
       await delivery.listen();

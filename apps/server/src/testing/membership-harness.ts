@@ -61,7 +61,7 @@ export class MembershipHarness {
   readonly sessions = new InMemorySessionRepository();
   readonly tokens = new HmacTokenService();
   readonly events = new RecordingRoomEvents();
-  readonly delivery = new RecordingMessageDelivery(this.rooms);
+  readonly delivery = new RecordingMessageDelivery(this.sessions, this.rooms);
   readonly createRoom: CreateRoom;
   readonly joinRoom: JoinRoom;
   readonly authenticate: AuthenticateSession;
@@ -88,7 +88,7 @@ export class MembershipHarness {
     this.expireAwaySessions = new ExpireAwaySessions(this.sessions, this.endSession, this.clock, graceMs);
     this.releaseOrphanedSessions = new ReleaseOrphanedSessions(this.sessions, this.events, this.clock);
     this.resolveSpeaker = new ResolveSpeaker(this.sessions);
-    this.relayMessage = new RelayMessage(this.resolveSpeaker, this.delivery, this.clock);
+    this.relayMessage = new RelayMessage(this.delivery, this.clock);
     this.lookupKdf = new LookupKdf(this.rooms);
     this.listRooms = new ListRooms(this.rooms, this.sessions);
   }

@@ -4,7 +4,7 @@ import type { MessageAcceptance } from '../domain/message-log';
 import { Room } from '../domain/room';
 import { RoomRepository, type RoomInsertion } from '../application/ports/room.repository';
 import { redisKeys } from '../../store/redis/redis-keys';
-import { RedisScript, type ScriptArgument } from '../../store/redis/redis-script';
+import { RedisScript } from '../../store/redis/redis-script';
 
 const INSERT = new RedisScript(`
 if redis.call('EXISTS', KEYS[1]) == 1 then return 'exists' end
@@ -22,61 +22,55 @@ return removed
 `);
 
 /**
- * PROTOCOL.md §5 for one message, as MessageLog does in memory: a remembered id gets its first
- * stamp back; a new one the room's next seq, then ids neither within the last ARGV[3] ms nor
- * among the last ARGV[4] messages are forgotten, oldest first. With ARGV[5] (a channel), a
- * fresh message is published in the same atomic step: every subscriber gets the room's
- * messages in seq order, whichever process stamped them. Payload: seq "\n" ts "\n" ARGV[6]
- * (JSON of the rest) "\n" ARGV[7] (the box).
+ * Lua: `stamp(room, ids, order, id, nowText, memoryMs, memoryCount)` does PROTOCOL.md §5 for one
+ * message, as MessageLog does in memory: a remembered id gets its first stamp back; a new one
+ * the room's next seq, then ids neither within the last `memoryMs` nor among the last
+ * `memoryCount` messages are forgotten, oldest first. Returns seq, ts, fresh (1 or 0), or
+ * nothing when the room is gone. Shared with the Redis MessageDelivery's script.
  */
-const ACCEPT = new RedisScript(`
-local room, ids, order = KEYS[1], KEYS[2], KEYS[3]
-local id, now, memoryMs, memoryCount = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
-local last = redis.call('HGET', room, 'seq')
-if not last then return false end
-last = tonumber(last)
-local function remembers(seq, ts)
-  return now - ts < memoryMs or last - seq < memoryCount
+export const STAMP_LUA = `
+local function stamp(room, ids, order, id, nowText, memoryMs, memoryCount)
+  local now = tonumber(nowText)
+  local last = redis.call('HGET', room, 'seq')
+  if not last then return nil end
+  last = tonumber(last)
+  local function remembers(seq, ts)
+    return now - ts < memoryMs or last - seq < memoryCount
+  end
+  local known = redis.call('HGET', ids, id)
+  if known then
+    local seq, ts = string.match(known, '^(%d+):(%d+)$')
+    seq, ts = tonumber(seq), tonumber(ts)
+    if remembers(seq, ts) then return seq, ts, 0 end
+  end
+  local seq = redis.call('HINCRBY', room, 'seq', 1)
+  last = seq
+  redis.call('HSET', ids, id, seq .. ':' .. nowText)
+  redis.call('RPUSH', order, seq .. ':' .. nowText .. ':' .. id)
+  while true do
+    local oldest = redis.call('LINDEX', order, 0)
+    if not oldest then break end
+    local oseq, ots, oid = string.match(oldest, '^(%d+):(%d+):(.*)$')
+    oseq, ots = tonumber(oseq), tonumber(ots)
+    if remembers(oseq, ots) then break end
+    redis.call('LPOP', order)
+    local current = redis.call('HGET', ids, oid)
+    if current and tonumber(string.match(current, '^(%d+):')) == oseq then redis.call('HDEL', ids, oid) end
+  end
+  return seq, now, 1
 end
-local known = redis.call('HGET', ids, id)
-if known then
-  local seq, ts = string.match(known, '^(%d+):(%d+)$')
-  seq, ts = tonumber(seq), tonumber(ts)
-  if remembers(seq, ts) then return { seq, ts, 0 } end
-end
-local seq = redis.call('HINCRBY', room, 'seq', 1)
-last = seq
-redis.call('HSET', ids, id, seq .. ':' .. ARGV[2])
-redis.call('RPUSH', order, seq .. ':' .. ARGV[2] .. ':' .. id)
-while true do
-  local oldest = redis.call('LINDEX', order, 0)
-  if not oldest then break end
-  local oseq, ots, oid = string.match(oldest, '^(%d+):(%d+):(.*)$')
-  oseq, ots = tonumber(oseq), tonumber(ots)
-  if remembers(oseq, ots) then break end
-  redis.call('LPOP', order)
-  local current = redis.call('HGET', ids, oid)
-  if current and tonumber(string.match(current, '^(%d+):')) == oseq then redis.call('HDEL', ids, oid) end
-end
-if ARGV[5] ~= '' then
-  redis.call('PUBLISH', ARGV[5], seq .. '\\n' .. ARGV[2] .. '\\n' .. ARGV[6] .. '\\n' .. ARGV[7])
-end
-return { seq, now, 1 }
-`);
+`;
 
-/** What a fresh message is published with, besides its stamp (see RedisMessageDelivery). */
-export interface Publication {
-  channel: string;
-  /** JSON of what subscribers need to deliver it; one line. */
-  meta: string;
-  box: Buffer;
-}
+const ACCEPT = new RedisScript(`${STAMP_LUA}
+local seq, ts, fresh = stamp(KEYS[1], KEYS[2], KEYS[3], ARGV[1], ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4]))
+if not seq then return false end
+return { seq, ts, fresh }
+`);
 
 /**
  * Rooms in Redis (STORE=redis), shared by every server process: a hash per room, a set of
  * room keys, and per room the ids it remembers. Every change is one atomic script.
- * Security: holds verifier hashes and kdf salts, never messages (a published box passes
- * through Redis Pub/Sub and is not stored).
+ * Security: holds verifier hashes and kdf salts, never messages.
  */
 export class RedisRoomRepository extends RoomRepository {
   static readonly scripts = [INSERT, REMOVE, ACCEPT];
@@ -110,17 +104,8 @@ export class RedisRoomRepository extends RoomRepository {
   }
 
   async acceptMessage(key: string, id: string, now: number): Promise<MessageAcceptance | undefined> {
-    return this.accept(key, id, now, ['', '', '']);
-  }
-
-  /** `acceptMessage`, publishing a fresh message in the same atomic step. */
-  async acceptAndPublish(key: string, id: string, now: number, publication: Publication): Promise<MessageAcceptance | undefined> {
-    return this.accept(key, id, now, [publication.channel, publication.meta, publication.box]);
-  }
-
-  private async accept(key: string, id: string, now: number, publish: ScriptArgument[]): Promise<MessageAcceptance | undefined> {
     const keys = [redisKeys.room(key), redisKeys.roomIds(key), redisKeys.roomIdOrder(key)];
-    const reply = (await ACCEPT.run(this.redis, keys, [id, now, ID_MEMORY_MS, ID_MEMORY_COUNT, ...publish])) as [number, number, number] | null;
+    const reply = (await ACCEPT.run(this.redis, keys, [id, now, ID_MEMORY_MS, ID_MEMORY_COUNT])) as [number, number, number] | null;
     return reply ? { seq: reply[0], ts: reply[1], fresh: reply[2] === 1 } : undefined;
   }
 }

@@ -11,8 +11,8 @@ async function roomWithTwoOnline(h: MembershipHarness, room = 'Lobby') {
   await h.connect(alice.session.id, `${room}-alice-socket`);
   await h.connect(bob.session.id, `${room}-bob-socket`);
   return {
-    alice: { sessionId: alice.session.id, socketId: `${room}-alice-socket` },
-    bob: { sessionId: bob.session.id, socketId: `${room}-bob-socket` },
+    alice: { sessionId: alice.session.id, roomKey: room.toLowerCase(), socketId: `${room}-alice-socket` },
+    bob: { sessionId: bob.session.id, roomKey: room.toLowerCase(), socketId: `${room}-bob-socket` },
   };
 }
 
@@ -111,7 +111,7 @@ describe('RelayMessage', () => {
     const { alice } = await roomWithTwoOnline(h);
     await h.connect(alice.sessionId, 'alice-new-socket');
 
-    const result = await h.relayMessage.execute({ sessionId: alice.sessionId, socketId: 'alice-new-socket', id: ID_A, box: BOX });
+    const result = await h.relayMessage.execute({ ...alice, socketId: 'alice-new-socket', id: ID_A, box: BOX });
 
     expect(result.ok && result.value.seq).toBe(1);
   });
@@ -149,8 +149,17 @@ describe('RelayMessage', () => {
     await h.relayMessage.execute({ ...alice, id: ID_A, box: BOX });
 
     expect(h.delivery.delivered).toEqual([
-      { roomKey: 'lobby', id: ID_A, from: 'Alice', senderSocketId: alice.socketId, box: BOX, seq: 1, ts: h.clock.now() },
+      { sessionId: alice.sessionId, roomKey: 'lobby', senderSocketId: alice.socketId, id: ID_A, box: BOX, seq: 1, ts: h.clock.now(), fresh: true, from: 'Alice' },
     ]);
+  });
+
+  it('refuses a session speaking in a room that is not its own with SESSION_NOT_FOUND', async () => {
+    const h = new MembershipHarness();
+    const lobby = await roomWithTwoOnline(h, 'Lobby');
+    await roomWithTwoOnline(h, 'Kitchen');
+
+    expect(await h.relayMessage.execute({ ...lobby.alice, roomKey: 'kitchen', id: ID_A, box: BOX })).toEqual({ ok: false, code: 'SESSION_NOT_FOUND' });
+    expect(h.delivery.delivered).toEqual([]);
   });
 
   it('delivers nothing for a refused message', async () => {

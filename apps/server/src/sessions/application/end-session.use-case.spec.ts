@@ -115,12 +115,12 @@ describe('EndSession', () => {
     const h = new MembershipHarness();
     const alice = await h.create('Lobby', 'Alice');
     await h.connect(alice.session.id, 'alice-socket');
-    await h.relayMessage.execute({ sessionId: alice.session.id, socketId: 'alice-socket', id: 'AAAAAAAAAAAAAAAAAAAAAA', box: Buffer.alloc(40) });
+    await h.relayMessage.execute({ sessionId: alice.session.id, roomKey: 'lobby', socketId: 'alice-socket', id: 'AAAAAAAAAAAAAAAAAAAAAA', box: Buffer.alloc(40) });
     await h.endSession.execute(alice.session.id, 'left');
     const bob = await h.create('Lobby', 'Bob');
     await h.connect(bob.session.id, 'bob-socket');
 
-    const relayed = await h.relayMessage.execute({ sessionId: bob.session.id, socketId: 'bob-socket', id: 'AAAAAAAAAAAAAAAAAAAAAA', box: Buffer.alloc(40) });
+    const relayed = await h.relayMessage.execute({ sessionId: bob.session.id, roomKey: 'lobby', socketId: 'bob-socket', id: 'AAAAAAAAAAAAAAAAAAAAAA', box: Buffer.alloc(40) });
 
     expect(relayed.ok && { seq: relayed.value.seq, fresh: relayed.value.fresh }).toEqual({ seq: 1, fresh: true });
   });

@@ -230,7 +230,7 @@ async function step(run: Run, act: Action): Promise<Emitted[]> {
       if (!session) return [];
       const socket = act.stale ? (session.formerSockets.at(-1) ?? 'never-attached') : (session.socket ?? 'never-attached');
       const id = MESSAGE_IDS[act.id]!;
-      const result = await h.relayMessage.execute({ sessionId: session.id, socketId: socket, id, box: Buffer.alloc(40) });
+      const result = await h.relayMessage.execute({ sessionId: session.id, roomKey: session.roomKey, socketId: socket, id, box: Buffer.alloc(40) });
       if (session.ended || socket !== session.socket) {
         expect(result).toEqual({ ok: false, code: 'SESSION_NOT_FOUND' });
         return [];

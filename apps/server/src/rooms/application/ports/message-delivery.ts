@@ -2,24 +2,32 @@ import type { Awaitable } from '../../../shared/awaitable';
 import type { MessageAcceptance } from '../../domain/message-log';
 
 export interface OutgoingMessage {
+  /** The sender's session, and the room its token names. */
+  sessionId: string;
   roomKey: string;
-  id: string;
-  /** The sender's name as members see it (PROTOCOL.md §3: it is part of the AAD). */
-  from: string;
-  /** The sender's socket: it gets the ack, never the relay. */
+  /** The socket it came on: it must be the session's current one; it gets the ack, never the relay. */
   senderSocketId: string;
+  id: string;
   /** Opaque ciphertext (PROTOCOL.md §3). Security: never inspect or log it. */
   box: Buffer;
 }
 
+export interface Delivery extends MessageAcceptance {
+  roomKey: string;
+  /** The sender's name as members see it (PROTOCOL.md §3: it is part of the AAD). */
+  from: string;
+}
+
 /**
- * Stamps a message with its room's next seq (or the first stamp of an id the room still
- * remembers, PROTOCOL.md §5) and delivers a fresh one to the room's other members. Stamping
- * and handing over for delivery are one atomic step per room, so every member sees a room's
- * messages in seq order whichever server process accepted them. Undefined when the room is
- * gone (nothing is delivered). Runs on every message: a delivery within this process answers
- * synchronously.
+ * Relays a message, in one atomic step per room: checks that the sender's session still exists,
+ * is in that room and holds that socket; stamps the message with the room's next seq (or
+ * returns the first stamp of an id the room still remembers, PROTOCOL.md §5); and hands a fresh
+ * one over for delivery to the room's other members. Nothing can come between the check, the
+ * stamp and the hand-over, so every member sees a room's messages in seq order whichever server
+ * process accepted them, and no socket that lost its session can still be stamped. Undefined when
+ * the check fails or the room is gone (nothing is stamped or delivered). Runs on every message:
+ * a delivery within this process answers synchronously.
  */
 export abstract class MessageDelivery {
-  abstract deliver(message: OutgoingMessage, now: number): Awaitable<MessageAcceptance | undefined>;
+  abstract deliver(message: OutgoingMessage, now: number): Awaitable<Delivery | undefined>;
 }
