@@ -1,5 +1,5 @@
 import type { LogRecord, ServerProcess } from '../support/server-process';
-import { Cluster, useCluster, useRedis } from '../scale/support/cluster';
+import { deploymentEnv, useCluster, useRedis } from '../scale/support/cluster';
 import { eventually } from './support/eventually';
 import {
   createRoom,
@@ -28,7 +28,7 @@ function socketsOn(node: ServerProcess, room: string): unknown[] {
 
 describe('Two people on two processes sharing one Redis (STORE=redis, real Chromium)', () => {
   // Process 1 serves Ada's page, process 2 (a live deployment's newcomer) serves Bob's.
-  const app = useBrowserApp(() => new Cluster(redis(), BROWSER_SERVER_ENV).processEnv());
+  const app = useBrowserApp(() => deploymentEnv(redis(), BROWSER_SERVER_ENV));
   const cluster = useCluster(redis, 1, BROWSER_SERVER_ENV);
 
   it('create on one, join on the other, text both ways, typing, leaving, and the name freed', async () => {

@@ -18,9 +18,7 @@ import {
 } from '../support/builders';
 import { closeAllClients } from '../support/chat-client';
 import { sendRequest, type HttpResponse } from '../support/http-client';
-import { useServer } from '../support/server-process';
-import { Bystanders } from './support/bystanders';
-import { expectAlive, expectNoServerErrors, markLog, type LogMark } from './support/server-health';
+import { useWatchedServer } from './support/bystanders';
 
 // Issue 6, hostile input over raw HTTP: JSON bodies reaching for the prototype, names with bidi
 // controls, zero-width characters and emoji, bodies of thousands of fields, compression bombs,
@@ -99,28 +97,9 @@ function rawRequest(port: number, text: string | Buffer): Promise<{ response: st
 }
 
 describe('Hostile input over raw HTTP (issue 6)', () => {
-  const server = useServer({ DISCONNECT_GRACE_MS: '5000', ROOM_DIRECTORY: 'true' });
-  let bystanders: Bystanders;
-  let mark: LogMark;
+  const { server, bystanders } = useWatchedServer({ DISCONNECT_GRACE_MS: '5000', ROOM_DIRECTORY: 'true' });
 
-  beforeAll(async () => {
-    bystanders = await Bystanders.start(server());
-  });
-
-  beforeEach(() => {
-    mark = markLog(server());
-  });
-
-  // After every case: the process is alive and healthy, it logged no error, and the bystander room chats on.
-  afterEach(async () => {
-    await expectAlive(server());
-    await bystanders.waitForProgress(1);
-    bystanders.expectHealthy();
-    expectNoServerErrors(server(), mark);
-  });
-
-  afterAll(async () => {
-    await bystanders?.stop();
+  afterAll(() => {
     closeAllClients();
   });
 
@@ -335,7 +314,7 @@ describe('Hostile input over raw HTTP (issue 6)', () => {
 
   describe('afterwards', () => {
     it('kept the bystander room whole throughout: every message reached every other member exactly once, in order', async () => {
-      const { messages } = await bystanders.stopAndVerify();
+      const { messages } = await bystanders().stopAndVerify();
       expect(messages).toBeGreaterThan(50);
     });
   });

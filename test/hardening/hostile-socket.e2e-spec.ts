@@ -3,10 +3,8 @@ import { ErrorCode, ServerEvent, type MemberEvent } from '@ciphernest/protocol';
 import { connectAs, createRoom, joinRoom, newId, nextAddress, type Session } from '../support/builders';
 import { closeAllClients, delay, type ChatClient } from '../support/chat-client';
 import { memberEvent } from '../support/events';
-import { useServer } from '../support/server-process';
-import { Bystanders } from './support/bystanders';
+import { useWatchedServer } from './support/bystanders';
 import { closeAllRawSockets, encodeSio, RawSocket } from './support/raw-socket';
-import { expectAlive, expectNoServerErrors, markLog, type LogMark } from './support/server-health';
 
 // Issue 6, hostile input over a raw WebSocket: Engine.IO and Socket.IO packets written by hand,
 // shaped like the published Socket.IO/Engine.IO advisories. Each must get a clear answer (an ack
@@ -31,29 +29,9 @@ interface Pair {
 }
 
 describe('Hostile input over a raw WebSocket (issue 6)', () => {
-  const server = useServer({ DISCONNECT_GRACE_MS: '5000', MAX_MESSAGE_BYTES: String(MAX_MESSAGE_BYTES) });
-  let bystanders: Bystanders;
-  let mark: LogMark;
+  const { server, bystanders } = useWatchedServer({ DISCONNECT_GRACE_MS: '5000', MAX_MESSAGE_BYTES: String(MAX_MESSAGE_BYTES) }, closeAllRawSockets);
 
-  beforeAll(async () => {
-    bystanders = await Bystanders.start(server());
-  });
-
-  beforeEach(() => {
-    mark = markLog(server());
-  });
-
-  // After every case: the process is alive and healthy, it logged no error, and the bystander room chats on.
-  afterEach(async () => {
-    closeAllRawSockets();
-    await expectAlive(server());
-    await bystanders.waitForProgress(1);
-    bystanders.expectHealthy();
-    expectNoServerErrors(server(), mark);
-  });
-
-  afterAll(async () => {
-    await bystanders?.stop();
+  afterAll(() => {
     closeAllRawSockets();
     closeAllClients();
   });
@@ -138,7 +116,7 @@ describe('Hostile input over a raw WebSocket (issue 6)', () => {
     });
 
     it("refuses long-polling requests carrying another client's sid from another address", async () => {
-      const sid = engineSid(bystanders.clients[0]!);
+      const sid = engineSid(bystanders().clients[0]!);
       const read = await rawGet(server().url, `/socket.io/?EIO=4&transport=polling&sid=${sid}`, nextAddress());
       expect(read.status).toBe(400);
       const write = await rawGet(server().url, `/socket.io/?EIO=4&transport=polling&sid=${sid}`, nextAddress(), 'POST', '42/chat,["typing",{"active":true}]');
@@ -367,7 +345,7 @@ describe('Hostile input over a raw WebSocket (issue 6)', () => {
 
   describe('afterwards', () => {
     it('kept the bystander room whole throughout: every message reached every other member exactly once, in order', async () => {
-      const { messages } = await bystanders.stopAndVerify();
+      const { messages } = await bystanders().stopAndVerify();
       expect(messages).toBeGreaterThan(100);
     });
   });

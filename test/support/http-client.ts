@@ -1,7 +1,9 @@
-import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
+import { request as httpRequest, type IncomingHttpHeaders, type RequestOptions } from 'node:http';
+import { request as httpsRequest } from 'node:https';
 
 export interface HttpRequest {
-  method?: 'GET' | 'POST' | 'DELETE' | 'PUT' | 'PATCH';
+  method?: 'GET' | 'POST' | 'DELETE' | 'PUT' | 'PATCH' | 'HEAD';
+  /** Resolved against the base URL; an absolute URL replaces it. */
   path: string;
   /** Sent as JSON with `Content-Type: application/json`. */
   json?: unknown;
@@ -12,6 +14,8 @@ export interface HttpRequest {
   from?: string;
   /** Sets `Authorization: Bearer <token>`. */
   token?: string;
+  /** CA certificate(s) to trust for https URLs (the tests' generated local CA). */
+  ca?: Buffer;
   timeoutMs?: number;
 }
 
@@ -23,7 +27,15 @@ export interface HttpResponse<T = any> {
   text: string;
 }
 
-/** One HTTP request over its own connection (no keep-alive, so nothing outlives the test). */
+function parseJson(text: string): any {
+  try {
+    return text.length > 0 ? JSON.parse(text) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** One HTTP or HTTPS request over its own connection (no keep-alive, so nothing outlives the test). */
 export function sendRequest<T = any>(baseUrl: string, options: HttpRequest): Promise<HttpResponse<T>> {
   const url = new URL(options.path, baseUrl);
   const headers: Record<string, string> = { Accept: 'application/json', ...options.headers };
@@ -35,36 +47,31 @@ export function sendRequest<T = any>(baseUrl: string, options: HttpRequest): Pro
     headers['Content-Length'] = String(payload.length);
   }
   if (options.token !== undefined) headers['Authorization'] = `Bearer ${options.token}`;
+  const secure = url.protocol === 'https:';
+  const method = options.method ?? (payload ? 'POST' : 'GET');
+  const requestOptions: RequestOptions & { ca?: Buffer } = {
+    host: url.hostname,
+    port: url.port,
+    path: `${url.pathname}${url.search}`,
+    method,
+    headers,
+    localAddress: options.from,
+    agent: false,
+    timeout: options.timeoutMs ?? 10_000,
+    ...(secure ? { ca: options.ca } : {}),
+  };
 
   return new Promise((resolveResponse, rejectResponse) => {
-    const req = httpRequest(
-      {
-        host: url.hostname,
-        port: url.port,
-        path: `${url.pathname}${url.search}`,
-        method: options.method ?? (payload ? 'POST' : 'GET'),
-        headers,
-        localAddress: options.from,
-        agent: false,
-        timeout: options.timeoutMs ?? 10_000,
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (chunk: Buffer) => chunks.push(chunk));
-        res.on('error', rejectResponse);
-        res.on('end', () => {
-          const text = Buffer.concat(chunks).toString('utf8');
-          let body: any;
-          try {
-            body = text.length > 0 ? JSON.parse(text) : undefined;
-          } catch {
-            body = undefined;
-          }
-          resolveResponse({ status: res.statusCode ?? 0, headers: res.headers, body, text });
-        });
-      },
-    );
-    req.on('timeout', () => req.destroy(new Error(`${options.method ?? 'request'} ${options.path} timed out`)));
+    const req = (secure ? httpsRequest : httpRequest)(requestOptions, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('error', rejectResponse);
+      res.on('end', () => {
+        const text = Buffer.concat(chunks).toString('utf8');
+        resolveResponse({ status: res.statusCode ?? 0, headers: res.headers, body: parseJson(text), text });
+      });
+    });
+    req.on('timeout', () => req.destroy(new Error(`${method} ${url.href} timed out`)));
     req.on('error', rejectResponse);
     req.end(payload);
   });

@@ -59,7 +59,10 @@ export async function createApp(config: AppConfig, options: { clock?: Clock; web
 export async function configureApp(app: NestExpressApplication, config: AppConfig, web?: WebRoot): Promise<NestExpressApplication> {
   const logger = await app.resolve(PinoLogger);
   app.useLogger(new NestLogBridge(logger.logger));
-  app.useWebSocketAdapter(new ConfiguredIoAdapter(app, config, config.store === 'redis' ? app.get(RedisStore) : undefined));
+  const redis = config.store === 'redis' ? app.get(RedisStore) : undefined;
+  // ioredis reconnects by itself; a lost connection shows in the log, not as a crash.
+  redis?.reportErrors((error) => logger.error({ event: 'redis.error', err: { message: error.message } }, 'Redis connection error'));
+  app.useWebSocketAdapter(new ConfiguredIoAdapter(app, config, redis));
   app.disable('x-powered-by');
   // A whole request (headers and body) must arrive within 30 s; Node's default is 5 minutes.
   Object.assign(app.getHttpServer(), { requestTimeout: REQUEST_TIMEOUT_MS, headersTimeout: HEADERS_TIMEOUT_MS });

@@ -1,7 +1,8 @@
 import { ClientEvent, ServerEvent, type MessageAck, type RelayedMessage } from '@ciphernest/protocol';
 import { newId, randomBox, setUpRoom } from '../../support/builders';
 import { delay, type ChatClient } from '../../support/chat-client';
-import type { ServerProcess } from '../../support/server-process';
+import { useServer, type ServerEnv, type ServerProcess } from '../../support/server-process';
+import { expectAlive, expectNoServerErrors, markLog, type LogMark } from './server-health';
 
 interface Sent {
   id: string;
@@ -140,4 +141,43 @@ export class Bystanders {
       await delay(everyMs);
     }
   }
+}
+
+/**
+ * One server for a describe block of hostile cases, with a bystander room chatting beside them.
+ * After every case (and its own `cleanUp`): the process is alive and healthy, it logged no
+ * error, and the bystander room chats on.
+ */
+export function useWatchedServer(env: ServerEnv, cleanUp: () => void = () => undefined): { server: () => ServerProcess; bystanders: () => Bystanders } {
+  const server = useServer(env);
+  let bystanders: Bystanders | undefined;
+  let mark: LogMark;
+
+  beforeAll(async () => {
+    bystanders = await Bystanders.start(server());
+  });
+
+  beforeEach(() => {
+    mark = markLog(server());
+  });
+
+  afterEach(async () => {
+    cleanUp();
+    await expectAlive(server());
+    await bystanders!.waitForProgress(1);
+    bystanders!.expectHealthy();
+    expectNoServerErrors(server(), mark);
+  });
+
+  afterAll(async () => {
+    await bystanders?.stop();
+  });
+
+  return {
+    server,
+    bystanders: () => {
+      if (!bystanders) throw new Error('the bystanders of this block have not started');
+      return bystanders;
+    },
+  };
 }

@@ -14,6 +14,11 @@ export const SLOW_MS = 30_000;
 /** The TOKEN_SECRET every process of a test deployment shares (at least 32 characters). */
 export const TOKEN_SECRET = 'scale-suite token secret, 32+ characters long';
 
+/** The environment of a process of a deployment on `redis` (STORE=redis), with `env` on top. */
+export function deploymentEnv(redis: RedisServer, env: ServerEnv = {}): ServerEnv {
+  return { STORE: 'redis', REDIS_URL: redis.url, TOKEN_SECRET, ...env };
+}
+
 /**
  * Several built server processes sharing one Redis (STORE=redis), as a scaled-out deployment.
  * Processes can be added, stopped (SIGTERM, as a rolling restart does) or killed (SIGKILL).
@@ -26,14 +31,9 @@ export class Cluster {
     readonly env: ServerEnv = {},
   ) {}
 
-  /** The environment of a process of this deployment. */
-  processEnv(): ServerEnv {
-    return { STORE: 'redis', REDIS_URL: this.redis.url, TOKEN_SECRET, ...this.env };
-  }
-
   /** Starts `count` more processes, together; resolves once each logged `server.started`. */
   async start(count: number): Promise<ServerProcess[]> {
-    const started = await Promise.all(Array.from({ length: count }, () => ServerProcess.start(this.processEnv())));
+    const started = await Promise.all(Array.from({ length: count }, () => ServerProcess.start(deploymentEnv(this.redis, this.env))));
     this.processes.push(...started);
     return started;
   }

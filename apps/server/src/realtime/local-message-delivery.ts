@@ -18,7 +18,7 @@ export class LocalMessageDelivery extends SocketMessageDelivery {
 
   deliver(outgoing: OutgoingMessage, now: number): Delivery | undefined {
     const { sessionId, roomKey, senderSocketId, id, box } = outgoing;
-    const session = this.sessions.get(sessionId);
+    const session = this.sessions.getNow(sessionId);
     if (!session || session.roomKey !== roomKey || session.socketId !== senderSocketId) return undefined;
     const stamp = this.rooms.acceptMessageNow(roomKey, id, now);
     if (!stamp) return undefined;

@@ -35,20 +35,8 @@ const memory: Provider[] = [
 /** Every script the Redis adapters run, loaded when the store connects. */
 export const REDIS_SCRIPTS = [...RedisRoomRepository.scripts, ...RedisSessionRepository.scripts, ...RedisMessageDelivery.scripts];
 
-/** Nothing to inject: makes the log the place where Redis connection errors go. */
-class RedisErrorLog {}
-
 const redis = (store: RedisStore): Provider[] => [
   { provide: RedisStore, useValue: store },
-  {
-    provide: RedisErrorLog,
-    inject: [PinoLogger],
-    useFactory: (logger: PinoLogger) => {
-      // ioredis reconnects by itself; a lost connection shows in the log, not as a crash.
-      store.reportErrors((error) => logger.error({ event: 'redis.error', err: { message: error.message } }, 'Redis connection error'));
-      return new RedisErrorLog();
-    },
-  },
   { provide: RedisRoomRepository, inject: [RedisStore], useFactory: (store: RedisStore) => new RedisRoomRepository(store.commands) },
   { provide: RoomRepository, useExisting: RedisRoomRepository },
   {

@@ -18,7 +18,12 @@ export class InMemorySessionRepository extends SessionRepository {
     return 'inserted';
   }
 
-  get(id: string): Session | undefined {
+  async get(id: string): Promise<Session | undefined> {
+    return this.getNow(id);
+  }
+
+  /** `get` without a promise, for the message delivery, which checks the speaker on every message. */
+  getNow(id: string): Session | undefined {
     return this.byId.get(id);
   }
 

@@ -1,4 +1,3 @@
-import type { Awaitable } from '../../../shared/awaitable';
 import type { Session } from '../../domain/session';
 
 export type SessionInsertion = 'inserted' | 'taken' | 'full';
@@ -18,8 +17,7 @@ export abstract class SessionRepository {
   /** Adds the session unless its username key is taken in the room or the room has `maxMembers` sessions, atomically. */
   abstract insert(session: Session, maxMembers: number): Promise<SessionInsertion>;
 
-  /** Read on every message (ResolveSpeaker): an in-memory adapter answers synchronously. */
-  abstract get(id: string): Awaitable<Session | undefined>;
+  abstract get(id: string): Promise<Session | undefined>;
 
   abstract inRoom(roomKey: string): Promise<Session[]>;
 

@@ -1,28 +1,9 @@
 import { TestBed } from '@angular/core/testing';
 import { Title } from '@angular/platform-browser';
-import { provideRouter, withComponentInputBinding } from '@angular/router';
-import { RouterTestingHarness } from '@angular/router/testing';
-import { appRoutes } from '../../app-routes';
-import { ApiClient } from '../../core/api/api-client';
-import { ApiProblem } from '../../core/api/api-problem';
-import { CryptoService } from '../../core/crypto/crypto.service';
-import { SessionStore } from '../../core/session/session-store';
 import { byButton, byLabel, findButton } from '../../shared/testing/dom-queries';
+import { openRoomPage as open } from '../../shared/testing/open-room-page';
 
 describe('CreatePage', () => {
-  async function open(url: string): Promise<HTMLElement> {
-    TestBed.configureTestingModule({
-      providers: [
-        provideRouter(appRoutes, withComponentInputBinding()),
-        { provide: ApiClient, useValue: { lookupKdf: jest.fn(async () => Promise.reject(new ApiProblem('ROOM_NOT_FOUND', 404, 'free'))) } },
-        { provide: CryptoService, useValue: {} },
-        { provide: SessionStore, useValue: { restore: async () => undefined } },
-      ],
-    });
-    const harness = await RouterTestingHarness.create(url);
-    return harness.routeNativeElement as HTMLElement;
-  }
-
   it('is titled and headed "Create a room"', async () => {
     const element = await open('/create');
 
