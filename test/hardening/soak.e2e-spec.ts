@@ -3,13 +3,13 @@ import { chatFor, createRoom } from '../support/builders';
 import { closeAllClients, delay } from '../support/chat-client';
 import { ServerProcess } from '../support/server-process';
 import { expectNoServerErrors, markLog, MiB, rssBytes } from './support/server-health';
-import { runSoak, soakServerEnv } from './support/soak-run';
+import { runSoak, soakServerEnv } from './support/run-soak';
 
 // Issue 6, soak: 200 members in 25 rooms of 8 chat for 60 s while members drop and come back
 // within the grace. Every acknowledged message must reach every member that was online for it
 // exactly once, in seq order; afterwards, when everyone has left, nothing is left behind (no
 // room in the directory, a room.deleted for each room, no timed-out session) and the server's
-// memory is back near where it started. The engine and its assertions: support/soak-run.ts.
+// memory is back near where it started. The engine and its assertions: support/run-soak.ts.
 
 const ROOMS = 25;
 const PER_ROOM = 8;

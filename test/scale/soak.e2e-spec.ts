@@ -1,5 +1,5 @@
 import { closeAllClients } from '../support/chat-client';
-import { runSoak, soakServerEnv } from '../hardening/support/soak-run';
+import { runSoak, soakServerEnv } from '../hardening/support/run-soak';
 import { roomGone, useCluster, useRedis } from './support/cluster';
 
 // The soak of issue 6 across processes (STORE=redis): 60 members in 10 rooms of 6 chat for 20 s
@@ -8,7 +8,7 @@ import { roomGone, useCluster, useRedis } from './support/cluster';
 // for it exactly once, in seq order, whichever process each of them uses; nobody sees a member
 // `left` that only dropped; once everyone has left every room is gone on both processes (empty
 // directory, kdf look-up 404) and both are healthy. The engine and its assertions:
-// test/hardening/support/soak-run.ts. No memory check: that belongs to the in-memory soak.
+// test/hardening/support/run-soak.ts. No memory check: that belongs to the in-memory soak.
 
 const ROOMS = 10;
 const PER_ROOM = 6;

@@ -5,7 +5,7 @@ import { RedisSessionRepository } from '../sessions/adapters/redis-session.repos
 import { Session } from '../sessions/domain/session';
 import { redisKeys } from '../store/redis/redis-keys';
 import { aKdf, verifierFor } from '../testing/membership-harness';
-import { useRedisServer } from '../testing/redis-test-store';
+import { useRedisServer } from '../testing/use-redis-server';
 import { RedisMessageDelivery } from './redis-message-delivery';
 
 const ID = 'AAAAAAAAAAAAAAAAAAAAAA';

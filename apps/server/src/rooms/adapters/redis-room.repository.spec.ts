@@ -1,5 +1,5 @@
 import { roomRepositoryContract } from '../../testing/room-repository-contract';
-import { useRedisServer } from '../../testing/redis-test-store';
+import { useRedisServer } from '../../testing/use-redis-server';
 import { redisKeys } from '../../store/redis/redis-keys';
 import { RedisRoomRepository } from './redis-room.repository';
 import { aKdf, verifierFor } from '../../testing/membership-harness';

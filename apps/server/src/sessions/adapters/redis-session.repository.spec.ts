@@ -1,5 +1,5 @@
 import { sessionRepositoryContract } from '../../testing/session-repository-contract';
-import { useRedisServer } from '../../testing/redis-test-store';
+import { useRedisServer } from '../../testing/use-redis-server';
 import { redisKeys } from '../../store/redis/redis-keys';
 import { Session } from '../domain/session';
 import { RedisSessionRepository } from './redis-session.repository';

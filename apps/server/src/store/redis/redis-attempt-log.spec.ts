@@ -1,5 +1,5 @@
 import { attemptLogContract } from '../../testing/attempt-log-contract';
-import { useRedisServer } from '../../testing/redis-test-store';
+import { useRedisServer } from '../../testing/use-redis-server';
 import { RedisAttemptLog } from './redis-attempt-log';
 import { redisKeys } from './redis-keys';
 

@@ -1,5 +1,5 @@
 import { RedisServer } from '../../testing/redis-server';
-import { useRedisServer } from '../../testing/redis-test-store';
+import { useRedisServer } from '../../testing/use-redis-server';
 import { ConfigError } from '../../config/app-config';
 import { redisKeys } from './redis-keys';
 import { NODE_TTL_MS, RedisStore, redactRedisUrl } from './redis-store';
