@@ -40,6 +40,16 @@ function recordsWithIp(records: LogRecord[]): LogRecord[] {
   return records.filter((record) => ['room.created', 'session.created', 'session.rejected', 'socket.connected', 'socket.disconnected', 'socket.rejected'].includes(String(record.event)));
 }
 
+/** Neither the app's output nor the proxy's access log mentions any of `addresses`; returns that access log. */
+function expectNoRawAddress(stack: Awaited<ReturnType<typeof startStack>>, addresses: string[]): string {
+  const output = stack.app.output();
+  const proxyLog = stack.proxy.accessLog();
+  for (const address of addresses) {
+    expect({ address, inAppLog: mentions(output, address), inProxyLog: mentions(proxyLog, address) }).toEqual({ address, inAppLog: false, inProxyLog: false });
+  }
+  return proxyLog;
+}
+
 describe('LOG_IP behind the proxy', () => {
   afterEach(closeAllMembers);
 
@@ -47,11 +57,7 @@ describe('LOG_IP behind the proxy', () => {
     const stack = await startStack({ LOG_IP: 'hashed', LOG_LEVEL: 'debug', DISCONNECT_GRACE_MS: '60000' });
     try {
       const { addresses } = await converse(stack);
-      const output = stack.app.output();
-      const proxyLog = stack.proxy.accessLog();
-      for (const address of Object.values(addresses)) {
-        expect({ address, inAppLog: mentions(output, address), inProxyLog: mentions(proxyLog, address) }).toEqual({ address, inAppLog: false, inProxyLog: false });
-      }
+      const proxyLog = expectNoRawAddress(stack, Object.values(addresses));
       expect(proxyLog).toMatch(/POST \/api\/rooms/);
 
       const records = recordsWithIp(stack.app.logs());
@@ -74,11 +80,7 @@ describe('LOG_IP behind the proxy', () => {
     const stack = await startStack({ LOG_IP: 'off', LOG_LEVEL: 'debug', DISCONNECT_GRACE_MS: '60000' });
     try {
       const { addresses } = await converse(stack);
-      const output = stack.app.output();
-      const proxyLog = stack.proxy.accessLog();
-      for (const address of Object.values(addresses)) {
-        expect({ address, inAppLog: mentions(output, address), inProxyLog: mentions(proxyLog, address) }).toEqual({ address, inAppLog: false, inProxyLog: false });
-      }
+      expectNoRawAddress(stack, Object.values(addresses));
       const records = recordsWithIp(stack.app.logs());
       expect(records.length).toBeGreaterThanOrEqual(8);
       expect(records.filter((record) => record['ip'] !== undefined)).toEqual([]);
