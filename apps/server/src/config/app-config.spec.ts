@@ -32,6 +32,15 @@ describe('loadConfig', () => {
       });
     });
 
+    it('groups IPv6 addresses by /64 and caps what one address holds', () => {
+      const config = loadConfig({});
+
+      expect({ perAddress: config.perAddress, publicOrigin: config.publicOrigin }).toEqual({
+        perAddress: { ipv6PrefixLength: 64, maxRoomsPerAddress: 64, maxSessionsPerAddress: 256, maxConnectionsPerAddress: 320 },
+        publicOrigin: undefined,
+      });
+    });
+
     it('listens on 0.0.0.0:3000 without TLS', () => {
       const config = loadConfig({});
 
@@ -201,6 +210,21 @@ describe('loadConfig', () => {
       expect([config.store, config.redisUrl, config.tokenSecret]).toEqual(['redis', 'redis://cache:6379', SECRET]);
     });
 
+    it('reads the per-address limits and PUBLIC_ORIGIN', () => {
+      const config = loadConfig({
+        IPV6_PREFIX_LENGTH: '56',
+        MAX_ROOMS_PER_ADDRESS: '3',
+        MAX_SESSIONS_PER_ADDRESS: '4',
+        MAX_CONNECTIONS_PER_ADDRESS: '5',
+        PUBLIC_ORIGIN: 'https://chat.example.com/',
+      });
+
+      expect({ perAddress: config.perAddress, publicOrigin: config.publicOrigin }).toEqual({
+        perAddress: { ipv6PrefixLength: 56, maxRoomsPerAddress: 3, maxSessionsPerAddress: 4, maxConnectionsPerAddress: 5 },
+        publicOrigin: 'https://chat.example.com',
+      });
+    });
+
     it('reads ALLOWED_ORIGINS as a list of origins, a trailing slash allowed', () => {
       expect(loadConfig({ ALLOWED_ORIGINS: 'https://chat.example.com, http://localhost:4200/' }).allowedOrigins).toEqual([
         'https://chat.example.com',
@@ -275,6 +299,18 @@ describe('loadConfig', () => {
 
     it.each(['not-an-ip', 'loopback,nonsense', '10.0.0.0/99', '-1'])('refuses TRUST_PROXY=%s, naming the variable', (value) => {
       expect(configError({ TRUST_PROXY: value })).toContain('TRUST_PROXY');
+    });
+
+    it.each([
+      ['IPV6_PREFIX_LENGTH', '0'],
+      ['IPV6_PREFIX_LENGTH', '129'],
+      ['MAX_ROOMS_PER_ADDRESS', '0'],
+      ['MAX_SESSIONS_PER_ADDRESS', 'many'],
+      ['MAX_CONNECTIONS_PER_ADDRESS', '-1'],
+      ['PUBLIC_ORIGIN', 'chat.example.com'],
+      ['PUBLIC_ORIGIN', 'https://chat.example.com/app'],
+    ])('refuses %s=%s, naming the variable', (name, value) => {
+      expect(configError({ [name]: value })).toContain(name);
     });
 
     it('refuses ALLOWED_ORIGINS=foo, naming the variable', () => {

@@ -21,6 +21,28 @@ export interface Limits {
   disconnectGraceMs: number;
 }
 
+/**
+ * What one client address may hold at once, and how IPv6 addresses are grouped: an IPv6 client
+ * usually owns a whole /64 and can use a new address for every request, so every per-address
+ * limit keys on the address's first `ipv6PrefixLength` bits (IPv4 addresses count alone).
+ */
+export interface AddressLimits {
+  ipv6PrefixLength: number;
+  /** Rooms whose creator came from the address (or prefix) that still exist. */
+  maxRoomsPerAddress: number;
+  /** Sessions (online or away) issued to the address (or prefix) that have not ended. */
+  maxSessionsPerAddress: number;
+  /** Open Engine.IO connections from the address (or prefix), joined to /chat or not. */
+  maxConnectionsPerAddress: number;
+}
+
+export const DEFAULT_ADDRESS_LIMITS: Readonly<AddressLimits> = {
+  ipv6PrefixLength: 64,
+  maxRoomsPerAddress: 64,
+  maxSessionsPerAddress: 256,
+  maxConnectionsPerAddress: 320,
+};
+
 /** The server's settings, read from the environment and validated once at start. */
 export class AppConfig {
   constructor(
@@ -40,6 +62,13 @@ export class AppConfig {
     readonly allowedOrigins: readonly string[] | undefined,
     readonly metricsToken: string | undefined,
     readonly limits: Readonly<Limits>,
+    readonly perAddress: Readonly<AddressLimits> = DEFAULT_ADDRESS_LIMITS,
+    /**
+     * PUBLIC_ORIGIN: the origin people reach this server by (e.g. https://chat.example.com).
+     * When set, or when ALLOWED_ORIGINS is, requests whose Host names another host are refused
+     * (DNS rebinding); unset, only localhost names and literal addresses are served.
+     */
+    readonly publicOrigin: string | undefined = undefined,
   ) {}
 }
 
@@ -93,23 +122,39 @@ function boolean(env: Env, name: string, fallback: boolean): boolean {
   return oneOf(env, name, ['true', 'false', '1', '0'] as const, fallback ? 'true' : 'false').match(/^(true|1)$/) !== null;
 }
 
+function bareOrigin(name: string, origin: string): string {
+  let parsed: URL;
+  try {
+    parsed = new URL(origin);
+  } catch {
+    throw new ConfigError(`${name} must be origins such as https://chat.example.com (got "${origin}")`);
+  }
+  const bare = parsed.pathname === '/' && !parsed.search && !parsed.hash && !parsed.username && !parsed.password;
+  if (!['http:', 'https:'].includes(parsed.protocol) || !bare) {
+    throw new ConfigError(`${name} entries must be bare http(s) origins without a path (got "${origin}")`);
+  }
+  return parsed.origin;
+}
+
 function origins(env: Env): string[] | undefined {
   const raw = present(env, 'ALLOWED_ORIGINS');
   if (raw === undefined) return undefined;
-  return raw.split(',').map((entry) => {
-    const origin = entry.trim();
-    let parsed: URL;
-    try {
-      parsed = new URL(origin);
-    } catch {
-      throw new ConfigError(`ALLOWED_ORIGINS must be a comma-separated list of origins such as https://chat.example.com (got "${origin}")`);
-    }
-    const bare = parsed.pathname === '/' && !parsed.search && !parsed.hash && !parsed.username && !parsed.password;
-    if (!['http:', 'https:'].includes(parsed.protocol) || !bare) {
-      throw new ConfigError(`ALLOWED_ORIGINS entries must be bare http(s) origins without a path (got "${origin}")`);
-    }
-    return parsed.origin;
-  });
+  return raw.split(',').map((entry) => bareOrigin('ALLOWED_ORIGINS', entry.trim()));
+}
+
+function publicOrigin(env: Env): string | undefined {
+  const raw = present(env, 'PUBLIC_ORIGIN');
+  return raw === undefined ? undefined : bareOrigin('PUBLIC_ORIGIN', raw);
+}
+
+function addressLimits(env: Env): AddressLimits {
+  const fallback = DEFAULT_ADDRESS_LIMITS;
+  return {
+    ipv6PrefixLength: integer(env, 'IPV6_PREFIX_LENGTH', fallback.ipv6PrefixLength, 1, 128),
+    maxRoomsPerAddress: integer(env, 'MAX_ROOMS_PER_ADDRESS', fallback.maxRoomsPerAddress, 1),
+    maxSessionsPerAddress: integer(env, 'MAX_SESSIONS_PER_ADDRESS', fallback.maxSessionsPerAddress, 1),
+    maxConnectionsPerAddress: integer(env, 'MAX_CONNECTIONS_PER_ADDRESS', fallback.maxConnectionsPerAddress, 1),
+  };
 }
 
 function tls(env: Env): AppConfig['tls'] {
@@ -159,5 +204,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     origins(env),
     present(env, 'METRICS_TOKEN'),
     limits,
+    addressLimits(env),
+    publicOrigin(env),
   );
 }

@@ -1,5 +1,5 @@
 import { type IncomingMessage } from 'node:http';
-import { clientAddress, fromTrustedProxy, normalizeAddress, trustPolicy } from './client-address';
+import { addressKey, clientAddress, fromTrustedProxy, normalizeAddress, trustPolicy } from './client-address';
 
 /** The parts of an IncomingMessage that the client address comes from. */
 function request(remoteAddress: string | undefined, forwardedFor?: string): IncomingMessage {
@@ -166,5 +166,37 @@ describe('fromTrustedProxy', () => {
 
   it('is false without a peer address', () => {
     expect(fromTrustedProxy(request(undefined), trustPolicy('1'))).toBe(false);
+  });
+});
+
+describe('addressKey', () => {
+  it('keys an IPv4 address on itself', () => {
+    expect(addressKey('203.0.113.7', 64)).toBe('203.0.113.7');
+  });
+
+  it('keys every address of one IPv6 /64 alike', () => {
+    const keys = ['2001:db8:1:2::1', '2001:db8:1:2:ffff:ffff:ffff:ffff', '2001:0db8:0001:0002:1234:5678:9abc:def0'].map((address) => addressKey(address, 64));
+
+    expect(keys).toEqual(['2001:db8:1:2::/64', '2001:db8:1:2::/64', '2001:db8:1:2::/64']);
+  });
+
+  it('keys addresses of neighbouring /64s apart', () => {
+    expect(addressKey('2001:db8:1:3::1', 64)).not.toBe(addressKey('2001:db8:1:2::1', 64));
+  });
+
+  it('keys on the configured prefix length, bit by bit', () => {
+    expect([addressKey('2001:db8:1:2ff::1', 56), addressKey('2001:db8:1:200::1', 56), addressKey('2001:db8::7', 128)]).toEqual([
+      '2001:db8:1:200::/56',
+      '2001:db8:1:200::/56',
+      '2001:db8::7/128',
+    ]);
+  });
+
+  it('reads compressed, zoned and dotted-tail forms', () => {
+    expect([addressKey('::1', 64), addressKey('fe80::1%eth0', 64), addressKey('64:ff9b::192.0.2.33', 96)]).toEqual(['::/64', 'fe80::/64', '64:ff9b::/96']);
+  });
+
+  it('leaves what is no address as it is', () => {
+    expect(addressKey('unknown', 64)).toBe('unknown');
   });
 });

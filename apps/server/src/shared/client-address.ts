@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http';
+import { isIPv6 } from 'node:net';
 import proxyaddr from 'proxy-addr';
 
 /** Whether the address at position `hop` (0: the socket's peer, 1: right-most X-Forwarded-For, ...) is a trusted proxy. */
@@ -41,4 +42,38 @@ export function clientAddress(request: IncomingMessage, trust: TrustPolicy): str
 export function fromTrustedProxy(request: IncomingMessage, trust: TrustPolicy): boolean {
   const peer = request.socket?.remoteAddress;
   return peer !== undefined && trust(normalizeAddress(peer), 0);
+}
+
+/** The 8 groups of an IPv6 address as numbers, or undefined if it is not one (a zone id is ignored). */
+function ipv6Groups(address: string): number[] | undefined {
+  if (!isIPv6(address)) return undefined;
+  let text = address.replace(/%.*$/, '');
+  const dotted = /(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(text);
+  if (dotted) {
+    const [a, b, c, d] = dotted.slice(1).map(Number) as [number, number, number, number];
+    text = `${text.slice(0, dotted.index)}${((a << 8) | b).toString(16)}:${((c << 8) | d).toString(16)}`;
+  }
+  const [head, tail] = text.includes('::') ? text.split('::') : [text, undefined];
+  const parse = (part: string | undefined): number[] => (part ? part.split(':').map((group) => parseInt(group, 16)) : []);
+  const left = parse(head);
+  const right = parse(tail);
+  return tail === undefined ? left : [...left, ...new Array<number>(8 - left.length - right.length).fill(0), ...right];
+}
+
+/**
+ * The key that per-address limits count under: an IPv4 address itself; an IPv6 address's
+ * network of `prefixLength` bits (`2001:db8:1:2::/64`), since one IPv6 client usually owns a
+ * whole /64 and could otherwise use a fresh address for every request. IPv4-mapped addresses
+ * count as IPv4 (normalizeAddress).
+ */
+export function addressKey(address: string, prefixLength: number): string {
+  const groups = ipv6Groups(address);
+  if (groups === undefined) return address;
+  const masked = groups.map((group, index) => {
+    const bits = Math.min(16, Math.max(0, prefixLength - index * 16));
+    return bits === 0 ? 0 : group & (0xffff << (16 - bits)) & 0xffff;
+  });
+  const hex = masked.map((group) => group.toString(16)).join(':');
+  // The canonical short form (RFC 5952), as Node's URL parser writes it.
+  return `${new URL(`http://[${hex}]`).hostname.slice(1, -1)}/${prefixLength}`;
 }
