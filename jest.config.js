@@ -7,15 +7,26 @@ const aliases = {
   '^@ciphernest/crypto$': '<rootDir>/libs/crypto/src',
 };
 
+// Packages published as ES modules only, which jest's CommonJS runtime cannot require as they
+// are: compiled to CommonJS like our own code (the Angular preset does the same for its .mjs).
+const ESM_PACKAGES = '@scure/base';
+const ESM_PACKAGE_FILE = `/node_modules/(${ESM_PACKAGES})/.+\\.js$`;
+
 const nodeProject = (displayName, testMatch, tsconfig, extra = {}) => ({
   displayName,
   rootDir: __dirname,
   testEnvironment: 'node',
   testMatch,
   moduleNameMapper: aliases,
-  transform: { '^.+\\.ts$': ['ts-jest', { tsconfig }] },
+  transform: {
+    '^.+\\.ts$': ['ts-jest', { tsconfig }],
+    [ESM_PACKAGE_FILE]: ['ts-jest', { tsconfig: { allowJs: true, isolatedModules: true } }],
+  },
+  transformIgnorePatterns: [`/node_modules/(?!(${ESM_PACKAGES})/)`],
   ...extra,
 });
+
+const webPreset = createCjsPreset({ tsconfig: '<rootDir>/apps/web/tsconfig.spec.json' });
 
 module.exports = {
   projects: [
@@ -33,7 +44,8 @@ module.exports = {
     {
       displayName: 'web',
       rootDir: __dirname,
-      ...createCjsPreset({ tsconfig: '<rootDir>/apps/web/tsconfig.spec.json' }),
+      ...webPreset,
+      transformIgnorePatterns: [`node_modules/(?!(.*\\.mjs$|@angular/common/locales/.*\\.js$|(${ESM_PACKAGES})/))`],
       testEnvironment: 'jest-preset-angular/environments/jest-jsdom-env',
       setupFilesAfterEnv: ['<rootDir>/apps/web/src/test-setup.ts'],
       testMatch: ['<rootDir>/apps/web/**/*.spec.ts'],

@@ -3,6 +3,7 @@
 //   node bench/profile-summary.mjs FILE.cpuprofile [TOP]
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
 
 /** Where a function's code lives: `ciphernest`, `pkg:<name>`, `node`, or the engine's own `(...)` nodes. */
 function origin(url) {
@@ -59,10 +60,17 @@ export function summarizeProfile(path, top = 25, { windows, deliveries } = {}) {
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  const [file, top] = process.argv.slice(2);
-  if (!file) {
-    process.stderr.write('usage: node bench/profile-summary.mjs FILE.cpuprofile [TOP]\n');
+  const usage = (problem = '') => {
+    process.stderr.write(`${problem}usage: node bench/profile-summary.mjs FILE.cpuprofile [TOP]\n`);
     process.exit(2);
+  };
+  let positionals = [];
+  try {
+    ({ positionals } = parseArgs({ allowPositionals: true }));
+  } catch (error) {
+    usage(`${error.message}\n`);
   }
+  const [file, top] = positionals;
+  if (!file) usage();
   process.stdout.write(`${summarizeProfile(file, Number(top ?? 25))}\n`);
 }

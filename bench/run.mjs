@@ -10,6 +10,7 @@ import { cpus, tmpdir, totalmem } from 'node:os';
 import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { parseArgs } from 'node:util';
 import { address, httpJson, randomVerifier } from './lib/api.mjs';
 import { Histogram } from './lib/histogram.mjs';
 import { cpuMs, cpuTimes, fdCount, loadAverage } from './lib/process-stats.mjs';
@@ -20,24 +21,33 @@ import { summarizeProfile } from './profile-summary.mjs';
 
 const SCENARIOS = ['fanout', 'idle', 'large', 'storm', 'churn', 'crypto', 'scale'];
 
-function parseArgs(argv) {
-  const options = { quick: false, only: SCENARIOS, workers: 1, json: undefined, cpuProf: undefined };
-  for (const arg of argv) {
-    const [name, value] = arg.split('=', 2);
-    if (name === '--quick') options.quick = true;
-    else if (name === '--only') options.only = value.split(',').map((part) => part.trim());
-    else if (name === '--workers') options.workers = Number(value);
-    else if (name === '--json') options.json = resolve(value);
-    else if (name === '--cpu-prof') options.cpuProf = resolve(value ?? join(tmpdir(), 'ciphernest-bench-profiles'));
-    else throw new Error(`unknown option ${arg}`);
-  }
+function readOptions(argv) {
+  // --cpu-prof takes an optional value, which parseArgs has no form for: a bare one means the default folder.
+  const args = argv.map((arg) => (arg === '--cpu-prof' ? `--cpu-prof=${join(tmpdir(), 'ciphernest-bench-profiles')}` : arg));
+  const { values } = parseArgs({
+    args,
+    options: {
+      quick: { type: 'boolean', default: false },
+      only: { type: 'string', default: SCENARIOS.join(',') },
+      workers: { type: 'string', default: '1' },
+      json: { type: 'string' },
+      'cpu-prof': { type: 'string' },
+    },
+  });
+  const options = {
+    quick: values.quick,
+    only: values.only.split(',').map((part) => part.trim()),
+    workers: Number(values.workers),
+    json: values.json === undefined ? undefined : resolve(values.json),
+    cpuProf: values['cpu-prof'] === undefined ? undefined : resolve(values['cpu-prof']),
+  };
   const unknown = options.only.filter((name) => !SCENARIOS.includes(name));
   if (unknown.length > 0) throw new Error(`unknown scenario(s) ${unknown.join(', ')}; choose from ${SCENARIOS.join(', ')}`);
   if (!Number.isInteger(options.workers) || options.workers < 1) throw new Error('--workers must be a positive integer');
   return options;
 }
 
-const options = parseArgs(process.argv.slice(2));
+const options = readOptions(process.argv.slice(2));
 const MiB = 1024 * 1024;
 
 /** How much of each scenario a run does: `--quick` fits in 60 s, the full run in about 6 minutes. */

@@ -5,6 +5,7 @@ import { closeSync, openSync, readSync, statSync, createReadStream } from 'node:
 import { BlockList, isIP } from 'node:net';
 import { createInterface } from 'node:readline';
 import { setInterval } from 'node:timers';
+import { parseArgs } from 'node:util';
 import pinoPretty from 'pino-pretty';
 
 const USAGE = `Usage: npm run logs -- [options] [FILE]
@@ -14,7 +15,8 @@ Reads CipherNest's JSON log lines from FILE or standard input (a pipe from the s
 "docker compose logs --no-log-prefix -f app", "journalctl -o cat -u ciphernest"), keeps the
 records that match every filter given, and prints them readably, in colour on a terminal.
 
-Filters (repeat one, or give a comma-separated list, to accept any of its values):
+Filters (repeat one, or give a comma-separated list, to accept any of its values; write a
+value that starts with "-" after "=", as in --user=-bob):
   --room NAME      a room, by its name in any case (as PROTOCOL.md compares room names)
   --user NAME      a username, in any case
   --ip ADDRESS     a client address or a CIDR range (203.0.113.7, 203.0.113.0/24, 2001:db8::/32),
@@ -95,45 +97,57 @@ function eventMatcher(values) {
   return (event) => typeof event === 'string' && patterns.some((matches) => matches(event));
 }
 
+const OPTIONS = {
+  room: { type: 'string', multiple: true, default: [] },
+  user: { type: 'string', multiple: true, default: [] },
+  ip: { type: 'string', multiple: true, default: [] },
+  event: { type: 'string', multiple: true, default: [] },
+  level: { type: 'string' },
+  since: { type: 'string' },
+  until: { type: 'string' },
+  json: { type: 'boolean', default: false },
+  color: { type: 'boolean' },
+  colour: { type: 'boolean' },
+  'no-color': { type: 'boolean' },
+  'no-colour': { type: 'boolean' },
+  follow: { type: 'boolean', short: 'f', default: false },
+  help: { type: 'boolean', short: 'h', default: false },
+};
+
+/** The last of --color / --no-color (and their British spellings) wins, as on most tools. */
+function colorChoice(tokens) {
+  const last = tokens.filter((token) => token.kind === 'option' && /^(no-)?colou?r$/.test(token.name)).at(-1);
+  return last === undefined ? undefined : !last.name.startsWith('no-');
+}
+
 /** Reads the command line; throws UsageError. */
-function parseArgs(argv, now = Date.now()) {
-  const options = { rooms: [], users: [], ips: [], events: [], json: false, follow: false, color: undefined, file: undefined, help: false };
-  const take = (index, name) => {
-    const value = argv[index + 1];
-    if (value === undefined || value.startsWith('--')) throw new UsageError(`${name} needs a value`);
-    return value;
-  };
-  const list = (value) => value.split(',').map((item) => item.trim()).filter((item) => item.length > 0);
-  for (let index = 0; index < argv.length; index += 1) {
-    const arg = argv[index];
-    const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
-    const value = () => {
-      if (inline !== undefined) return inline;
-      const next = take(index, flag);
-      index += 1;
-      return next;
-    };
-    switch (flag) {
-      case '--room': options.rooms.push(...list(value()).map(nameKey)); break;
-      case '--user': options.users.push(...list(value()).map(nameKey)); break;
-      case '--ip': options.ips.push(...list(value())); break;
-      case '--event': options.events.push(...list(value())); break;
-      case '--level': options.level = parseLevel(value()); break;
-      case '--since': options.since = parseTime('--since', value(), now); break;
-      case '--until': options.until = parseTime('--until', value(), now); break;
-      case '--json': options.json = true; break;
-      case '--color': case '--colour': options.color = true; break;
-      case '--no-color': case '--no-colour': options.color = false; break;
-      case '-f': case '--follow': options.follow = true; break;
-      case '-h': case '--help': options.help = true; break;
-      default:
-        if (arg.startsWith('-') && arg !== '-') throw new UsageError(`unknown option ${arg}`);
-        if (options.file !== undefined) throw new UsageError('give at most one FILE');
-        options.file = arg === '-' ? undefined : arg;
-    }
+function readOptions(argv, now = Date.now()) {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true, tokens: true });
+  } catch (error) {
+    if (typeof error.code === 'string' && error.code.startsWith('ERR_PARSE_ARGS_')) throw new UsageError(error.message);
+    throw error;
   }
-  if (options.follow && options.file === undefined) throw new UsageError('--follow needs a FILE (standard input is followed anyway)');
-  return options;
+  const { values, positionals, tokens } = parsed;
+  const list = (given) => given.flatMap((value) => value.split(',')).map((item) => item.trim()).filter((item) => item.length > 0);
+  if (positionals.length > 1) throw new UsageError('give at most one FILE');
+  const file = positionals[0] === '-' ? undefined : positionals[0];
+  if (values.follow && file === undefined) throw new UsageError('--follow needs a FILE (standard input is followed anyway)');
+  return {
+    rooms: list(values.room).map(nameKey),
+    users: list(values.user).map(nameKey),
+    ips: list(values.ip),
+    events: list(values.event),
+    level: values.level === undefined ? undefined : parseLevel(values.level),
+    since: values.since === undefined ? undefined : parseTime('--since', values.since, now),
+    until: values.until === undefined ? undefined : parseTime('--until', values.until, now),
+    json: values.json,
+    follow: values.follow,
+    color: colorChoice(tokens),
+    file,
+    help: values.help,
+  };
 }
 
 /** A predicate over parsed records: every filter given must match. */
@@ -252,7 +266,7 @@ async function main() {
   let options;
   let format;
   try {
-    options = parseArgs(process.argv.slice(2));
+    options = readOptions(process.argv.slice(2));
     format = writer(options);
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;

@@ -16,12 +16,23 @@ import { dirname, join, resolve } from 'node:path';
 import process from 'node:process';
 import { clearTimeout, setTimeout } from 'node:timers';
 import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const args = process.argv.slice(2);
-const asJson = args.includes('--json');
-const keep = args.includes('--keep');
-const userName = args.includes('--user') ? args[args.indexOf('--user') + 1] : 'nobody';
+const USAGE = 'usage: node scripts/rehearse-runtime.mjs [--json] [--keep] [--user NAME]';
+
+function readOptions() {
+  try {
+    return parseArgs({
+      options: { json: { type: 'boolean', default: false }, keep: { type: 'boolean', default: false }, user: { type: 'string', default: 'nobody' } },
+    }).values;
+  } catch (error) {
+    process.stderr.write(`rehearse-runtime: ${error.message}\n${USAGE}\n`);
+    process.exit(2);
+  }
+}
+
+const { json: asJson, keep, user: userName } = readOptions();
 /** Packages that belong to the build only: none may reach the runtime stage. */
 const DEV_ONLY = ['typescript', '@nestjs/cli', 'jest', '@angular/core', '@angular/cli', 'socket.io-client', 'eslint', 'ts-jest', 'playwright-core'];
 

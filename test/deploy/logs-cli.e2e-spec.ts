@@ -113,6 +113,10 @@ describe('npm run logs (scripts/logs.mjs)', () => {
     expect(picked(['--since', '2h', '--until', '65m'])).toEqual([1, 2, 3, 4]);
   });
 
+  it('takes a value after "=" too, and "-" for standard input', () => {
+    expect(picked(['--room=TEAM Room', '--event=session.*', '-'])).toEqual([3, 4]);
+  });
+
   it('--level: that level and above', () => {
     expect(picked(['--level', 'warn'])).toEqual([6, 9]);
   });
@@ -155,6 +159,12 @@ describe('npm run logs (scripts/logs.mjs)', () => {
     const run = logs(args, '');
     expect(run.status).toBe(2);
     expect(run.stderr).toContain('Usage: npm run logs');
+  });
+
+  it('refuses a second FILE and a value that starts with "-" unless it follows "="', () => {
+    expect(logs(['--json', file, file], '').status).toBe(2);
+    expect(logs(['--user', '-bob'], '').status).toBe(2);
+    expect(logs(['--user=-bob'], '').status).toBe(0);
   });
 
   it('--follow: prints what is appended to the file as it comes', async () => {

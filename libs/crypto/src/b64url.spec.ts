@@ -1,3 +1,4 @@
+import { KDF_SALT_PATTERN, VERIFIER_PATTERN } from '@ciphernest/protocol';
 import { b64urlDecode, b64urlEncode } from './b64url';
 
 const ascii = (text: string): Uint8Array => new TextEncoder().encode(text);
@@ -55,6 +56,25 @@ describe('b64url', () => {
     ['non-zero trailing bits after two bytes', 'Zm9'],
   ])('rejects %s', (_, text) => {
     expect(() => b64urlDecode(text)).toThrow(/invalid base64url/);
+  });
+
+  it.each([
+    ['a salt (16 bytes, 22 characters)', 21, KDF_SALT_PATTERN, 16],
+    ['a verifier (32 bytes, 43 characters)', 42, VERIFIER_PATTERN, 32],
+  ])('accepts as %s exactly the last characters the protocol pattern accepts', (_, head, pattern, bytes) => {
+    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+    for (const last of alphabet) {
+      const text = 'Zm9v_-'.repeat(8).slice(0, head) + last;
+      const decoded = (() => {
+        try {
+          return b64urlDecode(text);
+        } catch {
+          return undefined;
+        }
+      })();
+      expect(decoded?.length).toBe(pattern.test(text) ? bytes : undefined);
+      if (decoded) expect(b64urlEncode(decoded)).toBe(text);
+    }
   });
 
   it('rejects a value that is not a string', () => {

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
-import { decryptMessage, encryptText } from './decrypt-message';
+import { decryptMessage } from './decrypt-message';
+import { encryptText } from './encrypt-text';
 import { DEFAULT_PAD_TO, decodePlaintext, encodePlaintext, IMAGE_MIMES, MAX_HEADER_BYTES, type MessageHeader } from './message-header';
 import { MessageRejectedError } from './message-rejected-error';
 import { roomKeysFromMaster } from './room-keys';

@@ -1,3 +1,4 @@
+import { isObject } from '@ciphernest/protocol';
 import { isByteArray } from './is-byte-array';
 import { MessageRejectedError } from './message-rejected-error';
 
@@ -36,8 +37,8 @@ function isDimension(value: unknown): boolean {
 
 /** The first thing wrong with a header, or undefined. Unknown fields are refused, like elsewhere in the protocol. */
 function headerProblem(value: unknown): string | undefined {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return 'header is not an object';
-  const header = value as Record<string, unknown>;
+  if (!isObject(value)) return 'header is not an object';
+  const header = value;
   const kind = header['kind'];
   if (kind !== 'text' && kind !== 'image') return 'header.kind is unknown';
   const unknownField = Object.keys(header).find((field) => !HEADER_FIELDS[kind].includes(field));

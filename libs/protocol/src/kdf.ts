@@ -1,3 +1,4 @@
+import { isObject } from './is-object';
 import { KDF_LIMITS } from './limits';
 import type { Kdf } from './wire';
 
@@ -18,8 +19,8 @@ function isIntegerIn(value: unknown, min: number, max: number): boolean {
  * acceptable. The server refuses others with VALIDATION_FAILED; clients refuse to derive.
  */
 export function kdfProblems(value: unknown): string[] {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return ['kdf must be an object'];
-  const kdf = value as Record<string, unknown>;
+  if (!isObject(value)) return ['kdf must be an object'];
+  const kdf = value;
   const problems = Object.keys(kdf)
     .filter((field) => !KDF_FIELDS.includes(field))
     .map((field) => `kdf.${field} is not allowed`);

@@ -3,6 +3,8 @@
  * Lengths count code points, after trim() and NFC.
  */
 
+import { codePointLength } from './code-point-length';
+
 const NAME_CHARACTERS = /^[\p{L}\p{M}\p{N} ._-]+$/u;
 
 /**
@@ -29,12 +31,6 @@ export function normalizeName(raw: string): string {
 /** The comparison key of a normalised name: two names with one key are the same. */
 export function nameKey(normalized: string): string {
   return normalized.toLowerCase();
-}
-
-function codePointLength(text: string): number {
-  let count = 0;
-  for (const _ of text) count++;
-  return count;
 }
 
 function checkName(raw: unknown, max: number): NameCheck {

@@ -6,6 +6,7 @@ import {
   CHAT_NAMESPACE,
   ClientEvent,
   ERROR_MESSAGES,
+  isObject,
   ServerEvent,
   type ClientToServerEvents,
   type ErrorCode,
@@ -137,7 +138,7 @@ export class ChatGateway implements OnGatewayInit<Namespace>, OnGatewayConnectio
       throw new HandshakeRefusal('RATE_LIMITED');
     }
     const auth: unknown = socket.handshake.auth;
-    const token = typeof auth === 'object' && auth !== null ? (auth as Record<string, unknown>)['token'] : undefined;
+    const token = isObject(auth) ? auth['token'] : undefined;
     const session = await this.authenticate.execute(token, address);
     if (!session.ok) return refuse(session.code);
     const { id, roomKey, name } = session.value;
@@ -293,7 +294,7 @@ export class ChatGateway implements OnGatewayInit<Namespace>, OnGatewayConnectio
   }
 
   async typing(socket: ChatSocket, payload: unknown): Promise<void> {
-    const active = typeof payload === 'object' && payload !== null ? (payload as Record<string, unknown>)['active'] : undefined;
+    const active = isObject(payload) ? payload['active'] : undefined;
     if (typeof active !== 'boolean' || !socket.data.typingBucket.take(this.clock.now())) return;
     if (!(await socket.data.ready)) return;
     const speaker = await this.speakers.execute(socket.data.sessionId, socket.id);

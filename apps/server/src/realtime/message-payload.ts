@@ -1,4 +1,4 @@
-import { MESSAGE_ID_PATTERN, MIN_BOX_BYTES, type ErrorCode } from '@ciphernest/protocol';
+import { isObject, MESSAGE_ID_PATTERN, MIN_BOX_BYTES, type ErrorCode } from '@ciphernest/protocol';
 
 export type ParsedMessage =
   | { ok: true; id: string; box: Buffer }
@@ -10,10 +10,10 @@ export type ParsedMessage =
  * Security: the box is opaque ciphertext; it is never inspected or logged.
  */
 export function parseMessage(payload: unknown, maxBoxBytes: number): ParsedMessage {
-  if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) {
+  if (!isObject(payload)) {
     return { ok: false, code: 'VALIDATION_FAILED', message: 'The message must be an object { id, box }.' };
   }
-  const { id, box } = payload as Record<string, unknown>;
+  const { id, box } = payload;
   if (typeof id !== 'string' || !MESSAGE_ID_PATTERN.test(id)) {
     return { ok: false, code: 'VALIDATION_FAILED', message: 'id must be 16 to 64 characters of A-Z, a-z, 0-9, "_" and "-".' };
   }

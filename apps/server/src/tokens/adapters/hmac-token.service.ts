@@ -1,4 +1,5 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { isObject } from '@ciphernest/protocol';
 import type { SessionClaims } from '../domain/session-claims';
 import { TokenService } from '../application/ports/token-service';
 
@@ -47,8 +48,8 @@ export class HmacTokenService extends TokenService {
 function parseClaims(body: string): SessionClaims | undefined {
   try {
     const raw: unknown = JSON.parse(Buffer.from(body, 'base64url').toString('utf8'));
-    if (typeof raw !== 'object' || raw === null) return undefined;
-    const { s, r, u, a } = raw as Record<string, unknown>;
+    if (!isObject(raw)) return undefined;
+    const { s, r, u, a } = raw;
     if (typeof s !== 'string' || typeof r !== 'string' || typeof u !== 'string' || typeof a !== 'string') {
       return undefined;
     }

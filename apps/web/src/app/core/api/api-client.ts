@@ -1,6 +1,7 @@
 import { Injectable } from '@angular/core';
 import {
   apiPaths,
+  isObject,
   type CreateRoomRequest,
   type JoinRoomRequest,
   type Kdf,
@@ -26,10 +27,6 @@ export interface BuildInfo {
 interface Answer {
   status: number;
   body: unknown;
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** Seconds from a `Retry-After` header: delta-seconds or an HTTP date. */

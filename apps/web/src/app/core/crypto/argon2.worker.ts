@@ -1,7 +1,7 @@
 // The only place the Argon2id WebAssembly loads (hash-wasm, through argon2Master): the page
 // stays responsive while it runs, and terminating the worker frees its 64 MiB or more of memory.
 import { argon2Master } from '@ciphernest/crypto';
-import type { Kdf } from '@ciphernest/protocol';
+import { isObject, type Kdf } from '@ciphernest/protocol';
 
 /** What CryptoService asks of the worker: one derivation, then the worker is terminated. */
 export interface Argon2Request {
@@ -15,7 +15,7 @@ export type Argon2Reply =
   | { ok: false; error: { name: string; message: string; problems: string[] } };
 
 function isRequest(value: unknown): value is Argon2Request {
-  return typeof value === 'object' && value !== null && typeof (value as Argon2Request).password === 'string';
+  return isObject(value) && typeof value['password'] === 'string';
 }
 
 async function derive(request: Argon2Request): Promise<Argon2Reply> {

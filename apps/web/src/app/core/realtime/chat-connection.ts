@@ -4,6 +4,7 @@ import {
   ClientEvent,
   ERROR_MESSAGES,
   HTTP_STATUS,
+  isObject,
   ServerEvent,
   SOCKET_PATH,
   type ClientToServerEvents,
@@ -68,10 +69,6 @@ function toBytes(box: unknown): Uint8Array | undefined {
   if (box instanceof ArrayBuffer || Object.prototype.toString.call(box) === '[object ArrayBuffer]') return new Uint8Array(box as ArrayBuffer);
   if (ArrayBuffer.isView(box)) return new Uint8Array(box.buffer, box.byteOffset, box.byteLength);
   return undefined;
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function problemFor(code: ErrorCode, message = ERROR_MESSAGES[code]): ApiProblem {

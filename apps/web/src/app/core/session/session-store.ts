@@ -1,6 +1,6 @@
 import { DestroyRef, Injectable, InjectionToken, inject, signal, type Signal } from '@angular/core';
 import { b64urlEncode, randomBytes } from '@ciphernest/crypto';
-import type { RoomInfo } from '@ciphernest/protocol';
+import { isObject, type RoomInfo } from '@ciphernest/protocol';
 import { SESSION_KEY_VAULT } from './session-key-vault';
 
 /** This tab's place in a room. */
@@ -32,10 +32,6 @@ const TAB_ID_PATTERN = /^[A-Za-z0-9_-]{16,64}$/;
 type StoredSession = Omit<ChatSession, 'encKey'>;
 
 type TabMessage = { kind: 'who-holds'; tabIds: string[]; from: string } | { kind: 'held'; tabId: string; to: string };
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 function isTabMessage(value: unknown): value is TabMessage {
   if (!isObject(value)) return false;

@@ -1,7 +1,7 @@
 import { DOCUMENT, DestroyRef, Injectable, computed, effect, inject, signal, untracked } from '@angular/core';
 import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
 import type { DecryptedMessage, ImageInput } from '@ciphernest/crypto';
-import { MAX_TEXT_CHARS, type Member, type MemberEvent, type PresenceEvent, type RelayedMessage, type RoomInfo, type TypingEvent } from '@ciphernest/protocol';
+import { codePointLength, MAX_TEXT_CHARS, type Member, type MemberEvent, type PresenceEvent, type RelayedMessage, type RoomInfo, type TypingEvent } from '@ciphernest/protocol';
 
 import { ApiClient } from '../../core/api/api-client';
 import { ApiProblem } from '../../core/api/api-problem';
@@ -9,7 +9,6 @@ import { CryptoService } from '../../core/crypto/crypto.service';
 import { errorText } from '../../core/errors/error-text';
 import { ChatConnection } from '../../core/realtime/chat-connection';
 import { type ChatSession, SessionStore } from '../../core/session/session-store';
-import { characterCount } from './character-count';
 import type { ChatEntry, ChatNotice, MessageContent, MessageEntry } from './chat-entry';
 import { ChatNotifier } from './chat-notifier';
 import { ImagePrep, ImagePrepError, type PreparedImage } from './image-prep';
@@ -142,7 +141,7 @@ export class ChatStore {
   /** Encrypts and sends a text; it shows as pending at once. False when refused here. */
   sendText(text: string): boolean {
     const session = this.sessionState();
-    if (!session || this.ended() || text.trim() === '' || characterCount(text) > MAX_TEXT_CHARS) return false;
+    if (!session || this.ended() || text.trim() === '' || codePointLength(text, MAX_TEXT_CHARS) > MAX_TEXT_CHARS) return false;
     this.stopTyping();
     this.noticeState.set(undefined);
     const id = this.crypto.newMessageId();

@@ -1,7 +1,6 @@
 import { ChangeDetectionStrategy, Component, computed, input, output, signal } from '@angular/core';
-import { MAX_TEXT_CHARS } from '@ciphernest/protocol';
+import { codePointLength, MAX_TEXT_CHARS } from '@ciphernest/protocol';
 
-import { characterCount } from './character-count';
 import type { ChatNotice } from './chat-entry';
 
 /** The counter shows from this many characters on. */
@@ -32,7 +31,7 @@ export class Composer {
   readonly composing = output<boolean>();
 
   protected readonly text = signal('');
-  protected readonly count = computed(() => characterCount(this.text()));
+  protected readonly count = computed(() => codePointLength(this.text()));
   protected readonly tooLong = computed(() => this.count() > MAX_TEXT_CHARS);
   protected readonly counter = computed(() => {
     const count = this.count();

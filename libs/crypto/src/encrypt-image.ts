@@ -1,0 +1,35 @@
+import { isByteArray } from './is-byte-array';
+import { encodePlaintext, type ImageMime, type MessageHeader } from './message-header';
+import { seal, type MessageContext } from './seal';
+
+/** An image to send; `bytes` is the encoded file (any Uint8Array view). */
+export interface ImageInput {
+  mime: ImageMime;
+  bytes: Uint8Array;
+  name?: string;
+  width?: number;
+  height?: number;
+}
+
+/**
+ * Frames, pads (to a multiple of 256 bytes) and seals an image message. The sender's
+ * client decides on resizing; the box must still fit the server's `MAX_MESSAGE_BYTES`.
+ * Nothing but the listed fields goes into the header.
+ *
+ * @throws RangeError when `bytes` is empty; TypeError when `mime` is not one of
+ *   `IMAGE_MIMES`, an optional field has the wrong type, or the context is malformed.
+ */
+export async function encryptImage(encKey: CryptoKey, ctx: MessageContext, image: ImageInput): Promise<Uint8Array<ArrayBuffer>> {
+  if (!isByteArray(image?.bytes)) throw new TypeError('encryptImage: bytes must be a Uint8Array');
+  if (image.bytes.length === 0) throw new RangeError('encryptImage: image is empty');
+  const header: MessageHeader = { kind: 'image', len: image.bytes.length, mime: image.mime };
+  if (image.name !== undefined) header.name = image.name;
+  if (image.width !== undefined) header.width = image.width;
+  if (image.height !== undefined) header.height = image.height;
+  const plaintext = encodePlaintext(header, image.bytes);
+  try {
+    return await seal(encKey, ctx, plaintext);
+  } finally {
+    plaintext.fill(0);
+  }
+}
