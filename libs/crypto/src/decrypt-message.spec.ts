@@ -2,7 +2,7 @@ import { MAX_TEXT_CHARS } from '@ciphernest/protocol';
 import { decryptMessage } from './decrypt-message';
 import { encryptText } from './encrypt-text';
 import { encodePlaintext } from './message-header';
-import { MessageRejectedError } from './message-rejected-error';
+import { MessageRejectedError, UnknownKindError } from './message-rejected-error';
 import { roomKeysFromMaster } from './room-keys';
 import { seal, type MessageContext } from './seal';
 
@@ -25,9 +25,20 @@ async function sealRaw(headerJson: string, body: Uint8Array): Promise<Uint8Array
 }
 
 describe('decryptMessage', () => {
-  it('accepts an empty text from another client, which PROTOCOL.md does not forbid', async () => {
-    const box = await seal(encKey, CTX, encodePlaintext({ kind: 'text', len: 0 }, new Uint8Array(0)));
-    expect(await decryptMessage(encKey, CTX, box)).toEqual({ kind: 'text', text: '' });
+  it.each(['', '  ', '\n\t'])('rejects a blank text %j from another client (docs/protocol.md §3: at least one character after trimming)', async (text) => {
+    const body = utf8(text);
+    const box = await seal(encKey, CTX, encodePlaintext({ kind: 'text', len: body.length }, body));
+    await expect(decryptMessage(encKey, CTX, box)).rejects.toThrow(new MessageRejectedError('text is blank'));
+  });
+
+  it('opens a text whose header carries fields of a later version, ignoring them', async () => {
+    const box = await sealRaw('{"kind":"text","len":2,"replyTo":"msg_0123456789abcdefXY"}', utf8('hi'));
+    expect(await decryptMessage(encKey, CTX, box)).toEqual({ kind: 'text', text: 'hi' });
+  });
+
+  it('refuses a message of a kind it does not know with UnknownKindError, to be dropped silently', async () => {
+    const box = await sealRaw('{"kind":"reaction","len":2}', utf8('hi'));
+    await expect(decryptMessage(encKey, CTX, box)).rejects.toThrow(UnknownKindError);
   });
 
   it('rejects a received text over MAX_TEXT_CHARS characters', async () => {

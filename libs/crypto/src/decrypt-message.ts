@@ -11,15 +11,15 @@ export type DecryptedMessage =
 /**
  * Opens a relayed box and returns its message, checked: the box must authenticate under
  * `ctx` (room key, sender as reported by the server, id), the plaintext must be well
- * framed, and a text must be valid UTF-8 of at most `MAX_TEXT_CHARS` characters.
- * An empty text is accepted (PROTOCOL.md sets only an upper bound), although
- * `encryptText` never sends one.
+ * framed, and a text must be valid UTF-8 of 1 to `MAX_TEXT_CHARS` characters, not blank
+ * (docs/protocol.md §3: at least one character after trimming).
  *
  * Security: everything returned is attacker-chosen content from an authenticated member;
  * render it escaped (text) or as an image element only (bytes), and let the caller drop
  * repeated ids (PROTOCOL.md §3).
  *
- * @throws MessageRejectedError for any failure; drop the message (and MAY flag it).
+ * @throws UnknownKindError for a message of a kind this version does not know: drop it
+ *   silently; MessageRejectedError for any other failure: drop the message (and MAY flag it).
  */
 export async function decryptMessage(encKey: CryptoKey, ctx: MessageContext, box: Uint8Array | ArrayBuffer): Promise<DecryptedMessage> {
   const plaintext = await open(encKey, ctx, box);
@@ -42,6 +42,7 @@ export async function decryptMessage(encKey: CryptoKey, ctx: MessageContext, box
     }
     // Stops counting past the limit: a hostile text of megabytes costs no more than a long one.
     if (codePointLength(text, MAX_TEXT_CHARS) > MAX_TEXT_CHARS) throw new MessageRejectedError(`text is longer than ${MAX_TEXT_CHARS} characters`);
+    if (text.trim() === '') throw new MessageRejectedError('text is blank');
     return { kind: 'text', text };
   } finally {
     plaintext.fill(0);

@@ -39,7 +39,7 @@ describe('encryptText and decryptMessage', () => {
     await expect(encryptText(encKey, CTX, character.repeat(MAX_TEXT_CHARS + 1))).rejects.toThrow(RangeError);
   });
 
-  it('refuses an empty text (nothing to send)', async () => {
-    await expect(encryptText(encKey, CTX, '')).rejects.toThrow(RangeError);
+  it.each(['', ' ', '\n\t \u3000'])('refuses a blank text %j (nothing to send)', async (text) => {
+    await expect(encryptText(encKey, CTX, text)).rejects.toThrow(RangeError);
   });
 });

@@ -6,12 +6,12 @@ import { seal, type MessageContext } from './seal';
  * Frames, pads (to a multiple of 256 bytes) and seals a text message. `len` is the UTF-8
  * byte length; lone surrogates are sent as U+FFFD, as TextEncoder writes them.
  *
- * @throws RangeError when `text` is empty or longer than `MAX_TEXT_CHARS` characters (code
+ * @throws RangeError when `text` is blank (nothing but white space) or longer than `MAX_TEXT_CHARS` characters (code
  *   points); TypeError on a malformed context.
  */
 export async function encryptText(encKey: CryptoKey, ctx: MessageContext, text: string): Promise<Uint8Array<ArrayBuffer>> {
   if (typeof text !== 'string') throw new TypeError('encryptText: text must be a string');
-  if (text.length === 0) throw new RangeError('encryptText: text is empty');
+  if (text.trim() === '') throw new RangeError('encryptText: text is blank');
   if (codePointLength(text, MAX_TEXT_CHARS) > MAX_TEXT_CHARS) throw new RangeError(`encryptText: text is longer than ${MAX_TEXT_CHARS} characters`);
   const body = new TextEncoder().encode(text);
   const plaintext = encodePlaintext({ kind: 'text', len: body.length }, body);

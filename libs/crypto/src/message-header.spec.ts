@@ -1,5 +1,5 @@
 import { decodePlaintext, encodePlaintext, MAX_HEADER_BYTES, type MessageHeader } from './message-header';
-import { MessageRejectedError } from './message-rejected-error';
+import { MessageRejectedError, UnknownKindError } from './message-rejected-error';
 
 const utf8 = (text: string): Uint8Array => new TextEncoder().encode(text);
 
@@ -124,18 +124,29 @@ describe('decodePlaintext', () => {
     ['a fractional len', frame('{"kind":"text","len":0.5}', utf8('h'))],
     ['a len as a string', frame('{"kind":"text","len":"0"}')],
     ['no len', frame('{"kind":"text"}')],
-    ['an unknown kind', frame('{"kind":"video","len":0}')],
     ['no kind', frame('{"len":0}')],
+    ['a kind that is not a string', frame('{"kind":1,"len":0}')],
     ['an unknown mime', frame('{"kind":"image","len":0,"mime":"image/svg+xml"}')],
     ['an image with no mime', frame('{"kind":"image","len":0}')],
-    ['a text with a mime', frame('{"kind":"text","len":0,"mime":"image/png"}')],
-    ['an unknown field', frame('{"kind":"text","len":0,"html":"<b>"}')],
-    ['a __proto__ field', frame('{"kind":"text","len":0,"__proto__":{"x":1}}')],
     ['a name that is not a string', frame('{"kind":"image","len":0,"mime":"image/png","name":null}')],
     ['a width of 0', frame('{"kind":"image","len":0,"mime":"image/png","width":0}')],
     ['a height that is a string', frame('{"kind":"image","len":0,"mime":"image/png","height":"480"}')],
     ['a width over 2^31 - 1', frame('{"kind":"image","len":0,"mime":"image/png","width":2147483648}')],
   ])('rejects %s', (_, plaintext) => {
     expect(() => decodePlaintext(plaintext)).toThrow(MessageRejectedError);
+  });
+
+  it('rejects a well-framed header of an unknown kind with UnknownKindError (dropped silently by receivers)', () => {
+    expect(() => decodePlaintext(frame('{"kind":"video","len":0}'))).toThrow(UnknownKindError);
+  });
+
+  it.each<[string, Uint8Array]>([
+    ['a text with a mime', frame('{"kind":"text","len":0,"mime":"image/png"}')],
+    ['an unknown field', frame('{"kind":"text","len":0,"html":"<b>"}')],
+    ['a __proto__ field', frame('{"kind":"text","len":0,"__proto__":{"x":1}}')],
+  ])('ignores %s, returning the known fields only', (_, plaintext) => {
+    const { header } = decodePlaintext(plaintext);
+    expect(Object.keys(header)).toEqual(['kind', 'len']);
+    expect(Object.getPrototypeOf(header)).toBe(Object.prototype);
   });
 });

@@ -1,6 +1,6 @@
 import { isObject } from '@ciphernest/protocol';
 import { isByteArray } from './is-byte-array';
-import { MessageRejectedError } from './message-rejected-error';
+import { MessageRejectedError, UnknownKindError } from './message-rejected-error';
 
 /** The image types a message may carry (PROTOCOL.md §3). No SVG: it can carry script. */
 export const IMAGE_MIMES = ['image/jpeg', 'image/png', 'image/webp', 'image/gif'] as const;
@@ -35,14 +35,20 @@ function isDimension(value: unknown): boolean {
   return value === undefined || (Number.isInteger(value) && (value as number) >= 1 && (value as number) <= MAX_DIMENSION);
 }
 
-/** The first thing wrong with a header, or undefined. Unknown fields are refused, like elsewhere in the protocol. */
-function headerProblem(value: unknown): string | undefined {
+const UNKNOWN_KIND = 'header.kind is unknown';
+
+/**
+ * The first thing wrong with a header, or undefined. What we write must hold known fields only;
+ * what we read may hold fields of a later version, which are ignored (docs/protocol.md §3).
+ */
+function headerProblem(value: unknown, unknownFields: 'refuse' | 'ignore'): string | undefined {
   if (!isObject(value)) return 'header is not an object';
   const header = value;
   const kind = header['kind'];
-  if (kind !== 'text' && kind !== 'image') return 'header.kind is unknown';
+  if (typeof kind !== 'string') return 'header.kind is not a string';
+  if (kind !== 'text' && kind !== 'image') return UNKNOWN_KIND;
   const unknownField = Object.keys(header).find((field) => !HEADER_FIELDS[kind].includes(field));
-  if (unknownField !== undefined) return `header.${unknownField} is not allowed`;
+  if (unknownField !== undefined && unknownFields === 'refuse') return `header.${unknownField} is not allowed`;
   if (!Number.isSafeInteger(header['len']) || (header['len'] as number) < 0) return 'header.len is not a byte count';
   if (kind === 'text') return undefined;
   if (!(IMAGE_MIMES as readonly unknown[]).includes(header['mime'])) return 'header.mime is not an accepted image type';
@@ -74,7 +80,7 @@ function canonicalHeader(header: MessageHeader): MessageHeader {
  */
 export function encodePlaintext(header: MessageHeader, body: Uint8Array, padTo: number = DEFAULT_PAD_TO): Uint8Array<ArrayBuffer> {
   if (!isByteArray(body)) throw new TypeError('encodePlaintext: body must be a Uint8Array');
-  const problem = headerProblem(header);
+  const problem = headerProblem(header, 'refuse');
   if (problem !== undefined) throw new TypeError(`encodePlaintext: ${problem}`);
   if (header.len !== body.length) throw new RangeError('encodePlaintext: header.len must equal the body length in bytes');
   if (!Number.isSafeInteger(padTo) || padTo < 1) throw new RangeError('encodePlaintext: padTo must be a positive integer');
@@ -91,14 +97,16 @@ export function encodePlaintext(header: MessageHeader, body: Uint8Array, padTo: 
 /**
  * Parses a plaintext framed by {@link encodePlaintext}. Strict: the header length must be
  * 1..{@link MAX_HEADER_BYTES} and inside the plaintext, the header valid UTF-8 JSON (no BOM)
- * of a known kind with only its known fields, `mime` one of {@link IMAGE_MIMES}, `width` and
- * `height` positive integers, `name` a string, and `len` bytes present after it. Bytes after
- * the body are padding and ignored. The body returned is a copy.
+ * of a known kind, `mime` one of {@link IMAGE_MIMES}, `width` and `height` positive integers,
+ * `name` a string, and `len` bytes present after it. Fields it does not know are ignored and
+ * left out of the header returned (a later version's; docs/protocol.md §3). Bytes after the
+ * body are padding and ignored. The body returned is a copy.
  *
  * Security: the input is attacker-controlled even after authentication (any room member can
  * seal anything), hence every check.
  *
- * @throws MessageRejectedError on any malformation.
+ * @throws UnknownKindError for a well-framed header of a kind this version does not know (drop
+ *   it silently); MessageRejectedError on any malformation.
  */
 export function decodePlaintext(plaintext: Uint8Array): { header: MessageHeader; body: Uint8Array<ArrayBuffer> } {
   if (!isByteArray(plaintext)) throw new MessageRejectedError('plaintext is not a Uint8Array');
@@ -114,7 +122,8 @@ export function decodePlaintext(plaintext: Uint8Array): { header: MessageHeader;
   } catch {
     throw new MessageRejectedError('header is not UTF-8 JSON');
   }
-  const problem = headerProblem(parsed);
+  const problem = headerProblem(parsed, 'ignore');
+  if (problem === UNKNOWN_KIND) throw new UnknownKindError(problem);
   if (problem !== undefined) throw new MessageRejectedError(problem);
   const header = canonicalHeader(parsed as MessageHeader);
   if (header.len > plaintext.length - bodyStart) throw new MessageRejectedError('body runs past the end of the plaintext');

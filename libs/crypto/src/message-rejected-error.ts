@@ -4,5 +4,13 @@
  * such a message. The message says which check failed and never carries plaintext.
  */
 export class MessageRejectedError extends Error {
-  override readonly name = 'MessageRejectedError';
+  override readonly name: string = 'MessageRejectedError';
+}
+
+/**
+ * Thrown for a message that opened and is well framed but whose `kind` this client does not
+ * know: a later version's. docs/protocol.md §3: drop it silently (no "could not be decrypted").
+ */
+export class UnknownKindError extends MessageRejectedError {
+  override readonly name = 'UnknownKindError';
 }

@@ -225,6 +225,17 @@ describe('ChatStore', () => {
       expect(lines(store)).toEqual(['2 messages could not be decrypted and were hidden.']);
     });
 
+    it('drops a message of a kind it does not know silently: no notice, nothing shown', async () => {
+      const store = startStore();
+      const box = fakeBox({ roomKey: 'blue room', from: 'Alice', id: 'later-kind-000001' }, { kind: 'later-kind' });
+      connection.message$.next({ id: 'later-kind-000001', from: 'Alice', ts: 1, seq: 1, box });
+      connection.relay('Alice', 'alice-message-0001', 'Hi Bob');
+      await settle();
+
+      expect(messages(store)).toHaveLength(1);
+      expect(lines(store)).toEqual([]);
+    });
+
     it('still shows a genuine message whose id a forged one used first', async () => {
       const store = startStore();
       connection.relay('Alice', 'alice-message-0001', 'forged', { roomKey: 'other room' });

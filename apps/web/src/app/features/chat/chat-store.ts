@@ -1,6 +1,6 @@
 import { DOCUMENT, DestroyRef, Injectable, computed, effect, inject, signal, untracked } from '@angular/core';
 import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
-import type { DecryptedMessage, ImageInput } from '@ciphernest/crypto';
+import { UnknownKindError, type DecryptedMessage, type ImageInput } from '@ciphernest/crypto';
 import { codePointLength, MAX_TEXT_CHARS, type Member, type MemberEvent, type PresenceEvent, type RelayedMessage, type RoomInfo, type TypingEvent } from '@ciphernest/protocol';
 
 import { ApiClient } from '../../core/api/api-client';
@@ -280,8 +280,10 @@ export class ChatStore {
     let opened: DecryptedMessage;
     try {
       opened = await this.crypto.decryptMessage(session.encKey, { roomKey: session.roomKey, from: message.from, id: message.id }, message.box);
-    } catch {
-      this.hideUndecryptable();
+    } catch (error) {
+      // A kind of a later version is dropped silently; anything else is counted as undecryptable.
+      if (error instanceof UnknownKindError) this.seen.add(message.id);
+      else this.hideUndecryptable();
       return;
     }
     if (this.destroyed) return;

@@ -1,5 +1,5 @@
 import { signal } from '@angular/core';
-import { type DecryptedMessage, type ImageInput, type MessageContext, MessageRejectedError } from '@ciphernest/crypto';
+import { type DecryptedMessage, type ImageInput, type MessageContext, MessageRejectedError, UnknownKindError } from '@ciphernest/crypto';
 import type { MemberEvent, PresenceEvent, RoomInfo, TypingEvent } from '@ciphernest/protocol';
 import { Subject } from 'rxjs';
 
@@ -31,7 +31,11 @@ export function fakeSession(changes: Partial<ChatSession> = {}): ChatSession {
 
 interface Sealed {
   ctx: MessageContext;
-  message: { kind: 'text'; text: string } | { kind: 'image'; mime: ImageInput['mime']; bytes: number[]; width?: number; height?: number };
+  message:
+    | { kind: 'text'; text: string }
+    | { kind: 'image'; mime: ImageInput['mime']; bytes: number[]; width?: number; height?: number }
+    /** A kind of a later version, which the real decryptMessage refuses with UnknownKindError. */
+    | { kind: 'later-kind' };
 }
 
 /** A "box" that opens only under the context it was sealed with, like the real AAD. */
@@ -70,6 +74,7 @@ export class FakeCryptoService {
     const same = sealed.ctx.roomKey === ctx.roomKey && sealed.ctx.from === ctx.from && sealed.ctx.id === ctx.id;
     if (!same) throw new MessageRejectedError('box does not open');
     const message = sealed.message;
+    if (message.kind === 'later-kind') throw new UnknownKindError('header.kind is unknown');
     if (message.kind === 'text') return message;
     return { kind: 'image', mime: message.mime, bytes: Uint8Array.from(message.bytes), width: message.width, height: message.height };
   }
