@@ -157,6 +157,22 @@ describe('Rate limits (PROTOCOL.md §4, §7)', () => {
         expect((await postSession(server(), owner.room, { username: 'bob', verifier: owner.verifier }, { from: elsewhere })).status).toBe(201);
       });
 
+      it('checks the failed-join limit before validation', async () => {
+        const owner = await createRoom(server());
+        const from = nextAddress();
+        await failTimes(owner.room, from, LIMITS.RATE_FAILED_JOINS_PER_MIN);
+        expectError(await postSession(server(), owner.room, { username: '', verifier: 'short' }, { from }), ErrorCode.RateLimited);
+      });
+
+      it('does not count malformed joins as failures', async () => {
+        const owner = await createRoom(server());
+        const from = nextAddress();
+        expectError(await postSession(server(), owner.room, { username: '', verifier: 'short' }, { from }), ErrorCode.ValidationFailed);
+        expectError(await postSession(server(), owner.room, { username: 'x', verifier: randomVerifier(), extra: 1 }, { from }), ErrorCode.ValidationFailed);
+        await failTimes(owner.room, from, LIMITS.RATE_FAILED_JOINS_PER_MIN);
+        expectError(await postSession(server(), owner.room, { username: 'again', verifier: randomVerifier() }, { from }), ErrorCode.RateLimited);
+      });
+
       it('counts only failures: successful joins do not block', async () => {
         const owner = await createRoom(server());
         const from = nextAddress();
