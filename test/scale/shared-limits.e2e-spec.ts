@@ -1,6 +1,6 @@
 import { ClientEvent, ErrorCode, ServerEvent } from '@ciphernest/protocol';
 import { chatFor, createRoom, expectError, getKdf, member, nextAddress, postRoom, postSession, randomKdf, randomVerifier, uniqueRoomName } from '../support/builders';
-import { closeAllClients } from '../support/chat-client';
+import { closeAllClients, delay } from '../support/chat-client';
 import { memberEvent } from '../support/events';
 import type { ServerProcess } from '../support/server-process';
 import { connectVia, roomGone, setUpSpreadRoom, useCluster, useRedis } from './support/cluster';
@@ -51,6 +51,29 @@ describe('Limits and rooms shared by the processes (STORE=redis)', () => {
         client.disconnect();
       }
       expect(await chatFor(node(1), owner).connectRefusal()).toBe(ErrorCode.RateLimited);
+    });
+  });
+
+  describe('failed joins fired at once at both processes', () => {
+    const nodes = useCluster(redis, 2, { RATE_FAILED_JOINS_PER_MIN: '5', RATE_JOINS_PER_MIN: '0', DISCONNECT_GRACE_MS: '60000' });
+    const node = (n: number): ServerProcess => nodes()[n]!;
+
+    it('answers exactly 5 of 20 concurrent wrong guesses BAD_CREDENTIALS and the rest RATE_LIMITED, then refuses the right password', async () => {
+      const owner = await createRoom(node(0));
+      const from = nextAddress();
+
+      const answers = await Promise.all(
+        Array.from({ length: 20 }, (_, n) => postSession(node(n % 2), owner.room, { username: `guess${n}`, verifier: randomVerifier() }, { from })),
+      );
+
+      const codes = answers.map((res) => res.body.code as string).sort();
+      expect(codes).toEqual([...Array(5).fill(ErrorCode.BadCredentials), ...Array(15).fill(ErrorCode.RateLimited)].sort());
+      const failures = () => nodes().flatMap((process) => process.logs()).filter((record) => record.event === 'session.rejected' && record['ip'] === from);
+      // Each process logs its own refusals: read both until the five arrived (or 5 s passed).
+      for (const deadline = Date.now() + 5_000; failures().length < 5 && Date.now() < deadline; ) await delay(50);
+      expect(failures().map((record) => record['reason'])).toEqual(Array(5).fill('BAD_CREDENTIALS'));
+      expectError(await postSession(node(0), owner.room, { username: 'bob', verifier: owner.verifier }, { from }), ErrorCode.RateLimited);
+      expectError(await postSession(node(1), owner.room, { username: 'bob', verifier: owner.verifier }, { from }), ErrorCode.RateLimited);
     });
   });
 

@@ -15,6 +15,7 @@ const SERVER_VARIABLES = [
   'MAX_MESSAGE_BYTES', 'MAX_BUFFERED_BYTES', 'MAX_MEMBERS_PER_ROOM', 'MAX_ROOMS', 'RATE_CREATES_PER_MIN',
   'RATE_JOINS_PER_MIN', 'RATE_FAILED_JOINS_PER_MIN', 'RATE_LOOKUPS_PER_MIN', 'RATE_CONNECTS_PER_MIN',
   'RATE_MESSAGES_PER_SEC', 'RATE_MESSAGES_BURST', 'NODE_OPTIONS',
+  'IPV6_PREFIX_LENGTH', 'MAX_ROOMS_PER_ADDRESS', 'MAX_SESSIONS_PER_ADDRESS',
 ];
 
 const BASE_ENV: Record<string, string> = {
@@ -83,9 +84,12 @@ export class ServerProcess {
     });
   }
 
-  /** Starts the server and resolves once it logged `server.started`. */
-  static async start(env: ServerEnv = {}, timeoutMs = 20_000): Promise<ServerProcess> {
-    const server = ServerProcess.spawn(env);
+  /**
+   * Starts the server and resolves once it logged `server.started`. `launcher` is a command that
+   * runs node for it (e.g. `nsenter --net=...` to start it in a network namespace).
+   */
+  static async start(env: ServerEnv = {}, timeoutMs = 20_000, launcher: readonly string[] = []): Promise<ServerProcess> {
+    const server = ServerProcess.spawn(env, launcher);
     try {
       const started = await server.waitForLog((line) => line.event === 'server.started', timeoutMs);
       const port = Number(started['port']);
@@ -99,9 +103,10 @@ export class ServerProcess {
   }
 
   /** Spawns the server without waiting for anything (for configurations that must fail). */
-  static spawn(env: ServerEnv = {}): ServerProcess {
+  static spawn(env: ServerEnv = {}, launcher: readonly string[] = []): ServerProcess {
     assertBuilt();
-    const child = spawn(process.execPath, [SERVER_ENTRY], {
+    const [command = process.execPath, ...args] = [...launcher, process.execPath, SERVER_ENTRY];
+    const child = spawn(command, args, {
       cwd: REPO_ROOT,
       env: childEnv(env),
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,11 +1,16 @@
 import { Injectable, type NestMiddleware } from '@nestjs/common';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { AppConfig } from '../config/app-config';
-import { clientAddress } from '../shared/client-address';
+import { addressKey, clientAddress } from '../shared/client-address';
 
 export interface AddressedRequest extends IncomingMessage {
-  /** PROTOCOL.md §4's client address, computed once per request. */
+  /** PROTOCOL.md §4's client address, computed once per request; tokens are bound to it. */
   clientAddress: string;
+  /**
+   * What every per-address limit counts under: the client address, or for IPv6 its network of
+   * IPV6_PREFIX_LENGTH bits (an IPv6 client usually owns a whole /64).
+   */
+  addressKey: string;
 }
 
 @Injectable()
@@ -13,7 +18,9 @@ export class ClientAddressMiddleware implements NestMiddleware {
   constructor(private readonly config: AppConfig) {}
 
   use(request: IncomingMessage, _response: ServerResponse, next: () => void): void {
-    (request as AddressedRequest).clientAddress = clientAddress(request, this.config.trustProxy);
+    const addressed = request as AddressedRequest;
+    addressed.clientAddress = clientAddress(request, this.config.trustProxy);
+    addressed.addressKey = addressKey(addressed.clientAddress, this.config.perAddress.ipv6PrefixLength);
     next();
   }
 }

@@ -6,7 +6,8 @@ import {
   type ExecutionContext,
   type NestInterceptor,
 } from '@nestjs/common';
-import type { Observable } from 'rxjs';
+import { catchError, mergeMap, type Observable } from 'rxjs';
+import { Reflector } from '@nestjs/core';
 import { ThrottlerGuard, type ThrottlerLimitDetail } from '@nestjs/throttler';
 import type { Request, Response } from 'express';
 import { roomKeyOf } from '@ciphernest/protocol';
@@ -41,11 +42,14 @@ export const RATE_BUCKET = 'ciphernest:rate-bucket';
 /** Puts a route under one of the per-address limits of PROTOCOL.md §7. */
 export const RateLimit = (bucket: RateBucket) => SetMetadata(RATE_BUCKET, bucket);
 
-/** @nestjs/throttler keyed by the client address; every request counts, except one it refuses. */
+/**
+ * @nestjs/throttler keyed by the client's address key (an IPv6 address counts by its network);
+ * every request counts, except one it refuses.
+ */
 @Injectable()
 export class AddressThrottlerGuard extends ThrottlerGuard {
   protected override async getTracker(request: Record<string, unknown>): Promise<string> {
-    return (request as unknown as AddressedRequest).clientAddress;
+    return (request as unknown as AddressedRequest).addressKey;
   }
 
   protected override generateKey(_context: ExecutionContext, tracker: string, name: string): string {
@@ -58,27 +62,57 @@ export class AddressThrottlerGuard extends ThrottlerGuard {
   }
 }
 
-/** Failed joins per (address, room): a sliding window over BAD_CREDENTIALS answers. */
+/** Failed joins per (address key, room): a sliding window over BAD_CREDENTIALS answers. */
 export class FailedJoinLimiter extends SlidingWindowLimiter {
-  static key(address: string, roomKey: string): string {
-    return `${address}\n${roomKey}`;
+  static key(addressKey: string, roomKey: string): string {
+    return `${addressKey}\n${roomKey}`;
   }
 }
 
-/** Refuses a join while its (address, room) has too many recent failures. */
-@Injectable()
-export class FailedJoinGuard implements CanActivate {
-  constructor(private readonly failures: FailedJoinLimiter) {}
+const FAILED_JOINS = 'ciphernest:failed-joins';
 
-  async canActivate(context: ExecutionContext): Promise<boolean> {
+/** Puts a join route (`:room` in its path) under the failed-join limit: see FailedJoinInterceptor. */
+export const LimitFailedJoins = () => SetMetadata(FAILED_JOINS, true);
+
+function isBadCredentials(error: unknown): boolean {
+  return error instanceof ApiError && error.code === 'BAD_CREDENTIALS';
+}
+
+/**
+ * RATE_FAILED_JOINS_PER_MIN per (address key, room), PROTOCOL.md §4: a join takes a slot before
+ * its body is read or its verifier checked, and gives it back before answering unless the answer
+ * is BAD_CREDENTIALS. So no more wrong-password answers are ever given than the limit, however
+ * many guesses arrive at once, and while every slot is held even the right password is refused.
+ * Bound before ReadableBodyInterceptor, so that a blocked join is refused before validation.
+ */
+@Injectable()
+export class FailedJoinInterceptor implements NestInterceptor {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly failures: FailedJoinLimiter,
+  ) {}
+
+  async intercept(context: ExecutionContext, next: CallHandler): Promise<Observable<unknown>> {
+    if (!this.reflector.get<boolean | undefined>(FAILED_JOINS, context.getHandler())) return next.handle();
     const request = context.switchToHttp().getRequest<Request & AddressedRequest>();
     const roomKey = roomKeyOf(request.params['room']);
-    if (roomKey === undefined) return true;
-    const retryAfterMs = await this.failures.retryAfterMs(FailedJoinLimiter.key(request.clientAddress, roomKey));
-    if (retryAfterMs === 0) return true;
-    const retryAfter = Math.ceil(retryAfterMs / 1000);
-    context.switchToHttp().getResponse<Response>().setHeader('Retry-After', Math.max(1, retryAfter));
-    throw new ApiError('RATE_LIMITED', 'Too many failed attempts to join this room; wait a minute and try again.');
+    if (roomKey === undefined) return next.handle();
+    const attempt = await this.failures.attempt(FailedJoinLimiter.key(request.addressKey, roomKey));
+    if (!attempt.ok) {
+      const retryAfter = Math.ceil(attempt.retryAfterMs / 1000);
+      context.switchToHttp().getResponse<Response>().setHeader('Retry-After', Math.max(1, retryAfter));
+      throw new ApiError('RATE_LIMITED', 'Too many failed attempts to join this room; wait a minute and try again.');
+    }
+    return next.handle().pipe(
+      catchError(async (error: unknown) => {
+        if (!isBadCredentials(error)) await attempt.release();
+        throw error;
+      }),
+      mergeMap(async (answer: unknown) => {
+        await attempt.release();
+        return answer;
+      }),
+    );
   }
 }
 

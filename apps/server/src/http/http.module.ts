@@ -10,7 +10,7 @@ import { SharedRateLimits } from '../store/shared-rate-limits';
 import { ApiExceptionFilter } from './api-exception.filter';
 import { apiValidationPipe } from './api-validation.pipe';
 import { ClientAddressMiddleware } from './client-address.middleware';
-import { FailedJoinLimiter, RATE_BUCKET, type RateBucket } from './guards';
+import { FailedJoinInterceptor, FailedJoinLimiter, RATE_BUCKET, type RateBucket } from './guards';
 import { HealthController } from './health.controller';
 import { JsonBodyMiddleware } from './json-body.middleware';
 import { RoomsController } from './rooms.controller';
@@ -57,6 +57,7 @@ function throttlers(config: AppConfig) {
       useFactory: (config: AppConfig, clock: Clock, attempts: AttemptLog) =>
         new FailedJoinLimiter(config.limits.rateFailedJoinsPerMin, MINUTE_MS, clock, attempts),
     },
+    FailedJoinInterceptor,
     { provide: APP_FILTER, useClass: ApiExceptionFilter },
     { provide: APP_PIPE, useFactory: apiValidationPipe },
   ],

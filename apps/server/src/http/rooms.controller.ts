@@ -1,6 +1,14 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Req, UseGuards, UseInterceptors } from '@nestjs/common';
 import { PinoLogger } from 'nestjs-pino';
-import { checkRoomName, checkUsername, type KdfResponse, type NameCheck, type RoomDirectory, type SessionGrant } from '@ciphernest/protocol';
+import {
+  checkRoomName,
+  checkUsername,
+  type ErrorCode,
+  type KdfResponse,
+  type NameCheck,
+  type RoomDirectory,
+  type SessionGrant,
+} from '@ciphernest/protocol';
 import { AppConfig } from '../config/app-config';
 import { LogAddress } from '../logging/log-address';
 import { CreateRoom } from '../rooms/application/create-room.use-case';
@@ -12,14 +20,8 @@ import { ApiError } from './api-error';
 import type { AddressedRequest } from './client-address.middleware';
 import { CreateRoomDto } from './dto/create-room.dto';
 import { JoinRoomDto } from './dto/join-room.dto';
-import {
-  AddressThrottlerGuard,
-  FailedJoinGuard,
-  FailedJoinLimiter,
-  OriginGuard,
-  RateLimit,
-  ReadableBodyInterceptor,
-} from './guards';
+import type { AddressLimit } from '../shared/address-quota';
+import { AddressThrottlerGuard, FailedJoinInterceptor, LimitFailedJoins, OriginGuard, RateLimit, ReadableBodyInterceptor } from './guards';
 import { RoomParamPipe, type RoomRef } from './room-param.pipe';
 
 /** Validated names arrive here already; this re-derives their normal forms and keys. */
@@ -32,17 +34,26 @@ function toWire(grant: IssuedSession): SessionGrant {
   return { token: grant.token, room: grant.room, members: grant.members };
 }
 
+/** The per-address caps answer 429 RATE_LIMITED (PROTOCOL.md §4), each saying which. */
+const ADDRESS_LIMIT_MESSAGES: Record<AddressLimit, string> = {
+  ROOMS_PER_ADDRESS: 'This address holds too many rooms at once; try again once one of them has ended.',
+  SESSIONS_PER_ADDRESS: 'This address holds too many sessions at once; leave a room and try again.',
+};
+
+function refusal(code: ErrorCode | AddressLimit): ApiError {
+  return code === 'ROOMS_PER_ADDRESS' || code === 'SESSIONS_PER_ADDRESS' ? new ApiError('RATE_LIMITED', ADDRESS_LIMIT_MESSAGES[code]) : new ApiError(code);
+}
+
 /** Rooms: create, look up the kdf, join, and the optional directory (PROTOCOL.md §4). */
 @Controller('api/rooms')
 @UseGuards(OriginGuard, AddressThrottlerGuard)
-@UseInterceptors(ReadableBodyInterceptor)
+@UseInterceptors(FailedJoinInterceptor, ReadableBodyInterceptor)
 export class RoomsController {
   constructor(
     private readonly createRoom: CreateRoom,
     private readonly lookupKdf: LookupKdf,
     private readonly joinRoom: JoinRoom,
     private readonly listRooms: ListRooms,
-    private readonly failedJoins: FailedJoinLimiter,
     private readonly config: AppConfig,
     private readonly addresses: LogAddress,
     private readonly logger: PinoLogger,
@@ -60,10 +71,11 @@ export class RoomsController {
       verifier: body.verifier,
       kdf: body.kdf,
       address: request.clientAddress,
+      addressKey: request.addressKey,
     });
     if (!result.ok) {
       this.logger.info({ event: 'room.rejected', room: room.name, user: username.name, ip, reason: result.code }, 'room not created');
-      throw new ApiError(result.code);
+      throw refusal(result.code);
     }
     this.logger.info({ event: 'room.created', room: room.name, user: username.name, ip }, 'room created');
     this.logger.info({ event: 'session.created', room: room.name, user: username.name, ip, creator: true }, 'session created');
@@ -81,7 +93,7 @@ export class RoomsController {
   @Post(':room/sessions')
   @HttpCode(201)
   @RateLimit('joins')
-  @UseGuards(FailedJoinGuard)
+  @LimitFailedJoins()
   async join(
     @Param('room', RoomParamPipe) room: RoomRef,
     @Body() body: JoinRoomDto,
@@ -94,11 +106,11 @@ export class RoomsController {
       username,
       verifier: body.verifier,
       address: request.clientAddress,
+      addressKey: request.addressKey,
     });
     if (!result.ok) {
-      if (result.code === 'BAD_CREDENTIALS') await this.failedJoins.record(FailedJoinLimiter.key(request.clientAddress, room.key));
       this.logger.info({ event: 'session.rejected', room: room.name, user: username.name, ip, reason: result.code }, 'join refused');
-      throw new ApiError(result.code);
+      throw refusal(result.code);
     }
     this.logger.info({ event: 'session.created', room: result.value.room.name, user: username.name, ip, creator: false }, 'session created');
     return toWire(result.value);

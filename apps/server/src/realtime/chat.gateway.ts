@@ -19,7 +19,7 @@ import { LogAddress } from '../logging/log-address';
 import { ChatMetrics } from '../metrics/chat-metrics';
 import { andThen, type Awaitable } from '../shared/awaitable';
 import { Clock } from '../shared/clock';
-import { clientAddress } from '../shared/client-address';
+import { addressKey, clientAddress } from '../shared/client-address';
 import { OriginPolicy } from '../shared/origin-policy';
 import { RelayMessage } from '../rooms/application/relay-message.use-case';
 import { AuthenticateSession } from '../sessions/application/authenticate-session.use-case';
@@ -161,7 +161,8 @@ export class ChatGateway implements OnGatewayInit<Namespace>, OnGatewayConnectio
   private async connectRateExceeded(address: string): Promise<boolean> {
     const limit = this.config.limits.rateConnectsPerMin;
     if (limit === 0) return false;
-    const record = await this.throttlerStorage.increment(`connects:${address}`, CONNECTS_WINDOW_MS, limit, CONNECTS_WINDOW_MS, 'connects');
+    const key = `connects:${addressKey(address, this.config.perAddress.ipv6PrefixLength)}`;
+    const record = await this.throttlerStorage.increment(key, CONNECTS_WINDOW_MS, limit, CONNECTS_WINDOW_MS, 'connects');
     return record.isBlocked;
   }
 

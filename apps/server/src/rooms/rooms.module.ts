@@ -19,7 +19,11 @@ import { RelayMessage } from './application/relay-message.use-case';
       provide: CreateRoom,
       inject: [RoomRepository, SessionRepository, TokenService, Clock, AppConfig],
       useFactory: (rooms: RoomRepository, sessions: SessionRepository, tokens: TokenService, clock: Clock, config: AppConfig) =>
-        new CreateRoom(rooms, sessions, tokens, clock, config.limits.maxRooms),
+        new CreateRoom(rooms, sessions, tokens, clock, {
+          maxRooms: config.limits.maxRooms,
+          maxRoomsPerAddress: config.perAddress.maxRoomsPerAddress,
+          maxSessionsPerAddress: config.perAddress.maxSessionsPerAddress,
+        }),
     },
     { provide: LookupKdf, inject: [RoomRepository], useFactory: (rooms: RoomRepository) => new LookupKdf(rooms) },
     {

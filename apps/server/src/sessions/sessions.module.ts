@@ -34,7 +34,10 @@ const useCases = [
       provide: JoinRoom,
       inject: [RoomRepository, SessionRepository, TokenService, Clock, AppConfig],
       useFactory: (rooms: RoomRepository, sessions: SessionRepository, tokens: TokenService, clock: Clock, config: AppConfig) =>
-        new JoinRoom(rooms, sessions, tokens, clock, config.limits.maxMembersPerRoom),
+        new JoinRoom(rooms, sessions, tokens, clock, {
+          maxMembers: config.limits.maxMembersPerRoom,
+          maxSessionsPerAddress: config.perAddress.maxSessionsPerAddress,
+        }),
     },
     {
       provide: AuthenticateSession,

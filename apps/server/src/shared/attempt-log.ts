@@ -1,11 +1,20 @@
+/** A slot taken for an attempt (its ticket gives it back), or how long until one frees. */
+export type AttemptReservation = { ok: true; ticket: string } | { ok: false; retryAfterMs: number };
+
 /**
- * When recent attempts happened, per key (failed joins per address and room). With a shared
- * store every server process sees the same attempts, so a limit holds across them.
+ * Attempts per key over a sliding window (failed joins per address key and room). The check and
+ * the count are one atomic step, a reservation, so attempts that arrive at once can never take
+ * more slots than the limit; with a shared store, not across processes either. An attempt that
+ * turns out not to count gives its slot back.
  */
 export abstract class AttemptLog {
-  /** Records an attempt at `now`; attempts older than `windowMs` may be forgotten. */
-  abstract record(key: string, now: number, windowMs: number): Promise<void>;
+  /**
+   * Takes a slot for an attempt at `now` unless `limit` slots taken within the last `windowMs`
+   * (`now - windowMs < at <= now`) are still held; then answers the milliseconds until enough
+   * of them leave the window. Slots older than the window may be forgotten.
+   */
+  abstract reserve(key: string, now: number, windowMs: number, limit: number): Promise<AttemptReservation>;
 
-  /** The times of the key's attempts within the last `windowMs` (`now - windowMs < at <= now`), oldest first. */
-  abstract recent(key: string, now: number, windowMs: number): Promise<number[]>;
+  /** Gives a slot back; a no-op once it has left the window (it frees nothing in a later one). */
+  abstract release(key: string, ticket: string): Promise<void>;
 }

@@ -1,122 +1,67 @@
 import { ManualClock } from '../testing/manual-clock';
 import { InMemoryAttemptLog } from './in-memory-attempt-log';
-import { SlidingWindowLimiter } from './sliding-window-limiter';
+import { SlidingWindowLimiter, type LimitedAttempt } from './sliding-window-limiter';
 
 const WINDOW = 60_000;
 
-async function recordTimes(limiter: SlidingWindowLimiter, key: string, times: number): Promise<void> {
-  for (let n = 0; n < times; n++) await limiter.record(key);
+function limiter(limit: number, clock = new ManualClock()): SlidingWindowLimiter {
+  return new SlidingWindowLimiter(limit, WINDOW, clock, new InMemoryAttemptLog());
+}
+
+async function counted(limited: SlidingWindowLimiter, key: string, times: number): Promise<LimitedAttempt[]> {
+  const attempts: LimitedAttempt[] = [];
+  for (let n = 0; n < times; n++) attempts.push(await limited.attempt(key));
+  return attempts;
 }
 
 describe('SlidingWindowLimiter', () => {
-  it('does not block below the limit', async () => {
-    const clock = new ManualClock();
-    const limiter = new SlidingWindowLimiter(5, WINDOW, clock, new InMemoryAttemptLog());
-    await recordTimes(limiter, 'a', 4);
+  it('lets attempts through up to the limit', async () => {
+    const attempts = await counted(limiter(5), 'a', 5);
 
-    expect(await limiter.blocked('a')).toBe(false);
+    expect(attempts.every((attempt) => attempt.ok)).toBe(true);
   });
 
-  it('blocks once the limit is reached', async () => {
+  it('refuses the attempt after `limit` counted ones, with the time until one leaves the window', async () => {
     const clock = new ManualClock();
-    const limiter = new SlidingWindowLimiter(5, WINDOW, clock, new InMemoryAttemptLog());
-    await recordTimes(limiter, 'a', 5);
+    const limited = limiter(2, clock);
+    await counted(limited, 'a', 1);
+    clock.advance(10_000);
+    await counted(limited, 'a', 1);
+    clock.advance(5_000);
 
-    expect(await limiter.blocked('a')).toBe(true);
+    expect(await limited.attempt('a')).toEqual({ ok: false, retryAfterMs: 45_000 });
+  });
+
+  it('does not count an attempt that gave its slot back', async () => {
+    const limited = limiter(1);
+    const [attempt] = await counted(limited, 'a', 1);
+    if (attempt?.ok) await attempt.release();
+
+    expect((await limited.attempt('a')).ok).toBe(true);
   });
 
   it('counts each key on its own', async () => {
-    const clock = new ManualClock();
-    const limiter = new SlidingWindowLimiter(5, WINDOW, clock, new InMemoryAttemptLog());
-    await recordTimes(limiter, 'a', 5);
+    const limited = limiter(1);
+    await counted(limited, 'a', 1);
 
-    expect(await limiter.blocked('b')).toBe(false);
+    expect((await limited.attempt('b')).ok).toBe(true);
   });
 
-  it('does not count checking as an event', async () => {
+  it('lets an attempt through again once the oldest counted one left the window', async () => {
     const clock = new ManualClock();
-    const limiter = new SlidingWindowLimiter(1, WINDOW, clock, new InMemoryAttemptLog());
-    for (let n = 0; n < 10; n++) await limiter.blocked('a');
-
-    expect(await limiter.blocked('a')).toBe(false);
-  });
-
-  it('still blocks 1 ms before the oldest event leaves the window', async () => {
-    const clock = new ManualClock();
-    const limiter = new SlidingWindowLimiter(2, WINDOW, clock, new InMemoryAttemptLog());
-    await limiter.record('a');
-    clock.advance(10_000);
-    await limiter.record('a');
-    clock.advance(WINDOW - 10_000 - 1);
-
-    expect(await limiter.blocked('a')).toBe(true);
-  });
-
-  it('slides: unblocks when the oldest event leaves the window, not all of them', async () => {
-    const clock = new ManualClock();
-    const limiter = new SlidingWindowLimiter(2, WINDOW, clock, new InMemoryAttemptLog());
-    await limiter.record('a');
-    clock.advance(10_000);
-    await limiter.record('a');
-    clock.advance(WINDOW - 10_000);
-
-    expect(await limiter.blocked('a')).toBe(false);
-    await limiter.record('a');
-    expect(await limiter.blocked('a')).toBe(true);
-  });
-
-  it('blocks again until the next oldest event leaves the window', async () => {
-    const clock = new ManualClock();
-    const limiter = new SlidingWindowLimiter(2, WINDOW, clock, new InMemoryAttemptLog());
-    await limiter.record('a');
-    clock.advance(10_000);
-    await limiter.record('a');
-    clock.advance(WINDOW - 10_000);
-    await limiter.record('a');
-    clock.advance(9_999);
-
-    expect(await limiter.blocked('a')).toBe(true);
+    const limited = limiter(1, clock);
+    await counted(limited, 'a', 1);
+    clock.advance(WINDOW - 1);
+    expect((await limited.attempt('a')).ok).toBe(false);
     clock.advance(1);
-    expect(await limiter.blocked('a')).toBe(false);
+
+    expect((await limited.attempt('a')).ok).toBe(true);
   });
 
-  it('answers a retry time of 0 when not blocked', async () => {
-    const clock = new ManualClock();
-    const limiter = new SlidingWindowLimiter(2, WINDOW, clock, new InMemoryAttemptLog());
-    await limiter.record('a');
+  it('never refuses with a limit of 0, and has nothing to give back', async () => {
+    const attempts = await counted(limiter(0), 'a', 1_000);
 
-    expect(await limiter.retryAfterMs('a')).toBe(0);
-  });
-
-  it('answers the time until the oldest counted event leaves the window', async () => {
-    const clock = new ManualClock();
-    const limiter = new SlidingWindowLimiter(2, WINDOW, clock, new InMemoryAttemptLog());
-    await limiter.record('a');
-    clock.advance(10_000);
-    await limiter.record('a');
-    clock.advance(5_000);
-
-    expect(await limiter.retryAfterMs('a')).toBe(45_000);
-  });
-
-  it('answers the time until enough events leave the window when over the limit', async () => {
-    const clock = new ManualClock();
-    const limiter = new SlidingWindowLimiter(2, WINDOW, clock, new InMemoryAttemptLog());
-    await limiter.record('a');
-    clock.advance(1_000);
-    await limiter.record('a');
-    clock.advance(1_000);
-    await limiter.record('a');
-
-    expect(await limiter.retryAfterMs('a')).toBe(WINDOW - 1_000);
-  });
-
-  it('never blocks with a limit of 0', async () => {
-    const clock = new ManualClock();
-    const limiter = new SlidingWindowLimiter(0, WINDOW, clock, new InMemoryAttemptLog());
-    await recordTimes(limiter, 'a', 1_000);
-
-    expect(await limiter.blocked('a')).toBe(false);
-    expect(await limiter.retryAfterMs('a')).toBe(0);
+    expect(attempts.every((attempt) => attempt.ok)).toBe(true);
+    if (attempts[0]?.ok) await attempts[0].release();
   });
 });

@@ -1,9 +1,16 @@
 import type { AttemptLog } from './attempt-log';
 import type { Clock } from './clock';
 
+/** An attempt let through, holding a slot: `release` it unless the attempt counts. */
+export type LimitedAttempt = { ok: true; release: () => Promise<void> } | { ok: false; retryAfterMs: number };
+
+const NOTHING_HELD = async (): Promise<void> => undefined;
+
 /**
- * Counts events per key over a sliding window: blocked once `limit` events fell within the
- * last `windowMs`. A limit of 0 never blocks. The events live in an AttemptLog, in this
+ * At most `limit` counted attempts per key over a sliding window. Each attempt takes its slot
+ * before anything it counts for is checked, and gives it back when it turns out not to count;
+ * so concurrent attempts never get more than `limit` through, and while every slot is held
+ * every attempt is refused. A limit of 0 never refuses. The slots live in an AttemptLog, in this
  * process or shared by every process.
  */
 export class SlidingWindowLimiter {
@@ -14,21 +21,10 @@ export class SlidingWindowLimiter {
     private readonly log: AttemptLog,
   ) {}
 
-  async blocked(key: string): Promise<boolean> {
-    return (await this.retryAfterMs(key)) > 0;
-  }
-
-  /** Milliseconds until the key is no longer blocked (0 when it is not). */
-  async retryAfterMs(key: string): Promise<number> {
-    if (this.limit === 0) return 0;
-    const now = this.clock.now();
-    const times = await this.log.recent(key, now, this.windowMs);
-    if (times.length < this.limit) return 0;
-    return times[times.length - this.limit]! + this.windowMs - now;
-  }
-
-  async record(key: string): Promise<void> {
-    if (this.limit === 0) return;
-    await this.log.record(key, this.clock.now(), this.windowMs);
+  async attempt(key: string): Promise<LimitedAttempt> {
+    if (this.limit === 0) return { ok: true, release: NOTHING_HELD };
+    const reservation = await this.log.reserve(key, this.clock.now(), this.windowMs, this.limit);
+    if (!reservation.ok) return reservation;
+    return { ok: true, release: () => this.log.release(key, reservation.ticket) };
   }
 }

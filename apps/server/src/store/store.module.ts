@@ -33,7 +33,12 @@ const memory: Provider[] = [
 ];
 
 /** Every script the Redis adapters run, loaded when the store connects. */
-export const REDIS_SCRIPTS = [...RedisRoomRepository.scripts, ...RedisSessionRepository.scripts, ...RedisMessageDelivery.scripts];
+export const REDIS_SCRIPTS = [
+  ...RedisRoomRepository.scripts,
+  ...RedisSessionRepository.scripts,
+  ...RedisMessageDelivery.scripts,
+  ...RedisAttemptLog.scripts,
+];
 
 const redis = (store: RedisStore): Provider[] => [
   { provide: RedisStore, useValue: store },

@@ -46,6 +46,8 @@ export function username(raw: string): { name: string; key: string } {
 export interface HarnessOptions {
   maxRooms?: number;
   maxMembers?: number;
+  maxRoomsPerAddress?: number;
+  maxSessionsPerAddress?: number;
   graceMs?: number;
 }
 
@@ -77,10 +79,10 @@ export class MembershipHarness {
   readonly graceMs: number;
 
   constructor(options: HarnessOptions = {}) {
-    const { maxRooms = 10_000, maxMembers = 64, graceMs = 10_000 } = options;
+    const { maxRooms = 10_000, maxMembers = 64, maxRoomsPerAddress = 64, maxSessionsPerAddress = 256, graceMs = 10_000 } = options;
     this.graceMs = graceMs;
-    this.createRoom = new CreateRoom(this.rooms, this.sessions, this.tokens, this.clock, maxRooms);
-    this.joinRoom = new JoinRoom(this.rooms, this.sessions, this.tokens, this.clock, maxMembers);
+    this.createRoom = new CreateRoom(this.rooms, this.sessions, this.tokens, this.clock, { maxRooms, maxRoomsPerAddress, maxSessionsPerAddress });
+    this.joinRoom = new JoinRoom(this.rooms, this.sessions, this.tokens, this.clock, { maxMembers, maxSessionsPerAddress });
     this.authenticate = new AuthenticateSession(this.tokens, this.sessions);
     this.connectSession = new ConnectSession(this.rooms, this.sessions, this.events, this.clock);
     this.disconnectSocket = new DisconnectSocket(this.sessions, this.events, this.clock);
@@ -101,6 +103,7 @@ export class MembershipHarness {
       verifier: verifierFor(options.password ?? roomName(room).key),
       kdf: options.kdf ?? aKdf(),
       address: options.address ?? DEFAULT_ADDRESS,
+      addressKey: options.address ?? DEFAULT_ADDRESS,
     });
     if (!result.ok) throw new Error(`create ${room} failed: ${result.code}`);
     return result.value;
@@ -113,6 +116,7 @@ export class MembershipHarness {
       username: username(name),
       verifier: verifierFor(options.password ?? roomName(room).key),
       address: options.address ?? DEFAULT_ADDRESS,
+      addressKey: options.address ?? DEFAULT_ADDRESS,
     });
     if (!result.ok) throw new Error(`join ${room} as ${name} failed: ${result.code}`);
     return result.value;

@@ -79,6 +79,77 @@ export function roomRepositoryContract(makeRepository: () => RoomRepository | Pr
     expect(await rooms.insert(aRoom('Two'), 1)).toBe('inserted');
   });
 
+  describe('rooms per creator address key', () => {
+    const from = (key: string, max = 2) => ({ key, max });
+
+    it('inserts up to quota.max rooms from one address key', async () => {
+      await rooms.insert(aRoom('One'), 10, from('2001:db8::/64'));
+
+      expect(await rooms.insert(aRoom('Two'), 10, from('2001:db8::/64'))).toBe('inserted');
+    });
+
+    it('refuses a room beyond quota.max from that key as address-full, without storing it', async () => {
+      await rooms.insert(aRoom('One'), 10, from('2001:db8::/64'));
+      await rooms.insert(aRoom('Two'), 10, from('2001:db8::/64'));
+
+      expect(await rooms.insert(aRoom('Three'), 10, from('2001:db8::/64'))).toBe('address-full');
+      expect(await rooms.get('three')).toBeUndefined();
+      expect(await rooms.list()).toHaveLength(2);
+    });
+
+    it('counts each address key on its own', async () => {
+      await rooms.insert(aRoom('One'), 10, from('2001:db8::/64', 1));
+
+      expect(await rooms.insert(aRoom('Two'), 10, from('2001:db8:0:1::/64', 1))).toBe('inserted');
+      expect(await rooms.insert(aRoom('Three'), 10, from('198.51.100.4', 1))).toBe('inserted');
+    });
+
+    it('checks the address key before the name and maxRooms', async () => {
+      await rooms.insert(aRoom('One'), 1, from('198.51.100.4', 1));
+
+      expect(await rooms.insert(aRoom('ONE'), 1, from('198.51.100.4', 1))).toBe('address-full');
+    });
+
+    it('counts neither a refused room nor a room inserted without a quota', async () => {
+      await rooms.insert(aRoom('One'), 10);
+      await rooms.insert(aRoom('Two'), 10, from('198.51.100.4', 1));
+      await rooms.remove('two');
+      await rooms.insert(aRoom('Three'), 10, from('198.51.100.4', 1));
+      expect(await rooms.insert(aRoom('One'), 10, from('203.0.113.9', 1))).toBe('exists');
+
+      expect(await rooms.insert(aRoom('Four'), 10, from('203.0.113.9', 1))).toBe('inserted');
+    });
+
+    it('gives the slot back when one of the rooms is removed', async () => {
+      await rooms.insert(aRoom('One'), 10, from('2001:db8::/64'));
+      await rooms.insert(aRoom('Two'), 10, from('2001:db8::/64'));
+      await rooms.remove('one');
+
+      expect(await rooms.insert(aRoom('Three'), 10, from('2001:db8::/64'))).toBe('inserted');
+      expect(await rooms.insert(aRoom('Four'), 10, from('2001:db8::/64'))).toBe('address-full');
+    });
+
+    it('gives a slot back once only, however often the room is removed', async () => {
+      await rooms.insert(aRoom('One'), 10, from('2001:db8::/64'));
+      await rooms.insert(aRoom('Two'), 10, from('2001:db8::/64'));
+      await rooms.remove('one');
+      await rooms.remove('one');
+      await rooms.insert(aRoom('Three'), 10, from('2001:db8::/64'));
+
+      expect(await rooms.insert(aRoom('Four'), 10, from('2001:db8::/64'))).toBe('address-full');
+    });
+
+    it('admits exactly quota.max of many rooms inserted at once from one key', async () => {
+      const many = Array.from({ length: 20 }, (_, n) => aRoom(`Room${n}`));
+
+      const insertions = await Promise.all(many.map((room) => rooms.insert(room, 100, from('2001:db8::/64', 5))));
+
+      expect(insertions.filter((insertion) => insertion === 'inserted')).toHaveLength(5);
+      expect(insertions.filter((insertion) => insertion === 'address-full')).toHaveLength(15);
+      expect(await rooms.list()).toHaveLength(5);
+    });
+  });
+
   it('stamps messages with the room seq and remembers their ids', async () => {
     await rooms.insert(aRoom('Lobby'), 10);
 

@@ -210,6 +210,86 @@ export function sessionRepositoryContract(makeRepository: () => SessionRepositor
     expect((await sessions.get('Alice'))?.status).toBe('online');
   });
 
+  describe('sessions per address key', () => {
+    const to = (key: string, max = 2) => ({ key, max });
+
+    it('inserts up to quota.max sessions for one address key, across rooms', async () => {
+      await sessions.insert(aSession('Alice'), 10, to('2001:db8::/64'));
+
+      expect(await sessions.insert(aSession('Bob', { roomKey: 'kitchen' }), 10, to('2001:db8::/64'))).toBe('inserted');
+    });
+
+    it('refuses a session beyond quota.max for that key as address-full, without storing it', async () => {
+      await sessions.insert(aSession('Alice'), 10, to('2001:db8::/64'));
+      await sessions.insert(aSession('Bob', { roomKey: 'kitchen' }), 10, to('2001:db8::/64'));
+
+      expect(await sessions.insert(aSession('Carol'), 10, to('2001:db8::/64'))).toBe('address-full');
+      expect(await sessions.get('Carol')).toBeUndefined();
+      expect(await sessions.count()).toBe(2);
+    });
+
+    it('counts each address key on its own', async () => {
+      await sessions.insert(aSession('Alice'), 10, to('2001:db8::/64', 1));
+
+      expect(await sessions.insert(aSession('Bob'), 10, to('2001:db8:0:1::/64', 1))).toBe('inserted');
+    });
+
+    it('checks the address key before the username and maxMembers', async () => {
+      await sessions.insert(aSession('Alice'), 1, to('198.51.100.4', 1));
+
+      expect(await sessions.insert(aSession('ALICE', { userKey: 'alice' }), 1, to('198.51.100.4', 1))).toBe('address-full');
+    });
+
+    it('counts neither a refused session nor one inserted without a quota', async () => {
+      await sessions.insert(aSession('Alice'), 10);
+      expect(await sessions.insert(aSession('ALICE', { userKey: 'alice' }), 10, to('198.51.100.4', 1))).toBe('taken');
+
+      expect(await sessions.insert(aSession('Bob'), 10, to('198.51.100.4', 1))).toBe('inserted');
+    });
+
+    it('gives the slot back when a session is removed', async () => {
+      await sessions.insert(aSession('Alice'), 10, to('2001:db8::/64', 1));
+      await sessions.remove('Alice');
+
+      expect(await sessions.insert(aSession('Bob'), 10, to('2001:db8::/64', 1))).toBe('inserted');
+      expect(await sessions.insert(aSession('Carol'), 10, to('2001:db8::/64', 1))).toBe('address-full');
+    });
+
+    it('gives the slot back when a session that outstayed its grace is removed', async () => {
+      await sessions.insert(aSession('Alice'), 10, to('2001:db8::/64', 1));
+      await sessions.remove('Alice', { now: CREATED_AT + 10_000, graceMs: 10_000 });
+
+      expect(await sessions.insert(aSession('Bob'), 10, to('2001:db8::/64', 1))).toBe('inserted');
+    });
+
+    it('keeps the slot of a session that a conditional removal kept', async () => {
+      await sessions.insert(aSession('Alice'), 10, to('2001:db8::/64', 1));
+      await sessions.remove('Alice', { now: CREATED_AT + 9_999, graceMs: 10_000 });
+
+      expect(await sessions.insert(aSession('Bob'), 10, to('2001:db8::/64', 1))).toBe('address-full');
+    });
+
+    it('keeps counting a session whose socket came and went', async () => {
+      const alice = aSession('Alice');
+      await sessions.insert(alice, 10, to('2001:db8::/64', 1));
+      alice.attach('socket-1');
+      await sessions.save(alice);
+      alice.detach('socket-1', CREATED_AT + 5);
+      await sessions.save(alice);
+
+      expect(await sessions.insert(aSession('Bob'), 10, to('2001:db8::/64', 1))).toBe('address-full');
+    });
+
+    it('admits exactly quota.max of many sessions inserted at once for one key', async () => {
+      const many = Array.from({ length: 20 }, (_, n) => aSession(`Member${n}`, { roomKey: `room-${n % 3}` }));
+
+      const insertions = await Promise.all(many.map((session) => sessions.insert(session, 100, to('2001:db8::/64', 5))));
+
+      expect(insertions.filter((insertion) => insertion === 'inserted')).toHaveLength(5);
+      expect(await sessions.count()).toBe(5);
+    });
+  });
+
   it('admits exactly maxMembers of many sessions inserted at once', async () => {
     const many = Array.from({ length: 20 }, (_, n) => aSession(`Member${n}`));
 

@@ -1,3 +1,5 @@
+import { AddressHoldings } from '../../shared/address-holdings';
+import type { AddressQuota } from '../../shared/address-quota';
 import { MessageLog, type MessageAcceptance } from '../domain/message-log';
 import type { Room } from '../domain/room';
 import { RoomRepository, type RoomInsertion } from '../application/ports/room.repository';
@@ -10,11 +12,14 @@ interface HeldRoom {
 /** Rooms in this process's memory: the default store; a restart forgets them all. */
 export class InMemoryRoomRepository extends RoomRepository {
   private readonly rooms = new Map<string, HeldRoom>();
+  private readonly holdings = new AddressHoldings();
 
-  async insert(room: Room, maxRooms: number): Promise<RoomInsertion> {
+  async insert(room: Room, maxRooms: number, quota?: AddressQuota): Promise<RoomInsertion> {
+    if (!this.holdings.allows(quota)) return 'address-full';
     if (this.rooms.has(room.key)) return 'exists';
     if (this.rooms.size >= maxRooms) return 'full';
     this.rooms.set(room.key, { room, messages: new MessageLog() });
+    this.holdings.add(room.key, quota);
     return 'inserted';
   }
 
@@ -23,6 +28,7 @@ export class InMemoryRoomRepository extends RoomRepository {
   }
 
   async remove(key: string): Promise<boolean> {
+    this.holdings.remove(key);
     return this.rooms.delete(key);
   }
 

@@ -22,6 +22,15 @@ describe('RedisRoomRepository', () => {
     expect(await redis.redis().keys('*')).toEqual([]);
   });
 
+  it('counts a room under its address key in a set of its own, and keeps none of it once removed', async () => {
+    const rooms = new RedisRoomRepository(await redis.fresh());
+    await rooms.insert(lobby(), 10, { key: '2001:db8::/64', max: 2 });
+
+    expect(await redis.redis().smembers(redisKeys.addressRooms('2001:db8::/64'))).toEqual(['lobby']);
+    await rooms.remove('lobby');
+    expect(await redis.redis().keys('*')).toEqual([]);
+  });
+
   it('stores the hash of the verifier, never the verifier', async () => {
     const rooms = new RedisRoomRepository(await redis.fresh());
     await rooms.insert(lobby(), 10);

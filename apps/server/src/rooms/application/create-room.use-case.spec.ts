@@ -8,6 +8,7 @@ function input(room: string, creator = 'Alice', overrides: Partial<CreateRoomInp
     verifier: verifierFor(room),
     kdf: aKdf(),
     address: DEFAULT_ADDRESS,
+    addressKey: DEFAULT_ADDRESS,
     ...overrides,
   };
 }
@@ -145,5 +146,72 @@ describe('CreateRoom', () => {
     await h.create('Lobby', 'Alice');
 
     expect(h.events.log).toEqual([]);
+  });
+
+  describe('per address key', () => {
+    const from = (address: string, addressKey = address) => ({ address, addressKey });
+
+    it('refuses a room beyond maxRoomsPerAddress from one address key with ROOMS_PER_ADDRESS, storing nothing', async () => {
+      const h = new MembershipHarness({ maxRoomsPerAddress: 2 });
+      await h.createRoom.execute(input('One', 'Alice', from('2001:db8::1', '2001:db8::/64')));
+      await h.createRoom.execute(input('Two', 'Alice', from('2001:db8::2', '2001:db8::/64')));
+
+      expect(await h.createRoom.execute(input('Three', 'Alice', from('2001:db8::3', '2001:db8::/64')))).toEqual({ ok: false, code: 'ROOMS_PER_ADDRESS' });
+      expect(await h.rooms.get('three')).toBeUndefined();
+      expect(await h.sessions.count()).toBe(2);
+    });
+
+    it('lets another address key create', async () => {
+      const h = new MembershipHarness({ maxRoomsPerAddress: 1 });
+      await h.createRoom.execute(input('One', 'Alice', from('2001:db8::1', '2001:db8::/64')));
+
+      expect((await h.createRoom.execute(input('Two', 'Alice', from('2001:db8:0:1::1', '2001:db8:0:1::/64')))).ok).toBe(true);
+    });
+
+    it('checks ROOMS_PER_ADDRESS before ROOM_EXISTS', async () => {
+      const h = new MembershipHarness({ maxRoomsPerAddress: 1 });
+      await h.createRoom.execute(input('One'));
+
+      expect(await h.createRoom.execute(input('One'))).toEqual({ ok: false, code: 'ROOMS_PER_ADDRESS' });
+    });
+
+    it('frees the slot once the room has ended, whoever its members were', async () => {
+      const h = new MembershipHarness({ maxRoomsPerAddress: 1 });
+      const one = await h.create('One', 'Alice');
+      const bob = await h.join('One', 'Bob', { address: '198.51.100.4' });
+      await h.endSession.execute(one.session.id, 'left');
+      expect(await h.createRoom.execute(input('Two'))).toEqual({ ok: false, code: 'ROOMS_PER_ADDRESS' });
+      await h.endSession.execute(bob.session.id, 'left');
+
+      expect((await h.createRoom.execute(input('Two'))).ok).toBe(true);
+    });
+
+    it('frees the slot once the room has timed out', async () => {
+      const h = new MembershipHarness({ maxRoomsPerAddress: 1 });
+      await h.create('One', 'Alice');
+      h.clock.advance(h.graceMs);
+      await h.expireAwaySessions.execute();
+
+      expect((await h.createRoom.execute(input('Two'))).ok).toBe(true);
+    });
+
+    it('refuses with SESSIONS_PER_ADDRESS when the key holds maxSessionsPerAddress sessions, and removes the room again', async () => {
+      const h = new MembershipHarness({ maxSessionsPerAddress: 2 });
+      await h.create('One', 'Alice');
+      await h.create('Two', 'Alice');
+
+      expect(await h.createRoom.execute(input('Three'))).toEqual({ ok: false, code: 'SESSIONS_PER_ADDRESS' });
+      expect(await h.rooms.get('three')).toBeUndefined();
+      expect((await h.createRoom.execute(input('Three', 'Alice', from('198.51.100.4')))).ok).toBe(true);
+    });
+
+    it('does not count the rooms refused for SESSIONS_PER_ADDRESS toward ROOMS_PER_ADDRESS', async () => {
+      const h = new MembershipHarness({ maxRoomsPerAddress: 2, maxSessionsPerAddress: 1 });
+      const one = await h.create('One', 'Alice');
+      await h.createRoom.execute(input('Two'));
+      await h.endSession.execute(one.session.id, 'left');
+
+      expect((await h.createRoom.execute(input('Three'))).ok).toBe(true);
+    });
   });
 });

@@ -1,3 +1,5 @@
+import { AddressHoldings } from '../../shared/address-holdings';
+import type { AddressQuota } from '../../shared/address-quota';
 import type { Session } from '../domain/session';
 import { SessionRepository, type OutstayedCondition, type SessionInsertion } from '../application/ports/session.repository';
 
@@ -6,14 +8,17 @@ export class InMemorySessionRepository extends SessionRepository {
   private readonly byId = new Map<string, Session>();
   private readonly byRoom = new Map<string, Map<string, Session>>();
   private readonly away = new Set<Session>();
+  private readonly holdings = new AddressHoldings();
 
-  async insert(session: Session, maxMembers: number): Promise<SessionInsertion> {
+  async insert(session: Session, maxMembers: number, quota?: AddressQuota): Promise<SessionInsertion> {
+    if (!this.holdings.allows(quota)) return 'address-full';
     const members = this.byRoom.get(session.roomKey) ?? new Map<string, Session>();
     if (members.has(session.userKey)) return 'taken';
     if (members.size >= maxMembers) return 'full';
     members.set(session.userKey, session);
     this.byRoom.set(session.roomKey, members);
     this.byId.set(session.id, session);
+    this.holdings.add(session.id, quota);
     this.track(session);
     return 'inserted';
   }
@@ -43,6 +48,7 @@ export class InMemorySessionRepository extends SessionRepository {
     if (!session) return undefined;
     if (condition && !session.hasOutstayedGrace(condition.now, condition.graceMs)) return undefined;
     this.byId.delete(id);
+    this.holdings.remove(id);
     this.away.delete(session);
     const members = this.byRoom.get(session.roomKey);
     members?.delete(session.userKey);

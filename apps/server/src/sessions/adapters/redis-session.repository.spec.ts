@@ -107,4 +107,14 @@ describe('RedisSessionRepository', () => {
 
     expect((await client.keys('*')).sort()).toEqual([redisKeys.node('node-a'), redisKeys.node('node-b'), redisKeys.nodes].sort());
   });
+
+  it('counts a session under its address key in a set of its own, and keeps none of it once the session timed out', async () => {
+    const { a, client } = await twoProcesses();
+    await a.insert(aSession('Alice'), 10, { key: '2001:db8::/64', max: 2 });
+    expect(await client.smembers(redisKeys.addressSessions('2001:db8::/64'))).toEqual(['Alice']);
+
+    await a.remove('Alice', { now: CREATED_AT + 10_000, graceMs: 10_000 });
+
+    expect((await client.keys('*')).sort()).toEqual([redisKeys.node('node-a'), redisKeys.node('node-b'), redisKeys.nodes].sort());
+  });
 });

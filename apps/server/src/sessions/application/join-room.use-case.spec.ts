@@ -2,7 +2,7 @@ import { DEFAULT_ADDRESS, MembershipHarness, username, verifierFor } from '../..
 import { type JoinRoomInput } from './join-room.use-case';
 
 function input(name: string, overrides: Partial<JoinRoomInput> = {}): JoinRoomInput {
-  return { roomKey: 'lobby', username: username(name), verifier: verifierFor('lobby'), address: DEFAULT_ADDRESS, ...overrides };
+  return { roomKey: 'lobby', username: username(name), verifier: verifierFor('lobby'), address: DEFAULT_ADDRESS, addressKey: DEFAULT_ADDRESS, ...overrides };
 }
 
 describe('JoinRoom', () => {
@@ -155,5 +155,68 @@ describe('JoinRoom', () => {
     expect(ended).toBe(true);
     // Either the join lost the race, or it won and the room lives on with Bob in it.
     expect({ roomExists, bobHasSession }).toEqual(joined.ok ? { roomExists: true, bobHasSession: true } : { roomExists: false, bobHasSession: false });
+  });
+
+  describe('per address key', () => {
+    const from = (address: string, addressKey = address) => ({ address, addressKey });
+
+    it('refuses a session beyond maxSessionsPerAddress for one address key with SESSIONS_PER_ADDRESS, in any room', async () => {
+      const h = new MembershipHarness({ maxSessionsPerAddress: 2 });
+      await h.create('Lobby', 'Alice', { address: '198.51.100.4' });
+      await h.create('Kitchen', 'Alice', { address: '198.51.100.4' });
+      await h.joinRoom.execute(input('Bob', from('2001:db8::1', '2001:db8::/64')));
+      await h.joinRoom.execute(input('Bob', { ...from('2001:db8::2', '2001:db8::/64'), roomKey: 'kitchen', verifier: verifierFor('kitchen') }));
+
+      expect(await h.joinRoom.execute(input('Carol', from('2001:db8::3', '2001:db8::/64')))).toEqual({ ok: false, code: 'SESSIONS_PER_ADDRESS' });
+      expect(await h.sessions.count()).toBe(4);
+    });
+
+    it("counts the creator's session toward its address key", async () => {
+      const h = new MembershipHarness({ maxSessionsPerAddress: 1 });
+      await h.create('Lobby', 'Alice');
+
+      expect(await h.joinRoom.execute(input('Bob'))).toEqual({ ok: false, code: 'SESSIONS_PER_ADDRESS' });
+    });
+
+    it('lets another address key join', async () => {
+      const h = new MembershipHarness({ maxSessionsPerAddress: 1 });
+      await h.create('Lobby', 'Alice');
+
+      expect((await h.joinRoom.execute(input('Bob', from('198.51.100.4')))).ok).toBe(true);
+    });
+
+    it('refuses a wrong verifier with BAD_CREDENTIALS before SESSIONS_PER_ADDRESS', async () => {
+      const h = new MembershipHarness({ maxSessionsPerAddress: 1 });
+      await h.create('Lobby', 'Alice');
+
+      expect(await h.joinRoom.execute(input('Bob', { verifier: verifierFor('wrong') }))).toEqual({ ok: false, code: 'BAD_CREDENTIALS' });
+    });
+
+    it('refuses with SESSIONS_PER_ADDRESS before USERNAME_TAKEN and ROOM_FULL', async () => {
+      const h = new MembershipHarness({ maxSessionsPerAddress: 1, maxMembers: 1 });
+      await h.create('Lobby', 'Alice');
+
+      expect(await h.joinRoom.execute(input('alice'))).toEqual({ ok: false, code: 'SESSIONS_PER_ADDRESS' });
+    });
+
+    it('frees the slot once a session has left', async () => {
+      const h = new MembershipHarness({ maxSessionsPerAddress: 2 });
+      await h.create('Lobby', 'Alice');
+      const bob = await h.join('Lobby', 'Bob');
+      await h.endSession.execute(bob.session.id, 'left');
+
+      expect((await h.joinRoom.execute(input('Carol'))).ok).toBe(true);
+    });
+
+    it('frees the slot once a session has timed out', async () => {
+      const h = new MembershipHarness({ maxSessionsPerAddress: 2 });
+      const alice = await h.create('Lobby', 'Alice');
+      await h.connect(alice.session.id, 'alice-socket');
+      await h.join('Lobby', 'Bob');
+      h.clock.advance(h.graceMs);
+      await h.expireAwaySessions.execute();
+
+      expect((await h.joinRoom.execute(input('Carol'))).ok).toBe(true);
+    });
   });
 });

@@ -11,13 +11,25 @@ export interface JoinRoomInput {
   roomKey: string;
   username: { name: string; key: string };
   verifier: string;
+  /** The client address the token is bound to. */
   address: string;
+  /** What the per-address cap counts under: `addressKey(address)` (an IPv6 address's network). */
+  addressKey: string;
+}
+
+export interface JoinRoomLimits {
+  /** Sessions per room: MAX_MEMBERS_PER_ROOM. */
+  maxMembers: number;
+  /** Live sessions issued to one address key, in any room: MAX_SESSIONS_PER_ADDRESS. */
+  maxSessionsPerAddress: number;
 }
 
 /**
  * Adds a session to an existing room for a joiner who holds the room's password.
  * Errors, in this order: ROOM_NOT_FOUND, BAD_CREDENTIALS (checked before anything about the
- * room's members is revealed), USERNAME_TAKEN, ROOM_FULL.
+ * room's members is revealed), SESSIONS_PER_ADDRESS (429 RATE_LIMITED on the wire: the address
+ * key holds `maxSessionsPerAddress` live sessions; checked with the insert, so only a right
+ * password learns of it), USERNAME_TAKEN, ROOM_FULL.
  * Security: the verifier is compared by hash in constant time and never logged.
  */
 export class JoinRoom {
@@ -26,7 +38,7 @@ export class JoinRoom {
     private readonly sessions: SessionRepository,
     private readonly tokens: TokenService,
     private readonly clock: Clock,
-    private readonly maxMembers: number,
+    private readonly limits: JoinRoomLimits,
   ) {}
 
   async execute(input: JoinRoomInput): Promise<Result<IssuedSession, JoinRoomError>> {
@@ -42,7 +54,8 @@ export class JoinRoom {
       creator: false,
       createdAt: this.clock.now(),
     });
-    const insertion = await this.sessions.insert(session, this.maxMembers);
+    const insertion = await this.sessions.insert(session, this.limits.maxMembers, { key: input.addressKey, max: this.limits.maxSessionsPerAddress });
+    if (insertion === 'address-full') return fail('SESSIONS_PER_ADDRESS');
     if (insertion === 'taken') return fail('USERNAME_TAKEN');
     if (insertion === 'full') return fail('ROOM_FULL');
     // The room's last session may have ended meanwhile, taking the room with it.

@@ -139,7 +139,7 @@ async function step(run: Run, act: Action): Promise<Emitted[]> {
     case 'create': {
       const room = key(ROOM_NAMES[act.room]!, checkRoomName);
       const user = key(USERNAMES[act.user]!, checkUsername);
-      const result = await h.createRoom.execute({ room, username: user, verifier: verifierFor(`pw${act.password}`), kdf: aKdf(), address: DEFAULT_ADDRESS });
+      const result = await h.createRoom.execute({ room, username: user, verifier: verifierFor(`pw${act.password}`), kdf: aKdf(), address: DEFAULT_ADDRESS, addressKey: DEFAULT_ADDRESS });
       const expected = run.rooms.has(room.key) ? 'ROOM_EXISTS' : run.rooms.size >= MAX_ROOMS ? 'CAPACITY' : 'ok';
       expect(result.ok ? 'ok' : result.code).toBe(expected);
       if (!result.ok) return [];
@@ -153,7 +153,7 @@ async function step(run: Run, act: Action): Promise<Emitted[]> {
     case 'join': {
       const room = key(ROOM_NAMES[act.room]!, checkRoomName);
       const user = key(USERNAMES[act.user]!, checkUsername);
-      const result = await h.joinRoom.execute({ roomKey: room.key, username: user, verifier: verifierFor(`pw${act.password}`), address: DEFAULT_ADDRESS });
+      const result = await h.joinRoom.execute({ roomKey: room.key, username: user, verifier: verifierFor(`pw${act.password}`), address: DEFAULT_ADDRESS, addressKey: DEFAULT_ADDRESS });
       const modelRoom = run.rooms.get(room.key);
       const members = run.live().filter((session) => session.roomKey === room.key);
       const expected = !modelRoom

@@ -7,7 +7,7 @@ export const KEY_PREFIX = 'cn:';
 export const redisKeys = {
   /** Set of the keys of every room. */
   rooms: `${KEY_PREFIX}rooms`,
-  /** Hash: name, creator, creatorAddress, createdAt, kdf (JSON), verifierHash, seq. */
+  /** Hash: holder (the creator's address key), name, creator, creatorAddress, createdAt, kdf (JSON), verifierHash, seq. */
   room: (roomKey: string) => `${KEY_PREFIX}room:${roomKey}`,
   /** Hash: message id -> "seq:ts" of the ids the room remembers (PROTOCOL.md §5). */
   roomIds: (roomKey: string) => `${KEY_PREFIX}room:${roomKey}:ids`,
@@ -29,6 +29,13 @@ export const redisKeys = {
   nodeSessions: (nodeId: string) => `${KEY_PREFIX}node:${nodeId}:sessions`,
   /** The cluster's epoch: new whenever the first process starts with no other alive. */
   epoch: `${KEY_PREFIX}epoch`,
+  /**
+   * Set of the keys of the rooms created from an address key (shared/client-address.ts
+   * addressKey); with '' the prefix that the scripts complete with a key read from a room.
+   */
+  addressRooms: (addressKey: string) => `${KEY_PREFIX}address-rooms:${addressKey}`,
+  /** Set of the ids of the live sessions issued to an address key; with '' the scripts' prefix. */
+  addressSessions: (addressKey: string) => `${KEY_PREFIX}address-sessions:${addressKey}`,
   /** Sorted set of attempt times (failed joins). */
   attempts: (key: string) => `${KEY_PREFIX}attempts:${key}`,
   /**

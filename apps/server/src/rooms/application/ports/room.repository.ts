@@ -1,19 +1,24 @@
+import type { AddressQuota } from '../../../shared/address-quota';
 import type { MessageAcceptance } from '../../domain/message-log';
 import type { Room } from '../../domain/room';
 
-export type RoomInsertion = 'inserted' | 'exists' | 'full';
+export type RoomInsertion = 'inserted' | 'exists' | 'full' | 'address-full';
 
 /**
  * Where rooms live while they have members. Keys are room keys (PROTOCOL.md §1).
  * Security: holds verifier hashes and kdf salts, never messages.
  */
 export abstract class RoomRepository {
-  /** Adds the room unless its key is taken (`exists`) or `maxRooms` rooms exist (`full`), atomically. */
-  abstract insert(room: Room, maxRooms: number): Promise<RoomInsertion>;
+  /**
+   * Adds the room, atomically, unless the creator's address key already holds `quota.max` rooms
+   * (`address-full`, checked first), its key is taken (`exists`) or `maxRooms` rooms exist
+   * (`full`). An inserted room counts toward `quota.key` until it is removed.
+   */
+  abstract insert(room: Room, maxRooms: number, quota?: AddressQuota): Promise<RoomInsertion>;
 
   abstract get(key: string): Promise<Room | undefined>;
 
-  /** Forgets the room and everything held for it; false when it was not there. */
+  /** Forgets the room and everything held for it (its count toward its creator's address key too); false when it was not there. */
   abstract remove(key: string): Promise<boolean>;
 
   abstract list(): Promise<Room[]>;

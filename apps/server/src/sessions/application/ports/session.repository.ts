@@ -1,6 +1,7 @@
+import type { AddressQuota } from '../../../shared/address-quota';
 import type { Session } from '../../domain/session';
 
-export type SessionInsertion = 'inserted' | 'taken' | 'full';
+export type SessionInsertion = 'inserted' | 'taken' | 'full' | 'address-full';
 
 /** A condition on removal: only a session that is (still) away for at least `graceMs` at `now`. */
 export interface OutstayedCondition {
@@ -14,8 +15,13 @@ export interface OutstayedCondition {
  * when the save says someone else changed it first.
  */
 export abstract class SessionRepository {
-  /** Adds the session unless its username key is taken in the room or the room has `maxMembers` sessions, atomically. */
-  abstract insert(session: Session, maxMembers: number): Promise<SessionInsertion>;
+  /**
+   * Adds the session, atomically, unless the address key it is issued to already holds
+   * `quota.max` sessions (`address-full`, checked first), its username key is taken in the room
+   * (`taken`) or the room has `maxMembers` sessions (`full`). An inserted session counts toward
+   * `quota.key` until it is removed.
+   */
+  abstract insert(session: Session, maxMembers: number, quota?: AddressQuota): Promise<SessionInsertion>;
 
   abstract get(id: string): Promise<Session | undefined>;
 
@@ -29,7 +35,7 @@ export abstract class SessionRepository {
 
   /**
    * Removes the session (with `condition`, only if it has outstayed its grace: a session
-   * that came back meanwhile stays). Resolves to the number of sessions left in its room, or
+   * that came back meanwhile stays), and its count toward its address key. Resolves to the number of sessions left in its room, or
    * undefined when nothing was removed.
    */
   abstract remove(id: string, condition?: OutstayedCondition): Promise<number | undefined>;
