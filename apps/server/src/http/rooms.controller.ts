@@ -29,7 +29,7 @@ function normalized(check: NameCheck): { name: string; key: string } {
 }
 
 function toWire(grant: IssuedSession): SessionGrant {
-  return { token: grant.token, room: grant.room, members: grant.members };
+  return { token: grant.token, vault: grant.vault, room: grant.room, members: grant.members };
 }
 
 /** Rooms: create, look up the kdf, join, and the optional directory (PROTOCOL.md §4). */
