@@ -312,6 +312,15 @@ describe('SessionStore', () => {
       await expect(reloaded.restore()).resolves.toBeUndefined();
     });
 
+    it("drops an earlier session's sealed entry when the next one cannot be sealed", async () => {
+      const storage = new MemoryStorage();
+      const store = openPage(storage).store;
+      await store.save(session(), seal());
+      await store.save(session({ token: 'token-2' }), seal('not a vault'));
+
+      expect(sealedStore.entries.size).toBe(0);
+    });
+
     it('gives a new tab no session', async () => {
       await openPage(new MemoryStorage()).store.save(session(), seal());
 

@@ -210,13 +210,16 @@ export class SessionStore {
     this.generation++;
     const generation = this.generation;
     this.current.set(session);
-    const sealing = seal ? this.crypto.sealSessionSecrets(seal.vault, seal.encKeyBytes, session.keys.fingerprint).catch(() => undefined) : undefined;
+    const sealing =
+      seal && this.sealedStore ? this.crypto.sealSessionSecrets(seal.vault, seal.encKeyBytes, session.keys.fingerprint).catch(() => undefined) : undefined;
     const tabId = await this.claimTab();
     const sealed = await sealing;
     if (generation !== this.generation) return;
     const stored: StoredSession = { token: session.token, room: session.room, roomKey: session.roomKey, username: session.username };
     this.tabStorage.set(SESSION_KEY_PREFIX + tabId, JSON.stringify(stored));
+    // Without a new blob, an older session's must not stand in for this one after a reload.
     if (sealed !== undefined) await this.sealedStore?.put({ tabId, sealed, savedAt: Date.now() }).catch(() => undefined);
+    else await this.sealedStore?.delete(tabId).catch(() => undefined);
   }
 
   /** Erases this tab's session everywhere (memory, sessionStorage, the sealed entry in IndexedDB). Never rejects. */
