@@ -1,4 +1,4 @@
-import { apiPaths, ErrorCode } from '@ciphernest/protocol';
+import { apiPaths, ErrorCode, VAULT_PATTERN } from '@ciphernest/protocol';
 import {
   byName,
   connectAs,
@@ -48,6 +48,7 @@ describe('HTTP API (PROTOCOL.md §4)', () => {
         expect(res.headers['content-type']).toMatch(/^application\/json/);
         expect(res.body).toEqual({
           token: expect.any(String),
+          vault: expect.stringMatching(VAULT_PATTERN),
           room: { name: room, creator: 'Alice', createdAt: expect.stringMatching(ISO_8601), kdf },
           members: [member('Alice', 'away', true)],
         });
@@ -66,6 +67,14 @@ describe('HTTP API (PROTOCOL.md §4)', () => {
         const owner = await createRoom(server());
         const guest = await joinRoom(server(), owner);
         expect(guest.token).not.toBe(owner.token);
+      });
+
+      it('gives every session a vault of its own: 32 random bytes, b64url', async () => {
+        const owner = await createRoom(server());
+        const guests = [await joinRoom(server(), owner), await joinRoom(server(), owner, { username: 'carol' })];
+        const vaults = [owner, ...guests].map((session) => session.grant.vault);
+        expect(vaults.every((vault) => Buffer.from(vault, 'base64url').length === 32)).toBe(true);
+        expect(new Set(vaults).size).toBe(3);
       });
     });
 
@@ -105,7 +114,7 @@ describe('HTTP API (PROTOCOL.md §4)', () => {
         const owner = await createRoom(server(), { username: 'alice' });
         const res = await postSession(server(), owner.room, { username: 'bob', verifier: owner.verifier });
         expect(res.status).toBe(201);
-        expect(res.body).toEqual({ token: expect.any(String), room: owner.grant.room, members: expect.any(Array) });
+        expect(res.body).toEqual({ token: expect.any(String), vault: expect.stringMatching(VAULT_PATTERN), room: owner.grant.room, members: expect.any(Array) });
         expect(byName(res.body.members)).toEqual([member('alice', 'away', true), member('bob', 'away', false)]);
       });
 

@@ -4,7 +4,7 @@ import { connectAs, createRoom, deleteSession, joinRoom, postSession, randomVeri
 import { type ChatClient, closeAllClients } from './support/chat-client';
 import { useServer } from './support/server-process';
 
-// DESIGN.md "Logs": passwords, verifiers, tokens, keys and ciphertext are never logged;
+// DESIGN.md "Logs": passwords, verifiers, tokens, vaults, keys and ciphertext are never logged;
 // the lifecycle of rooms, sessions and sockets is.
 
 interface Secret {
@@ -51,7 +51,7 @@ describe('Logs (DESIGN.md "Logs")', () => {
   const server = useServer({ DISCONNECT_GRACE_MS: '60000', LOG_LEVEL: 'debug' });
   afterEach(closeAllClients);
 
-  it('never contain the password, verifiers, tokens or any box across a whole conversation, and record its lifecycle', async () => {
+  it('never contain the password, verifiers, tokens, vaults or any box across a whole conversation, and record its lifecycle', async () => {
     const password = 'Tr0ub4dor & correct horse battery staple!';
     const room = uniqueRoomName('Logged Room');
     const roomKey = nameKey(normalizeName(room));
@@ -67,7 +67,12 @@ describe('Logs (DESIGN.md "Logs")', () => {
     const wrongVerifier = randomVerifier();
     expect((await postSession(server(), room, { username: 'eve', verifier: wrongVerifier })).status).toBe(401);
     secrets.push({ what: 'wrong verifier', text: wrongVerifier, bytes: Buffer.from(wrongVerifier, 'base64url') });
-    for (const session of [alice, bob]) secrets.push({ what: `${session.username}'s token`, text: session.token });
+    for (const session of [alice, bob]) {
+      secrets.push(
+        { what: `${session.username}'s token`, text: session.token },
+        { what: `${session.username}'s vault`, text: session.grant.vault, bytes: Buffer.from(session.grant.vault, 'base64url') },
+      );
+    }
 
     const { client: aliceChat } = await connectAs(server(), alice);
     const { client: bobChat } = await connectAs(server(), bob);

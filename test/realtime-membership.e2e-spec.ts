@@ -100,7 +100,8 @@ describe('Real-time membership (PROTOCOL.md §5, §6)', () => {
       await client.connect();
       const presence = await client.next<PresenceEvent>(ServerEvent.Presence);
       expect(client.eventNames().slice(0, 2)).toEqual(['connect', ServerEvent.Presence]);
-      expect(Object.keys(presence).sort()).toEqual(['members', 'room']);
+      expect(Object.keys(presence).sort()).toEqual(['members', 'room', 'vault']);
+      expect(presence.vault).toBe(owner.grant.vault);
       expect(presence.room).toEqual(owner.grant.room);
       expect(byName(presence.members)).toEqual([member('alice', 'online', true), member(guest.username, 'away', false)]);
     });
@@ -251,6 +252,8 @@ describe('Real-time membership (PROTOCOL.md §5, §6)', () => {
       await alice.next(ServerEvent.Member, memberEvent('away', 'bob'));
       const { presence } = await connectAs(server(), sessions[1]);
       expect(byName(presence.members)).toEqual([member('alice', 'online', true), member('bob', 'online', false)]);
+      // The same vault as in its 201: what the client sealed before the drop still opens.
+      expect(presence.vault).toBe(sessions[1].grant.vault);
       expect(await alice.next<MemberEvent>(ServerEvent.Member)).toEqual(expectedMember('back', 'bob'));
       await alice.none(ServerEvent.Member, GRACE_MS + 300);
     });

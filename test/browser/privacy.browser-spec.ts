@@ -71,7 +71,8 @@ describe('What leaves the browser (real Chromium)', () => {
     ];
     for (const page of [ada.page, bob.page]) {
       const stored = await page.evaluate(() => JSON.stringify({ local: { ...localStorage }, session: { ...sessionStorage }, cookie: document.cookie }));
-      leaks.push(...findSecrets(Buffer.from(stored, 'utf8'), [password, ...texts]).map((found) => `web storage: ${found}`));
+      // The fingerprint too: it is a password oracle (issue 11, finding 9) and reaches no storage unsealed.
+      leaks.push(...findSecrets(Buffer.from(stored, 'utf8'), [password, print, ...texts]).map((found) => `web storage: ${found}`));
     }
     expect(leaks).toEqual([]);
   }, 60_000);

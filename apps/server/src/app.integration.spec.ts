@@ -4,7 +4,7 @@ import { Test } from '@nestjs/testing';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import request from 'supertest';
 import { io, type Socket } from 'socket.io-client';
-import type { MemberEvent, SessionGrant } from '@ciphernest/protocol';
+import { VAULT_PATTERN, type MemberEvent, type PresenceEvent, type SessionGrant } from '@ciphernest/protocol';
 import { AppModule } from './app.module';
 import { loadConfig, type AppConfig } from './config/app-config';
 import { applicationOptions, configureApp } from './create-app';
@@ -83,6 +83,24 @@ describe('CipherNest server (Nest testing module, real HTTP and Socket.IO)', () 
     expect(ack).toEqual({ ok: true, seq: 1, ts: received.ts });
     expect(received.from).toBe('Alice');
     expect(Buffer.compare(received.box, box)).toBe(0);
+  });
+
+  it("hands each session its own vault, in its 201 and in its presence, and no one else's", async () => {
+    const { app, url } = await start();
+    apps.push(app);
+    const { alice, bob } = await createAndJoin(url, 'Vault room');
+    expect(Object.keys(alice).sort()).toEqual(['members', 'room', 'token', 'vault']);
+    expect(Object.keys(bob).sort()).toEqual(['members', 'room', 'token', 'vault']);
+    expect(alice.vault).toMatch(VAULT_PATTERN);
+    expect(bob.vault).toMatch(VAULT_PATTERN);
+    expect(bob.vault).not.toBe(alice.vault);
+
+    for (const grant of [alice, bob]) {
+      const socket = track(connect(url, grant.token));
+      const presence = await next<PresenceEvent>(socket, 'presence');
+      expect(Object.keys(presence).sort()).toEqual(['members', 'room', 'vault']);
+      expect(presence.vault).toBe(grant.vault);
+    }
   });
 
   it('ends an away session after the grace and deletes the room with the last one', async () => {

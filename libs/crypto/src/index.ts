@@ -10,3 +10,5 @@ export * from './new-kdf';
 export * from './random-bytes';
 export * from './room-keys';
 export * from './seal';
+export * from './vault-seal';
+export * from './vault-seal-error';

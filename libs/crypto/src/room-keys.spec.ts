@@ -2,7 +2,8 @@ import { hkdfSync } from 'node:crypto';
 import { VERIFIER_PATTERN } from '@ciphernest/protocol';
 import * as argon2MasterModule from './argon2-master';
 import { b64urlEncode } from './b64url';
-import { deriveRoomKeys, formatFingerprint, roomKeysFromMaster } from './room-keys';
+import { deriveRoomKeys, encKeyBytesFromMaster, formatFingerprint, importEncKey, roomKeysFromMaster } from './room-keys';
+import { open, seal } from './seal';
 
 const MASTER = new Uint8Array(32).map((_, i) => i * 7 + 1);
 
@@ -55,6 +56,29 @@ describe('roomKeysFromMaster', () => {
 
   it('refuses an empty room key', async () => {
     await expect(roomKeysFromMaster(MASTER, '')).rejects.toThrow(TypeError);
+  });
+});
+
+describe('encKeyBytesFromMaster and importEncKey', () => {
+  const ctx = { roomKey: 'lobby', from: 'Ada', id: 'AAAAAAAAAAAAAAAAAAAAAA' };
+
+  it('gives the 32 bytes of HKDF-SHA256(master, empty salt, "ciphernest/v1/enc/<roomKey>")', async () => {
+    expect(Buffer.from(await encKeyBytesFromMaster(MASTER, 'café lounge'))).toEqual(nodeHkdf(MASTER, 'enc', 'café lounge', 32));
+  });
+
+  it('imports them as the same encKey as roomKeysFromMaster, non-extractable', async () => {
+    const { encKey } = await roomKeysFromMaster(MASTER, 'lobby');
+    const imported = await importEncKey(await encKeyBytesFromMaster(MASTER, 'lobby'));
+    expect(imported.extractable).toBe(false);
+    expect(imported.algorithm).toEqual({ name: 'AES-GCM', length: 256 });
+    expect([...imported.usages].sort()).toEqual(['decrypt', 'encrypt']);
+    expect(Buffer.from(await open(imported, ctx, await seal(encKey, ctx, Buffer.from('same key'))))).toEqual(Buffer.from('same key'));
+  });
+
+  it('refuses a master that is not 32 bytes, an empty room key, and key bytes that are not 32', async () => {
+    await expect(encKeyBytesFromMaster(new Uint8Array(31), 'lobby')).rejects.toThrow(RangeError);
+    await expect(encKeyBytesFromMaster(MASTER, '')).rejects.toThrow(TypeError);
+    await expect(importEncKey(new Uint8Array(16))).rejects.toThrow(RangeError);
   });
 });
 

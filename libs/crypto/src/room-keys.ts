@@ -2,7 +2,7 @@ import type { Kdf } from '@ciphernest/protocol';
 import { argon2Master } from './argon2-master';
 import { b64urlEncode } from './b64url';
 import { hkdfBits, hkdfParams, importHkdfKey } from './hkdf-sha256';
-import { isByteArray } from './is-byte-array';
+import { isByteArray, ownBytes } from './is-byte-array';
 
 /** What a member holds for a room (PROTOCOL.md §2). */
 export interface RoomKeys {
@@ -15,6 +15,7 @@ export interface RoomKeys {
 }
 
 const MASTER_BYTES = 32;
+const ENC_KEY_BYTES = 32;
 const VERIFIER_BYTES = 32;
 const FINGERPRINT_BYTES = 10;
 const EMPTY_SALT = new Uint8Array(0);
@@ -54,6 +55,40 @@ export async function roomKeysFromMaster(master: Uint8Array, roomKey: string): P
     hkdfBits(hkdfKey, EMPTY_SALT, info('fingerprint', roomKey), FINGERPRINT_BYTES),
   ]);
   return { encKey, verifier: b64urlEncode(verifier), fingerprint: formatFingerprint(fingerprint) };
+}
+
+/**
+ * The raw 32 bytes of `encKey` (HKDF-SHA256 of `master` with the `enc` label, PROTOCOL.md §2),
+ * for a client that must seal the key under its session's vault (vault-seal.ts) to keep it
+ * across a reload. {@link importEncKey} turns them into the same key as `roomKeysFromMaster`'s.
+ *
+ * Security: these bytes are the room key. Keep them only until they are sealed, then zero them;
+ * never store or send them.
+ *
+ * @throws RangeError when `master` is not 32 bytes; TypeError when `roomKey` is empty.
+ */
+export async function encKeyBytesFromMaster(master: Uint8Array, roomKey: string): Promise<Uint8Array<ArrayBuffer>> {
+  if (!isByteArray(master) || master.length !== MASTER_BYTES) {
+    throw new RangeError(`encKeyBytesFromMaster: master must be ${MASTER_BYTES} bytes`);
+  }
+  if (typeof roomKey !== 'string' || roomKey.length === 0) throw new TypeError('encKeyBytesFromMaster: roomKey must be a non-empty string');
+  return hkdfBits(await importHkdfKey(master), EMPTY_SALT, info('enc', roomKey), ENC_KEY_BYTES);
+}
+
+/**
+ * 32 raw bytes as the room's `encKey`: AES-256-GCM, non-extractable, usages `encrypt` and
+ * `decrypt`. The caller zeroes `bytes` afterwards.
+ *
+ * @throws RangeError when `bytes` is not 32 bytes long.
+ */
+export async function importEncKey(bytes: Uint8Array): Promise<CryptoKey> {
+  if (!isByteArray(bytes) || bytes.length !== ENC_KEY_BYTES) throw new RangeError(`importEncKey: expected ${ENC_KEY_BYTES} bytes`);
+  const copy = ownBytes(bytes);
+  try {
+    return await globalThis.crypto.subtle.importKey('raw', copy, { name: 'AES-GCM', length: 256 }, false, ['encrypt', 'decrypt']);
+  } finally {
+    copy.fill(0);
+  }
 }
 
 /**

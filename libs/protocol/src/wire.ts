@@ -41,9 +41,19 @@ export interface JoinRoomRequest {
   verifier: string;
 }
 
+/**
+ * (1.1) A session's vault: 32 random bytes from the server, b64url (43 characters, canonical).
+ * Only that session gets it (in its grant and in every `presence`); the server keeps it in
+ * memory and forgets it when the session ends. Clients seal what they keep on disk under a key
+ * derived from it, so nothing left on a disk opens once the session is over.
+ */
+export const VAULT_PATTERN = /^[A-Za-z0-9_-]{42}[AEIMQUYcgkosw048]$/;
+
 /** The answer to a create or a join. */
 export interface SessionGrant {
   token: string;
+  /** This session's vault (see {@link VAULT_PATTERN}): a secret; never log it. */
+  vault: string;
   room: RoomInfo;
   members: Member[];
 }
@@ -109,6 +119,8 @@ export interface TypingSend {
 export interface PresenceEvent {
   room: RoomInfo;
   members: Member[];
+  /** (1.1) This session's vault, the same as in its grant: a secret; never log it. */
+  vault: string;
 }
 
 export type MemberEventType = 'joined' | 'left' | 'away' | 'back';

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type BrowserContextOptions } from 'playwright-core';
 
 /** Debian's chromium package, which `.ci/run` installs; CHROMIUM_PATH points elsewhere on other machines. */
 export const CHROMIUM_PATH = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
@@ -12,6 +12,20 @@ const QUIET_FLAGS = ['--disable-background-networking', '--disable-component-upd
  * skips its browser tests would pass on a machine that proves nothing.
  */
 export async function launchChromium(): Promise<Browser> {
+  assertChromium();
+  return chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: QUIET_FLAGS });
+}
+
+/**
+ * Launches headless Chromium on a profile directory of the caller's own (everything the browser
+ * writes to disk lands there), as one persistent context. Close the context to close the browser.
+ */
+export async function launchChromiumWithProfile(userDataDir: string, options: BrowserContextOptions = {}): Promise<BrowserContext> {
+  assertChromium();
+  return chromium.launchPersistentContext(userDataDir, { executablePath: CHROMIUM_PATH, headless: true, args: QUIET_FLAGS, ...options });
+}
+
+function assertChromium(): void {
   if (!existsSync(CHROMIUM_PATH)) {
     const ci = process.env['CI'] === 'true' ? ' (CI=true: .ci/run should have installed it)' : '';
     throw new Error(
@@ -19,5 +33,4 @@ export async function launchChromium(): Promise<Browser> {
         '`apt-get install -y chromium` (Debian), or set CHROMIUM_PATH to a Chromium binary.',
     );
   }
-  return chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: QUIET_FLAGS });
 }

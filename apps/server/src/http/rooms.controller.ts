@@ -31,7 +31,7 @@ function normalized(check: NameCheck): { name: string; key: string } {
 }
 
 function toWire(grant: IssuedSession): SessionGrant {
-  return { token: grant.token, room: grant.room, members: grant.members };
+  return { token: grant.token, vault: grant.vault, room: grant.room, members: grant.members };
 }
 
 /** The per-address caps answer 429 RATE_LIMITED (PROTOCOL.md §4), each saying which. */

@@ -35,7 +35,7 @@ function pathOnly(url: string | undefined): string {
             formatters: { level: (label: string) => ({ level: label }) },
             messageKey: 'msg',
             redact: {
-              paths: ['req.headers', 'req.query', 'req.body', 'token', 'verifier', 'password', 'box', '*.token', '*.verifier', '*.password', '*.box'],
+              paths: ['req.headers', 'req.query', 'req.body', 'token', 'vault', 'verifier', 'password', 'box', '*.token', '*.vault', '*.verifier', '*.password', '*.box'],
               censor: '[redacted]',
             },
             quietReqLogger: true,

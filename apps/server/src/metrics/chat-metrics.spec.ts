@@ -12,7 +12,7 @@ function aRoom(name: string): Room {
 }
 
 function aSession(id: string, roomKey: string, name: string): Session {
-  return Session.start({ id, roomKey, name, userKey: name.toLowerCase(), address: '203.0.113.7', creator: false, createdAt: 0 });
+  return Session.start({ id, roomKey, name, userKey: name.toLowerCase(), address: '203.0.113.7', creator: false, createdAt: 0, vault: 'AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8' });
 }
 
 /** The value of one sample in the text exposition, or undefined when absent. */

@@ -232,7 +232,7 @@ export class ChatGateway implements OnGatewayInit<Namespace>, OnGatewayConnectio
       socket.disconnect(true);
       return false;
     }
-    const { room, members, arrival } = connected.value;
+    const { room, members, vault, arrival } = connected.value;
     socket.data.room = room.name;
     if (arrival.kind === 'replaced') {
       const previous = socket.nsp.in(arrival.previousSocketId);
@@ -240,7 +240,7 @@ export class ChatGateway implements OnGatewayInit<Namespace>, OnGatewayConnectio
       previous.disconnectSockets();
     }
     socket.join([socket.data.channel, sessionChannel(sessionId)]);
-    socket.emit(ServerEvent.Presence, { room, members });
+    socket.emit(ServerEvent.Presence, { room, members, vault });
     this.logger.info({ event: 'socket.connected', room: room.name, user: name, ip, arrival: arrival.kind }, 'socket connected');
     // Set just before `ready` resolves: handlers already waiting on it run before any later event.
     socket.data.attached = true;

@@ -20,7 +20,7 @@ describe('RedisMessageDelivery', () => {
     const room = Room.open({ key: 'lobby', name: 'Lobby', creator: 'Ålice', creatorAddress: '203.0.113.7', createdAt: 1, kdf: aKdf(), verifier: verifierFor('x') });
     await new RedisRoomRepository(commands).insert(room, 10);
     const sessions = new RedisSessionRepository(commands, 'node-a');
-    const alice = Session.start({ id: 'alice-session', roomKey: 'lobby', name: 'Ålice', userKey: 'ålice', address: '203.0.113.7', creator: true, createdAt: 1 });
+    const alice = Session.start({ id: 'alice-session', roomKey: 'lobby', name: 'Ålice', userKey: 'ålice', address: '203.0.113.7', creator: true, createdAt: 1, vault: 'AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8' });
     await sessions.insert(alice, 10);
     alice.attach('alice-socket');
     await sessions.save(alice);

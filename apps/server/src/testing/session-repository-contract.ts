@@ -2,6 +2,7 @@ import { Session, type NewSession } from '../sessions/domain/session';
 import { type SessionRepository } from '../sessions/application/ports/session.repository';
 
 const CREATED_AT = 1_700_000_000_000;
+const VAULT = 'AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8';
 
 function aSession(id: string, overrides: Partial<NewSession> = {}): Session {
   return Session.start({
@@ -12,6 +13,7 @@ function aSession(id: string, overrides: Partial<NewSession> = {}): Session {
     address: '203.0.113.7',
     creator: false,
     createdAt: CREATED_AT,
+    vault: VAULT,
     ...overrides,
   });
 }
@@ -32,6 +34,18 @@ export function sessionRepositoryContract(makeRepository: () => SessionRepositor
     const found = await sessions.get('Alice');
     expect(found?.toMember()).toEqual({ name: 'Alice', status: 'away', creator: false });
     expect(found?.roomKey).toBe('lobby');
+  });
+
+  it("keeps each session's vault with it, and forgets it with the session", async () => {
+    const otherVault = 'HyAhIiMkJSYnKCkqKywtLi8wMTIzNDU2Nzg5Ojs8PT4';
+    await sessions.insert(aSession('Alice'), 10);
+    await sessions.insert(aSession('Bob', { vault: otherVault }), 10);
+
+    expect((await sessions.get('Alice'))?.vault).toBe(VAULT);
+    expect(Object.fromEntries((await sessions.inRoom('lobby')).map((session) => [session.id, session.vault]))).toEqual({ Alice: VAULT, Bob: otherVault });
+    await sessions.remove('Alice');
+    expect(await sessions.get('Alice')).toBeUndefined();
+    expect((await sessions.inRoom('lobby')).map((session) => session.vault)).toEqual([otherVault]);
   });
 
   it('finds nothing under an unknown id', async () => {

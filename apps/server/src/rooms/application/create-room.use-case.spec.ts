@@ -1,3 +1,4 @@
+import { VAULT_PATTERN } from '@ciphernest/protocol';
 import { aKdf, DEFAULT_ADDRESS, MembershipHarness, roomName, username, verifierFor } from '../../testing/membership-harness';
 import { type CreateRoomInput } from './create-room.use-case';
 
@@ -26,12 +27,24 @@ describe('CreateRoom', () => {
     expect(result.value.members).toEqual([{ name: 'Alice', status: 'away', creator: true }]);
   });
 
-  it('answers exactly the token, the room, the members and the creator session', async () => {
+  it('answers exactly the token, the vault, the room, the members and the creator session', async () => {
     const h = new MembershipHarness();
 
     const result = await h.createRoom.execute(input('Lobby'));
 
-    expect(result.ok && Object.keys(result.value).sort()).toEqual(['members', 'room', 'session', 'token']);
+    expect(result.ok && Object.keys(result.value).sort()).toEqual(['members', 'room', 'session', 'token', 'vault']);
+  });
+
+  it("gives the creator session a fresh vault of its own, kept with the session", async () => {
+    const h = new MembershipHarness();
+
+    const first = await h.createRoom.execute(input('Lobby'));
+    const second = await h.createRoom.execute(input('Kitchen'));
+
+    if (!first.ok || !second.ok) throw new Error('not created');
+    expect(first.value.vault).toMatch(VAULT_PATTERN);
+    expect(first.value.vault).not.toBe(second.value.vault);
+    expect((await h.sessions.get(first.value.session.id))?.vault).toBe(first.value.vault);
   });
 
   it('stores the room under its key with its creator and address', async () => {

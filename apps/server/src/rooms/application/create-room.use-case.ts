@@ -65,6 +65,7 @@ export class CreateRoom {
     if (insertion === 'full') return fail('CAPACITY');
     const session = Session.start({
       id: this.tokens.newSessionId(),
+      vault: this.tokens.newVault(),
       roomKey: room.key,
       name: input.username.name,
       userKey: input.username.key,

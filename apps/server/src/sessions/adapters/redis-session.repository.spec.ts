@@ -7,7 +7,7 @@ import { RedisSessionRepository } from './redis-session.repository';
 const CREATED_AT = 1_700_000_000_000;
 
 function aSession(id: string): Session {
-  return Session.start({ id, roomKey: 'lobby', name: id, userKey: id.toLowerCase(), address: '203.0.113.7', creator: false, createdAt: CREATED_AT });
+  return Session.start({ id, roomKey: 'lobby', name: id, userKey: id.toLowerCase(), address: '203.0.113.7', creator: false, createdAt: CREATED_AT, vault: 'AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8' });
 }
 
 describe('RedisSessionRepository', () => {

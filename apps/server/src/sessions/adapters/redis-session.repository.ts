@@ -184,6 +184,7 @@ export class RedisSessionRepository extends SessionRepository {
       address: hash['address'] ?? '',
       creator: hash['creator'] === '1',
       createdAt: Number(hash['createdAt']),
+      vault: hash['vault'] ?? '',
       socketId: hash['socketId'] ? hash['socketId'] : undefined,
       connectedOnce: hash['connectedOnce'] === '1',
       awayFrom: Number(hash['awayFrom']),
@@ -194,10 +195,10 @@ export class RedisSessionRepository extends SessionRepository {
 }
 
 function fields(snapshot: SessionSnapshot): (string | number)[] {
-  const { id, roomKey, name, userKey, address, creator, createdAt, socketId, connectedOnce, awayFrom } = snapshot;
+  const { id, roomKey, name, userKey, address, creator, createdAt, vault, socketId, connectedOnce, awayFrom } = snapshot;
   return [
     'id', id, 'roomKey', roomKey, 'name', name, 'userKey', userKey, 'address', address,
-    'creator', creator ? 1 : 0, 'createdAt', createdAt, 'socketId', socketId ?? '',
+    'creator', creator ? 1 : 0, 'createdAt', createdAt, 'vault', vault, 'socketId', socketId ?? '',
     'connectedOnce', connectedOnce ? 1 : 0, 'awayFrom', awayFrom, 'node', '',
   ];
 }

@@ -20,7 +20,7 @@ describe('ConnectSession', () => {
     expect(h.events.changes).toEqual([{ roomKey: 'lobby', sessionId: alice.session.id, type: 'joined', name: 'Alice', at: h.clock.now() }]);
   });
 
-  it('answers the room and every member with the session online', async () => {
+  it('answers the room, every member with the session online, and the session\'s own vault', async () => {
     const h = new MembershipHarness();
     const alice = await h.create('Lobby', 'Alice');
     await h.join('Lobby', 'Bob');
@@ -35,6 +35,7 @@ describe('ConnectSession', () => {
           { name: 'Alice', status: 'online', creator: true },
           { name: 'Bob', status: 'away', creator: false },
         ],
+        vault: alice.vault,
         arrival: { kind: 'joined' },
       },
     });

@@ -10,6 +10,8 @@ import type { SessionRepository } from './ports/session.repository';
 export interface Connected {
   room: RoomInfo;
   members: Member[];
+  /** The session's vault, for its own `presence` only; never log it. */
+  vault: string;
   arrival: Arrival;
 }
 
@@ -17,6 +19,7 @@ export interface Connected {
  * Attaches a socket to a session. The others hear `joined` the first time, `back` after an
  * away spell, nothing when a newer socket replaces an older one (the caller closes that one).
  * Errors: SESSION_NOT_FOUND (the session or its room ended meanwhile).
+ * Security: the answer carries the session's vault, for that session's socket alone.
  */
 export class ConnectSession {
   constructor(
@@ -41,6 +44,6 @@ export class ConnectSession {
       });
     }
     const members = (await this.sessions.inRoom(room.key)).map((member) => member.toMember());
-    return ok({ room: room.info(), members, arrival });
+    return ok({ room: room.info(), members, vault: session.vault, arrival });
   }
 }

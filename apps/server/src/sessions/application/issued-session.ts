@@ -4,9 +4,11 @@ import type { Session } from '../domain/session';
 import type { SessionRepository } from './ports/session.repository';
 import type { TokenService } from '../../tokens/application/ports/token-service';
 
-/** What a create or a join hands back: the token, the room and its members. */
+/** What a create or a join hands back: the token, the session's vault, the room and its members. */
 export interface IssuedSession {
   token: string;
+  /** Only for this session's own answer; never log it. */
+  vault: string;
   room: RoomInfo;
   members: Member[];
   session: Session;
@@ -25,5 +27,5 @@ export async function issueSession(
     address: session.address,
   });
   const members = (await sessions.inRoom(room.key)).map((member) => member.toMember());
-  return { token, room: room.info(), members, session };
+  return { token, vault: session.vault, room: room.info(), members, session };
 }

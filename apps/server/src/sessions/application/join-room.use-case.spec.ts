@@ -1,3 +1,4 @@
+import { VAULT_PATTERN } from '@ciphernest/protocol';
 import { DEFAULT_ADDRESS, MembershipHarness, username, verifierFor } from '../../testing/membership-harness';
 import { type JoinRoomInput } from './join-room.use-case';
 
@@ -97,6 +98,18 @@ describe('JoinRoom', () => {
       { name: 'Alice', status: 'online', creator: true },
       { name: 'Bob', status: 'away', creator: false },
     ]);
+  });
+
+  it("gives the joiner's session a fresh vault of its own, kept with the session", async () => {
+    const h = new MembershipHarness();
+    const alice = await h.create('Lobby', 'Alice');
+
+    const result = await h.joinRoom.execute(input('Bob'));
+
+    if (!result.ok) throw new Error(result.code);
+    expect(result.value.vault).toMatch(VAULT_PATTERN);
+    expect(result.value.vault).not.toBe(alice.vault);
+    expect((await h.sessions.get(result.value.session.id))?.vault).toBe(result.value.vault);
   });
 
   it('shows the username as typed after trim and NFC', async () => {

@@ -47,6 +47,7 @@ export class JoinRoom {
     if (!room.admits(input.verifier)) return fail('BAD_CREDENTIALS');
     const session = Session.start({
       id: this.tokens.newSessionId(),
+      vault: this.tokens.newVault(),
       roomKey: room.key,
       name: input.username.name,
       userKey: input.username.key,

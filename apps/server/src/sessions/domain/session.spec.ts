@@ -1,6 +1,7 @@
 import { Session, type NewSession } from './session';
 
 const CREATED_AT = 1_700_000_000_000;
+const VAULT = 'AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8';
 
 function newSession(overrides: Partial<NewSession> = {}): Session {
   return Session.start({
@@ -11,6 +12,7 @@ function newSession(overrides: Partial<NewSession> = {}): Session {
     address: '203.0.113.7',
     creator: false,
     createdAt: CREATED_AT,
+    vault: VAULT,
     ...overrides,
   });
 }
@@ -22,6 +24,14 @@ describe('Session', () => {
     expect(session.status).toBe('away');
     expect(session.socketId).toBeUndefined();
     expect(session.awaySince).toBe(CREATED_AT);
+  });
+
+  it('keeps its vault, and never shows it in its member entry', () => {
+    const session = newSession();
+
+    expect(session.vault).toBe(VAULT);
+    expect(session.snapshot().vault).toBe(VAULT);
+    expect(JSON.stringify(session.toMember())).not.toContain(VAULT);
   });
 
   it('joins on its first socket and is then online', () => {

@@ -8,6 +8,11 @@ export interface NewSession {
   address: string;
   creator: boolean;
   createdAt: number;
+  /**
+   * PROTOCOL.md §4 (1.1): 32 random bytes (b64url) made for this session alone. Held in memory
+   * only, handed only to the session, gone with it. A secret: never log it.
+   */
+  vault: string;
 }
 
 /** Everything a shared store keeps of a session. */
@@ -41,13 +46,14 @@ export class Session {
     readonly address: string,
     readonly creator: boolean,
     readonly createdAt: number,
+    readonly vault: string,
   ) {
     this.awayFrom = createdAt;
   }
 
   static start(props: NewSession): Session {
-    const { id, roomKey, name, userKey, address, creator, createdAt } = props;
-    return new Session(id, roomKey, name, userKey, address, creator, createdAt);
+    const { id, roomKey, name, userKey, address, creator, createdAt, vault } = props;
+    return new Session(id, roomKey, name, userKey, address, creator, createdAt, vault);
   }
 
   static restore(snapshot: SessionSnapshot): Session {
@@ -59,7 +65,7 @@ export class Session {
   }
 
   snapshot(): SessionSnapshot {
-    const { id, roomKey, name, userKey, address, creator, createdAt } = this;
+    const { id, roomKey, name, userKey, address, creator, createdAt, vault } = this;
     return {
       id,
       roomKey,
@@ -68,6 +74,7 @@ export class Session {
       address,
       creator,
       createdAt,
+      vault,
       socketId: this.socket,
       connectedOnce: this.connectedOnce,
       awayFrom: this.awayFrom,

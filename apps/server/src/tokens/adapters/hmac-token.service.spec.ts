@@ -1,4 +1,5 @@
 import { createHmac } from 'node:crypto';
+import { VAULT_PATTERN } from '@ciphernest/protocol';
 import { type SessionClaims } from '../domain/session-claims';
 import { HmacTokenService } from './hmac-token.service';
 
@@ -169,6 +170,14 @@ describe('HmacTokenService', () => {
     const made = Array.from({ length: 100 }, () => tokens.newSessionId());
 
     expect(made.every((id) => /^[A-Za-z0-9_-]{22}$/.test(id))).toBe(true);
+    expect(new Set(made).size).toBe(100);
+  });
+
+  it('makes vaults of 32 random bytes as canonical b64url (43 characters), all different', () => {
+    const tokens = new HmacTokenService();
+    const made = Array.from({ length: 100 }, () => tokens.newVault());
+
+    expect(made.every((vault) => VAULT_PATTERN.test(vault) && Buffer.from(vault, 'base64url').length === 32)).toBe(true);
     expect(new Set(made).size).toBe(100);
   });
 });

@@ -22,6 +22,10 @@ export class HmacTokenService extends TokenService {
     return randomBytes(16).toString('base64url');
   }
 
+  newVault(): string {
+    return randomBytes(32).toString('base64url');
+  }
+
   issue(claims: SessionClaims): string {
     const body = Buffer.from(
       JSON.stringify({ s: claims.sessionId, r: claims.roomKey, u: claims.userKey, a: claims.address }),

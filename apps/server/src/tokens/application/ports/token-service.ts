@@ -11,6 +11,12 @@ export abstract class TokenService {
   /** A fresh, unguessable session id. */
   abstract newSessionId(): string;
 
+  /**
+   * A fresh session vault (PROTOCOL.md §4, 1.1): 32 bytes from a CSPRNG, b64url (43 characters).
+   * Security: a secret handed only to its session; never log it.
+   */
+  abstract newVault(): string;
+
   abstract issue(claims: SessionClaims): string;
 
   abstract verify(token: string): SessionClaims | undefined;

@@ -6,6 +6,7 @@ import { ApiProblem } from './api-problem';
 const KDF: Kdf = { alg: 'argon2id', m: 65536, t: 3, p: 1, salt: 'thdQBXfwJt08FAf-zyYRPw' };
 const GRANT: SessionGrant = {
   token: 'opaque-token',
+  vault: 'AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8',
   room: { name: 'Café Lounge', creator: 'Zoë', createdAt: '2026-01-01T00:00:00.000Z', kdf: KDF },
   members: [{ name: 'Zoë', status: 'away', creator: true }],
 };

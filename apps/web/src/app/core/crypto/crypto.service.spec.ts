@@ -1,18 +1,26 @@
 import { TestBed } from '@angular/core/testing';
-import { KdfRejectedError, roomKeysFromMaster, type RoomKeys } from '@ciphernest/crypto';
+import { encKeyBytesFromMaster, KdfRejectedError, openSessionSecrets, roomKeysFromMaster, sealSessionSecrets, type RoomKeys } from '@ciphernest/crypto';
 import { isAcceptableKdf, MESSAGE_ID_PATTERN, type Kdf } from '@ciphernest/protocol';
 import type { Argon2Reply, Argon2Request } from './argon2.worker';
 import { CryptoService, KeyDerivationError } from './crypto.service';
 import { startArgon2Worker } from './start-argon2-worker';
 
 // jsdom has no Worker and its crypto.subtle refuses this realm's buffers: the worker is a fake
-// here and the HKDF step is stubbed (libs/crypto's specs and the Chromium tests cover the math;
-// argon2.worker.spec.ts runs the real Argon2id).
+// here and the HKDF and sealing steps are stubbed (libs/crypto's specs and the Chromium tests
+// cover the math; argon2.worker.spec.ts runs the real Argon2id).
 jest.mock('./start-argon2-worker', () => ({ startArgon2Worker: jest.fn() }));
-jest.mock('@ciphernest/crypto', () => ({ ...jest.requireActual('@ciphernest/crypto'), roomKeysFromMaster: jest.fn() }));
+jest.mock('@ciphernest/crypto', () => ({
+  ...jest.requireActual('@ciphernest/crypto'),
+  roomKeysFromMaster: jest.fn(),
+  encKeyBytesFromMaster: jest.fn(),
+  sealSessionSecrets: jest.fn(),
+  openSessionSecrets: jest.fn(),
+}));
 
 const KDF: Kdf = { alg: 'argon2id', m: 65536, t: 3, p: 1, salt: 'thdQBXfwJt08FAf-zyYRPw' };
 const KEYS = { encKey: {} as CryptoKey, verifier: 'v'.repeat(43), fingerprint: '0000-0000-0000-0000-0000' } as RoomKeys;
+const ENC_KEY_BYTES = new Uint8Array(32).fill(9);
+const VAULT = 'AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8';
 
 /** A worker that records what it is asked and lets the test answer. */
 class FakeWorker extends EventTarget {
@@ -56,6 +64,11 @@ describe('CryptoService', () => {
       expect([...master]).toEqual(Array.from({ length: 32 }, (_, i) => i + 1));
       return KEYS;
     });
+    jest.mocked(encKeyBytesFromMaster).mockImplementation(async (master: Uint8Array) => {
+      expect(master).toBe(seenMaster);
+      expect([...master]).toEqual(Array.from({ length: 32 }, (_, i) => i + 1));
+      return ENC_KEY_BYTES;
+    });
   });
 
   afterEach(() => {
@@ -80,7 +93,7 @@ describe('CryptoService', () => {
   });
 
   describe('deriveRoomKeys', () => {
-    it('runs Argon2id in a worker, derives the keys in the page and zeroes the master', async () => {
+    it("runs Argon2id in a worker, derives the keys and encKey's bytes (to seal) in the page and zeroes the master", async () => {
       const deriving = crypto.deriveRoomKeys('correct horse', 'café lounge', KDF);
       await flush();
       const [worker] = FakeWorker.created;
@@ -88,8 +101,9 @@ describe('CryptoService', () => {
 
       worker.answer({ ok: true, master: new Uint8Array(Array.from({ length: 32 }, (_, i) => i + 1)).buffer });
 
-      await expect(deriving).resolves.toBe(KEYS);
+      await expect(deriving).resolves.toEqual({ ...KEYS, encKeyBytes: ENC_KEY_BYTES });
       expect(roomKeysFromMaster).toHaveBeenCalledWith(expect.any(Uint8Array), 'café lounge');
+      expect(encKeyBytesFromMaster).toHaveBeenCalledWith(expect.any(Uint8Array), 'café lounge');
       expect([...(seenMaster as Uint8Array)]).toEqual(new Array(32).fill(0));
       expect(worker.terminated).toBe(true);
     });
@@ -122,6 +136,7 @@ describe('CryptoService', () => {
       expect((error as KdfRejectedError).problems).toEqual(['kdf.m is bad']);
       expect(FakeWorker.created[0].terminated).toBe(true);
       expect(roomKeysFromMaster).not.toHaveBeenCalled();
+      expect(encKeyBytesFromMaster).not.toHaveBeenCalled();
     });
 
     it('rejects with KeyDerivationError when the worker fails', async () => {
@@ -156,6 +171,25 @@ describe('CryptoService', () => {
 
       await expect(crypto.deriveRoomKeys('correct horse', 'room', KDF)).rejects.toBeInstanceOf(KeyDerivationError);
       expect(startArgon2Worker).not.toHaveBeenCalled();
+    });
+  });
+
+  describe('sealing under the vault', () => {
+    it("seals with libs/crypto's sealSessionSecrets", async () => {
+      const blob = new Uint8Array([1, 2, 3]);
+      jest.mocked(sealSessionSecrets).mockResolvedValue(blob as Uint8Array<ArrayBuffer>);
+
+      await expect(crypto.sealSessionSecrets(VAULT, ENC_KEY_BYTES, KEYS.fingerprint)).resolves.toBe(blob);
+      expect(sealSessionSecrets).toHaveBeenCalledWith(VAULT, ENC_KEY_BYTES, KEYS.fingerprint);
+    });
+
+    it("opens with libs/crypto's openSessionSecrets", async () => {
+      const blob = new Uint8Array([1, 2, 3]);
+      const opened = { encKey: KEYS.encKey, fingerprint: KEYS.fingerprint };
+      jest.mocked(openSessionSecrets).mockResolvedValue(opened);
+
+      await expect(crypto.openSessionSecrets(VAULT, blob)).resolves.toBe(opened);
+      expect(openSessionSecrets).toHaveBeenCalledWith(VAULT, blob);
     });
   });
 });

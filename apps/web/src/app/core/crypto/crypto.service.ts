@@ -2,19 +2,32 @@ import { Injectable } from '@angular/core';
 import {
   assertAcceptableKdf,
   decryptMessage,
+  encKeyBytesFromMaster,
   encryptImage,
   encryptText,
   KdfRejectedError,
   newKdf,
   newMessageId,
+  openSessionSecrets,
   roomKeysFromMaster,
+  sealSessionSecrets,
   type DecryptedMessage,
   type ImageInput,
   type MessageContext,
   type RoomKeys,
+  type SessionSecrets,
 } from '@ciphernest/crypto';
 import type { Kdf } from '@ciphernest/protocol';
 import type { Argon2Reply, Argon2Request } from './argon2.worker';
+
+/** A room's keys as a create or a join needs them: {@link RoomKeys}, and encKey's bytes to seal. */
+export interface DerivedRoomKeys extends RoomKeys {
+  /**
+   * The raw bytes of `encKey`, only to seal under the session's vault once the server has
+   * answered ({@link CryptoService.sealSessionSecrets}). Zero them right after; never store them.
+   */
+  encKeyBytes: Uint8Array;
+}
 
 /** The Argon2id worker failed for a reason other than refused parameters (it could not load, say). */
 export class KeyDerivationError extends Error {
@@ -32,27 +45,51 @@ function replyError(error: Extract<Argon2Reply, { ok: false }>['error']): Error 
  *
  * Security: the password goes to the worker once and is not kept (the worker is terminated
  * after each derivation); the 32-byte master comes back as a transferred buffer, is turned
- * into the room keys here and zeroed at once. `encKey` is a non-extractable CryptoKey, so its
- * bytes never reach script. Boxes are opaque ciphertext: relay them, never log them.
+ * into the room keys here and zeroed at once. `encKey` is a non-extractable CryptoKey; its raw
+ * bytes exist only from a derivation until they are sealed under the session's vault (the
+ * caller zeroes them), and again for an instant when a sealed blob is opened. Boxes are opaque
+ * ciphertext: relay them, never log them.
  */
 @Injectable({ providedIn: 'root' })
 export class CryptoService {
   /**
    * The room's keys from its password (PROTOCOL.md §2): Argon2id in a Web Worker, then HKDF
-   * in the page. `roomKey` is the room key of PROTOCOL.md §1, not the name as typed.
+   * in the page. `roomKey` is the room key of PROTOCOL.md §1, not the name as typed. The
+   * answer carries encKey's raw bytes for sealing: the caller zeroes them.
    *
    * @throws KdfRejectedError when `kdf` is outside the accepted ranges (nothing is derived);
    *   KeyDerivationError when the worker cannot start or fails (also where there are no Web
    *   Workers, as in jsdom: Argon2id never runs in the page).
    */
-  async deriveRoomKeys(password: string, roomKey: string, kdf: Kdf): Promise<RoomKeys> {
+  async deriveRoomKeys(password: string, roomKey: string, kdf: Kdf): Promise<DerivedRoomKeys> {
     assertAcceptableKdf(kdf);
     const master = await this.masterInWorker(password, kdf);
     try {
-      return await roomKeysFromMaster(master, roomKey);
+      const [keys, encKeyBytes] = await Promise.all([roomKeysFromMaster(master, roomKey), encKeyBytesFromMaster(master, roomKey)]);
+      return { ...keys, encKeyBytes };
     } finally {
       master.fill(0);
     }
+  }
+
+  /**
+   * Seals a session's secrets under its vault (`sealSessionSecrets` of `@ciphernest/crypto`:
+   * HKDF-SHA256 of the vault, AES-256-GCM): the only form in which they may reach the disk.
+   * The caller still owns `encKeyBytes` and zeroes them.
+   *
+   * @throws TypeError on a malformed vault; RangeError on malformed secrets.
+   */
+  sealSessionSecrets(vault: string, encKeyBytes: Uint8Array, fingerprint: string): Promise<Uint8Array> {
+    return sealSessionSecrets(vault, encKeyBytes, fingerprint);
+  }
+
+  /**
+   * Opens what {@link sealSessionSecrets} sealed: `encKey` comes back non-extractable.
+   *
+   * @throws TypeError on a malformed vault; VaultSealError when the blob does not open under it.
+   */
+  openSessionSecrets(vault: string, sealed: Uint8Array): Promise<SessionSecrets> {
+    return openSessionSecrets(vault, sealed);
   }
 
   /** Fresh parameters for a new room: the defaults of PROTOCOL.md §2 and a random salt. */

@@ -1,7 +1,8 @@
 import { DestroyRef, Injectable, InjectionToken, inject, signal, type Signal } from '@angular/core';
-import { b64urlEncode, randomBytes } from '@ciphernest/crypto';
+import { b64urlEncode, randomBytes, type SessionSecrets } from '@ciphernest/crypto';
 import { isObject, type RoomInfo } from '@ciphernest/protocol';
-import { SESSION_KEY_VAULT } from './session-key-vault';
+import { CryptoService } from '../crypto/crypto.service';
+import { SEALED_KEY_STORE } from './sealed-key-store';
 
 /** This tab's place in a room. */
 export interface ChatSession {
@@ -11,25 +12,33 @@ export interface ChatSession {
   roomKey: string;
   /** Exactly as the server reports it (the grant's member entry). */
   username: string;
-  fingerprint: string;
-  /** Non-extractable; kept in IndexedDB under this tab's id. */
-  encKey: CryptoKey;
+  /**
+   * The room key (non-extractable) and its fingerprint: in memory only. Undefined after a
+   * reload until {@link SessionStore.unlock} opens them with the vault of the next `presence`.
+   */
+  keys?: SessionSecrets;
+}
+
+/** What sealing needs, right after a create or a join: the grant's vault and encKey's raw bytes (the caller zeroes them). */
+export interface SealInput {
+  vault: string;
+  encKeyBytes: Uint8Array;
 }
 
 /** sessionStorage key of this tab's random id. */
 export const TAB_ID_KEY = 'ciphernest.tab';
-/** sessionStorage key prefix of a tab's session (everything but the key), followed by the tab id. */
+/** sessionStorage key prefix of a tab's session (token, room, room key, username: no key, no fingerprint), followed by the tab id. */
 export const SESSION_KEY_PREFIX = 'ciphernest.session.';
 /** The channel on which live tabs answer "who holds tab X?". */
 export const TAB_CHANNEL = 'ciphernest.tabs';
 /** How long a starting tab waits for a live holder of its tab id to answer. */
 export const TAB_CLAIM_WAIT_MS = 150;
-/** Keys older than this that no live tab claims are swept from IndexedDB. */
+/** Sealed entries older than this that no live tab claims are swept from IndexedDB. */
 export const STALE_KEY_AGE_MS = 24 * 60 * 60 * 1000;
 
 const TAB_ID_PATTERN = /^[A-Za-z0-9_-]{16,64}$/;
 
-type StoredSession = Omit<ChatSession, 'encKey'>;
+type StoredSession = Omit<ChatSession, 'keys'>;
 
 type TabMessage = { kind: 'who-holds'; tabIds: string[]; from: string } | { kind: 'held'; tabId: string; to: string };
 
@@ -46,7 +55,6 @@ function isStoredSession(value: unknown): value is StoredSession {
     typeof value['token'] === 'string' &&
     typeof value['roomKey'] === 'string' &&
     typeof value['username'] === 'string' &&
-    typeof value['fingerprint'] === 'string' &&
     typeof room['name'] === 'string' &&
     typeof room['creator'] === 'string' &&
     typeof room['createdAt'] === 'string' &&
@@ -101,27 +109,31 @@ class TabStorage {
 
 /**
  * This tab's session. The tab gets a random id in sessionStorage; under that id sessionStorage
- * holds the token, room, room key, username and fingerprint, and IndexedDB holds the
- * non-extractable CryptoKey (with its `savedAt`). A reload restores both; a new tab starts
- * with nothing. A duplicated tab (whose sessionStorage is a copy) asks over a BroadcastChannel
- * whether a live tab holds its id; if one answers within {@link TAB_CLAIM_WAIT_MS}, it takes
- * a fresh id and no session. Keys that no live tab claims and that are older than
- * {@link STALE_KEY_AGE_MS} are swept when a tab starts.
+ * holds the token, room, room key and username, and IndexedDB holds the session's secrets (the
+ * room key's bytes and the fingerprint) sealed under the session's vault (PROTOCOL.md §4), with
+ * its `savedAt`. The unsealed keys live in memory only. A reload restores the session without
+ * its keys; {@link unlock} opens them with the vault that the server sends in `presence`. A new
+ * tab starts with nothing. A duplicated tab (whose sessionStorage is a copy) asks over a
+ * BroadcastChannel whether a live tab holds its id; if one answers within
+ * {@link TAB_CLAIM_WAIT_MS}, it takes a fresh id and no session. Sealed entries that no live tab
+ * claims and that are older than {@link STALE_KEY_AGE_MS} are swept when a tab starts.
  *
- * Without IndexedDB or BroadcastChannel (jsdom) it degrades: memory and sessionStorage, the key
+ * Without IndexedDB or BroadcastChannel (jsdom) it degrades: memory and sessionStorage, the keys
  * in memory only (so nothing survives a reload), and duplicated tabs cannot be told apart.
  *
- * Security: the key's bytes are never script-readable anywhere; the token sits in this tab's
- * sessionStorage only; {@link clear} erases all three places.
+ * Security: no key, key bytes or fingerprint ever reaches storage unsealed, and the vault is
+ * never stored, so once the session has ended on the server nothing on disk opens. The token
+ * sits in this tab's sessionStorage only. {@link clear} erases all three places.
  */
 @Injectable({ providedIn: 'root' })
 export class SessionStore {
-  private readonly vault = inject(SESSION_KEY_VAULT);
+  private readonly sealedStore = inject(SEALED_KEY_STORE);
+  private readonly crypto = inject(CryptoService);
   private readonly tabStorage = new TabStorage(inject(TAB_STORAGE));
   private readonly current = signal<ChatSession | undefined>(undefined);
   private claim: Promise<string> | undefined;
   private channel: BroadcastChannel | undefined;
-  /** Bumped by save() and clear(), so a restore() running across them does not undo them. */
+  /** Bumped by save() and clear(), so a restore() or unlock() running across them does not undo them. */
   private generation = 0;
   private destroyed = false;
 
@@ -137,8 +149,9 @@ export class SessionStore {
   }
 
   /**
-   * This tab's session: memory first, then sessionStorage + IndexedDB after a reload. A
-   * duplicated tab (sessionStorage copied) does not inherit it. Never rejects.
+   * This tab's session: memory first (with its keys), then sessionStorage after a reload
+   * (without its keys: see {@link unlock}) if a sealed entry waits for it. A duplicated tab
+   * (sessionStorage copied) does not inherit it. Never rejects.
    */
   async restore(): Promise<ChatSession | undefined> {
     const inMemory = this.current();
@@ -152,46 +165,66 @@ export class SessionStore {
     } catch {
       stored = undefined;
     }
-    const entry = isStoredSession(stored) ? await this.vault?.get(tabId).catch(() => undefined) : undefined;
+    const entry = isStoredSession(stored) ? await this.sealedStore?.get(tabId).catch(() => undefined) : undefined;
     if (generation !== this.generation) return this.current();
     if (!isStoredSession(stored) || entry === undefined) {
-      // A session without its key (or a broken one) cannot be used: forget it.
+      // A session without its sealed keys (or a broken one) cannot be used: forget it.
       if (raw !== null) this.tabStorage.remove(SESSION_KEY_PREFIX + tabId);
       return undefined;
     }
-    const session: ChatSession = { ...stored, encKey: entry.key };
+    const session: ChatSession = { token: stored.token, room: stored.room, roomKey: stored.roomKey, username: stored.username };
     this.current.set(session);
     // Refresh savedAt, so a tab that stays open for days is never swept by another one.
-    void this.vault?.put({ tabId, key: entry.key, savedAt: Date.now() }).catch(() => undefined);
+    void this.sealedStore?.put({ ...entry, savedAt: Date.now() }).catch(() => undefined);
     return session;
   }
 
   /**
-   * Keeps `session` as this tab's: in memory at once, then in sessionStorage and IndexedDB.
-   * Never rejects: where the key cannot be persisted, the session lives until the next reload.
+   * This session's keys: from memory, or opened from the sealed entry with `vault` (the one
+   * `presence` carries) and kept in memory from then on. Undefined when there is no session,
+   * no sealed entry, or it does not open under `vault`. Never rejects.
    */
-  async save(session: ChatSession): Promise<void> {
-    this.generation++;
-    this.current.set(session);
+  async unlock(vault: string): Promise<SessionSecrets | undefined> {
+    const session = this.current();
+    if (session?.keys !== undefined || session === undefined) return session?.keys;
+    const generation = this.generation;
     const tabId = await this.claimTab();
-    const stored: StoredSession = {
-      token: session.token,
-      room: session.room,
-      roomKey: session.roomKey,
-      username: session.username,
-      fingerprint: session.fingerprint,
-    };
-    this.tabStorage.set(SESSION_KEY_PREFIX + tabId, JSON.stringify(stored));
-    await this.vault?.put({ tabId, key: session.encKey, savedAt: Date.now() }).catch(() => undefined);
+    const entry = await this.sealedStore?.get(tabId).catch(() => undefined);
+    const keys = entry === undefined ? undefined : await this.crypto.openSessionSecrets(vault, entry.sealed).catch(() => undefined);
+    if (generation !== this.generation || this.current() !== session) return this.current()?.keys;
+    if (keys !== undefined) this.current.set({ ...session, keys });
+    return keys;
   }
 
-  /** Erases this tab's session everywhere (memory, sessionStorage, IndexedDB). Never rejects. */
+  /**
+   * Keeps `session` as this tab's: in memory at once (with its keys), then in sessionStorage,
+   * and, given `seal`, its keys sealed under the vault in IndexedDB. Never rejects: where they
+   * cannot be persisted, the session lives until the next reload. Reads `seal.encKeyBytes`
+   * before it resolves and keeps no reference to them.
+   */
+  async save(session: ChatSession & { keys: SessionSecrets }, seal?: SealInput): Promise<void> {
+    this.generation++;
+    const generation = this.generation;
+    this.current.set(session);
+    const sealing =
+      seal && this.sealedStore ? this.crypto.sealSessionSecrets(seal.vault, seal.encKeyBytes, session.keys.fingerprint).catch(() => undefined) : undefined;
+    const tabId = await this.claimTab();
+    const sealed = await sealing;
+    if (generation !== this.generation) return;
+    const stored: StoredSession = { token: session.token, room: session.room, roomKey: session.roomKey, username: session.username };
+    this.tabStorage.set(SESSION_KEY_PREFIX + tabId, JSON.stringify(stored));
+    // Without a new blob, an older session's must not stand in for this one after a reload.
+    if (sealed !== undefined) await this.sealedStore?.put({ tabId, sealed, savedAt: Date.now() }).catch(() => undefined);
+    else await this.sealedStore?.delete(tabId).catch(() => undefined);
+  }
+
+  /** Erases this tab's session everywhere (memory, sessionStorage, the sealed entry in IndexedDB). Never rejects. */
   async clear(): Promise<void> {
     this.generation++;
     this.current.set(undefined);
     const tabId = await this.claimTab();
     this.tabStorage.remove(SESSION_KEY_PREFIX + tabId);
-    await this.vault?.delete(tabId).catch(() => undefined);
+    await this.sealedStore?.delete(tabId).catch(() => undefined);
   }
 
   private claimTab(): Promise<string> {
@@ -199,12 +232,12 @@ export class SessionStore {
     return this.claim;
   }
 
-  /** Settles this tab's id once: inherited unless a live tab holds it; sweeps stale keys on the way. */
+  /** Settles this tab's id once: inherited unless a live tab holds it; sweeps stale sealed entries on the way. */
   private async settleTabId(): Promise<string> {
     const saved = this.tabStorage.get(TAB_ID_KEY);
     const inherited = saved !== null && TAB_ID_PATTERN.test(saved) ? saved : undefined;
     const now = Date.now();
-    const entries = (await this.vault?.list().catch(() => [])) ?? [];
+    const entries = (await this.sealedStore?.list().catch(() => [])) ?? [];
     const stale = entries.filter((entry) => entry.tabId !== inherited && now - entry.savedAt > STALE_KEY_AGE_MS).map((entry) => entry.tabId);
     const asked = inherited === undefined ? stale : [inherited, ...stale];
     const held = asked.length === 0 ? new Set<string>() : await this.askHolders(asked);
@@ -224,7 +257,7 @@ export class SessionStore {
       }
     });
     const unclaimed = stale.filter((staleId) => !held.has(staleId));
-    void Promise.all(unclaimed.map((staleId) => this.vault?.delete(staleId).catch(() => undefined)));
+    void Promise.all(unclaimed.map((staleId) => this.sealedStore?.delete(staleId).catch(() => undefined)));
     return ownId;
   }
 

@@ -28,7 +28,13 @@ describe('AboutPage', () => {
 
   it('has the full table of who can see what', () => {
     const rows = Array.from(element.querySelectorAll('tbody tr'), (row) => textOf(row.querySelector('th')));
-    expect(rows).toEqual(['Members of a room', 'The server and its admin', 'Someone on the network', "Someone who steals the server's memory"]);
+    expect(rows).toEqual([
+      'Members of a room',
+      'The server and its admin',
+      'Someone on the network',
+      "Someone who reads your device's disk after your session ended",
+      "Someone who steals the server's memory",
+    ]);
     expect(Array.from(element.querySelectorAll('thead th'), (cell) => cell.getAttribute('scope'))).toEqual(['col', 'col', 'col']);
   });
 
@@ -37,11 +43,24 @@ describe('AboutPage', () => {
     expect(limits).toEqual([
       'Members can read everything while they are present.',
       'The server serves the app.',
-      'Compare the key fingerprint out of band.',
+      'Keep the key fingerprint inside the room.',
       'A weak password can be guessed.',
       'The server sees who talks when.',
     ]);
     expect(textOf(element.querySelector('.limits'))).toContain('build digest');
+  });
+
+  it('says the fingerprint must not be shared outside the room, and why (issue 11, finding 9)', () => {
+    const item = Array.from(element.querySelectorAll('.limits li'), (entry) => textOf(entry)).find((text) => text.includes('fingerprint'));
+    expect(item).toBeDefined();
+    expect(item).toContain("Compare it only with the room's members: read it aloud among yourselves");
+    expect(item).toContain('Never post it, paste it into another messenger or send it anywhere else');
+    expect(item).toContain('anyone who hears or reads it can test password guesses offline');
+    expect(textOf(element)).not.toMatch(/by phone|over another messenger/);
+  });
+
+  it('says that nothing the tab left on disk opens once the session has ended', () => {
+    expect(textOf(element)).toContain('nothing this tab left on disk can be opened');
   });
 
   it('moves focus to a section from the table of contents', () => {

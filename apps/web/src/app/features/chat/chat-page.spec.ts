@@ -12,7 +12,7 @@ import { ChatNotifier } from './chat-notifier';
 import { ChatPage } from './chat-page';
 import { ChatStore } from './chat-store';
 import { ImagePrep } from './image-prep';
-import { FakeApiClient, FakeChatConnection, FakeCryptoService, FakeImagePrep, FakeSessionStore, ROOM } from './testing/chat-fakes';
+import { FakeApiClient, FakeChatConnection, FakeCryptoService, FakeImagePrep, FakeSessionStore, ROOM, VAULT, fakeSession } from './testing/chat-fakes';
 
 @Component({ template: '' })
 class Elsewhere {}
@@ -97,9 +97,24 @@ describe('ChatPage', () => {
       expect(button(element, 'Send')).toHaveLength(1);
     });
 
+    it('after a reload, says it is opening the key until presence brings the vault, then shows the fingerprint', async () => {
+      sessions.restored = fakeSession({ keys: undefined });
+      const { harness, element } = await open();
+
+      expect(element.querySelector('[aria-label="Key fingerprint"]')).toBeNull();
+      expect(element.querySelector('[role="status"].key-pending')?.textContent).toBe('Opening the room key…');
+
+      connection.presence$.next({ room: ROOM, members: [{ name: 'Bob', status: 'online', creator: false }], vault: VAULT });
+      await settle();
+      await harness.fixture.whenStable();
+
+      expect(element.querySelector('[aria-label="Key fingerprint"]')?.textContent).toBe('3f9a-07c1-b2e4-9d10-5a6b');
+      expect(element.querySelector('.key-pending')).toBeNull();
+    });
+
     it('shows members from presence and system lines from member events', async () => {
       const { harness, element } = await open();
-      connection.presence$.next({ room: ROOM, members: [{ name: 'Alice', status: 'online', creator: true }, { name: 'Bob', status: 'online', creator: false }] });
+      connection.presence$.next({ room: ROOM, members: [{ name: 'Alice', status: 'online', creator: true }, { name: 'Bob', status: 'online', creator: false }], vault: VAULT });
       connection.member$.next({ type: 'joined', name: 'Carol', at: 0 });
       await harness.fixture.whenStable();
 

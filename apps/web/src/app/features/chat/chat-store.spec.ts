@@ -16,7 +16,9 @@ import {
   FakeCryptoService,
   FakeImagePrep,
   FakeSessionStore,
+  KEYS,
   ROOM,
+  VAULT,
   fakeBox,
   fakeSession,
 } from './testing/chat-fakes';
@@ -95,16 +97,85 @@ describe('ChatStore', () => {
     });
   });
 
+  describe('after a reload (the session comes without its keys)', () => {
+    const ALICE = [{ name: 'Alice', status: 'online' as const, creator: true }];
+
+    function startLocked(): ChatStore {
+      const store = TestBed.inject(ChatStore);
+      store.start(fakeSession({ keys: undefined }));
+      return store;
+    }
+
+    it('opens the keys with the vault of the first presence, and shows the fingerprint then', async () => {
+      const store = startLocked();
+      expect(store.fingerprint()).toBe('');
+
+      connection.presence$.next({ room: ROOM, members: ALICE, vault: VAULT });
+      await settle();
+
+      expect(sessions.unlockedWith).toEqual([VAULT]);
+      expect(store.fingerprint()).toBe(KEYS.fingerprint);
+      connection.presence$.next({ room: ROOM, members: ALICE, vault: VAULT });
+      await settle();
+      expect(sessions.unlockedWith).toEqual([VAULT]);
+    });
+
+    it('holds received messages until the keys are open, then shows them in order', async () => {
+      const store = startLocked();
+      connection.relay('Alice', 'message-id-000000000001', 'first');
+      connection.relay('Alice', 'message-id-000000000002', 'second');
+      await settle();
+      expect(messages(store)).toEqual([]);
+
+      connection.presence$.next({ room: ROOM, members: ALICE, vault: VAULT });
+      await settle();
+
+      expect(messages(store).map((entry) => entry.content)).toEqual([
+        { kind: 'text', text: 'first' },
+        { kind: 'text', text: 'second' },
+      ]);
+    });
+
+    it('seals a message typed before the keys are open once they are', async () => {
+      const store = startLocked();
+      store.sendText('typed early');
+      await settle();
+      expect(crypto.sealedTexts).toEqual([]);
+
+      connection.presence$.next({ room: ROOM, members: ALICE, vault: VAULT });
+      await settle();
+
+      expect(crypto.sealedTexts.map((sealed) => sealed.text)).toEqual(['typed early']);
+      expect(connection.sends).toHaveLength(1);
+    });
+
+    it('leaves the room, erasing the session, when the keys do not open under the vault', async () => {
+      const store = startLocked();
+      sessions.sealedUnder = undefined;
+      store.sendText('never sealed');
+
+      connection.presence$.next({ room: ROOM, members: ALICE, vault: VAULT });
+      await settle();
+
+      expect(connection.leaves).toBe(1);
+      expect(sessions.clears).toBe(1);
+      expect(store.notice()).toEqual({ tone: 'error', text: "This tab could not reopen the room's key, so it left the room. Join again with the password." });
+      expect(crypto.sealedTexts).toEqual([]);
+      expect(messages(store)[0]?.delivery).toBe('failed');
+    });
+  });
+
   describe('members', () => {
     it('replaces the member list on every presence', () => {
       const store = startStore();
-      connection.presence$.next({ room: ROOM, members: [{ name: 'Alice', status: 'online', creator: true }] });
+      connection.presence$.next({ room: ROOM, members: [{ name: 'Alice', status: 'online', creator: true }], vault: VAULT });
       connection.presence$.next({
         room: ROOM,
         members: [
           { name: 'Alice', status: 'away', creator: true },
           { name: 'Bob', status: 'online', creator: false },
         ],
+        vault: VAULT,
       });
 
       expect(store.members()).toEqual([
@@ -116,7 +187,7 @@ describe('ChatStore', () => {
 
     it('follows joined, away, back and left with a system line each', () => {
       const store = startStore();
-      connection.presence$.next({ room: ROOM, members: [{ name: 'Alice', status: 'online', creator: true }, { name: 'Bob', status: 'online', creator: false }] });
+      connection.presence$.next({ room: ROOM, members: [{ name: 'Alice', status: 'online', creator: true }, { name: 'Bob', status: 'online', creator: false }], vault: VAULT });
 
       connection.member$.next({ type: 'joined', name: 'Carol', at: 1 });
       expect(store.members().map((m) => `${m.name}:${m.status}`)).toEqual(['Alice:online', 'Bob:online', 'Carol:online']);

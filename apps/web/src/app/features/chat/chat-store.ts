@@ -10,6 +10,7 @@ import { errorText } from '../../core/errors/error-text';
 import { ChatConnection } from '../../core/realtime/chat-connection';
 import { type ChatSession, SessionStore } from '../../core/session/session-store';
 import type { ChatEntry, ChatNotice, MessageContent, MessageEntry } from './chat-entry';
+import { ChatKeys } from './chat-keys';
 import { ChatNotifier } from './chat-notifier';
 import { ImagePrep, ImagePrepError, type PreparedImage } from './image-prep';
 
@@ -54,9 +55,13 @@ interface Outgoing {
  * Turns ChatConnection events into that state, and encrypts and decrypts through
  * CryptoService. Provided by the chat page, together with its ChatConnection.
  *
+ * After a reload the session comes without its keys: the first `presence` carries the
+ * session's vault, with which SessionStore opens them; until then received messages wait in
+ * order and sends wait to be sealed. If they cannot be opened, the tab leaves the room.
+ *
  * Security: message contents are attacker-chosen (any member can seal anything); they leave
  * here as plain strings and object URLs for image elements, never as markup. Messages that
- * do not open, and repeated ids, are dropped (PROTOCOL.md §3).
+ * do not open, and repeated ids, are dropped (PROTOCOL.md §3). The keys live in memory only.
  */
 @Injectable()
 export class ChatStore {
@@ -80,7 +85,7 @@ export class ChatStore {
   readonly session = this.sessionState.asReadonly();
   readonly me = computed(() => this.sessionState()?.username ?? '');
   readonly roomName = computed(() => this.roomState()?.name ?? '');
-  readonly fingerprint = computed(() => this.sessionState()?.fingerprint ?? '');
+  readonly fingerprint = computed(() => this.keys.current()?.fingerprint ?? '');
   readonly members = this.memberState.asReadonly();
   readonly entries = this.entryState.asReadonly();
   readonly typingNames = this.typingState.asReadonly();
@@ -98,6 +103,7 @@ export class ChatStore {
   private readonly typers = new Map<string, ReturnType<typeof setTimeout>>();
   /** Decryption runs one message at a time, so the list keeps the server's order. */
   private inbox: Promise<void> = Promise.resolve();
+  private readonly keys = new ChatKeys(this.sessions);
   private undecryptable = 0;
   private undecryptableLine: string | undefined;
   private systemLines = 0;
@@ -119,6 +125,7 @@ export class ChatStore {
 
     this.destroyRef.onDestroy(() => {
       this.destroyed = true;
+      this.keys.abandon();
       this.document.removeEventListener('visibilitychange', onVisibility);
       this.clearTypingTimers();
       for (const url of this.objectUrls.values()) URL.revokeObjectURL(url);
@@ -131,6 +138,7 @@ export class ChatStore {
   start(session: ChatSession): void {
     this.sessionState.set(session);
     this.roomState.set(session.room);
+    if (session.keys) this.keys.use(session.keys);
     this.connection.presence$.pipe(takeUntilDestroyed(this.destroyRef)).subscribe((event) => this.onPresence(event));
     this.connection.member$.pipe(takeUntilDestroyed(this.destroyRef)).subscribe((event) => this.onMember(event));
     this.connection.message$.pipe(takeUntilDestroyed(this.destroyRef)).subscribe((message) => this.onMessage(message));
@@ -235,6 +243,15 @@ export class ChatStore {
   private onPresence(event: PresenceEvent): void {
     this.roomState.set(event.room);
     this.memberState.set(event.members);
+    void this.keys.unlock(event.vault).then((outcome) => this.unlocked(outcome));
+  }
+
+  private async unlocked(outcome: 'opened' | 'failed' | 'skipped'): Promise<void> {
+    if (outcome !== 'failed' || this.destroyed || this.leaving || this.closing) return;
+    // Without its keys this tab can neither read nor send: give the place back to the others.
+    this.keys.abandon();
+    await this.leave();
+    this.noticeState.set({ tone: 'error', text: "This tab could not reopen the room's key, so it left the room. Join again with the password." });
   }
 
   private onMember(event: MemberEvent): void {
@@ -277,9 +294,11 @@ export class ChatStore {
   private async receive(message: RelayedMessage): Promise<void> {
     const session = this.sessionState();
     if (!session || this.destroyed || this.seen.has(message.id)) return;
+    const keys = await this.keys.ready;
+    if (!keys || this.destroyed) return;
     let opened: DecryptedMessage;
     try {
-      opened = await this.crypto.decryptMessage(session.encKey, { roomKey: session.roomKey, from: message.from, id: message.id }, message.box);
+      opened = await this.crypto.decryptMessage(keys.encKey, { roomKey: session.roomKey, from: message.from, id: message.id }, message.box);
     } catch (error) {
       // A kind of a later version is dropped silently; anything else is counted as undecryptable.
       if (error instanceof UnknownKindError) this.seen.add(message.id);
@@ -349,6 +368,8 @@ export class ChatStore {
 
   private onEnded(): void {
     this.clearTypingTimers();
+    // Keys that have not come by now never will; nothing should wait for them.
+    this.keys.abandon();
     // Without a reason the page closed the socket itself (close()): the session lives on.
     if (this.leaving || this.closing || this.connection.endReason() === undefined) return;
     // The session is over on the server; nothing of it is worth keeping in this tab.
@@ -367,9 +388,11 @@ export class ChatStore {
     const ctx = { roomKey: session.roomKey, from: session.username, id };
     try {
       if (!outgoing.box) {
+        const keys = await this.keys.ready;
+        if (!keys) throw new Error('no room key in this tab');
         outgoing.box = outgoing.image
-          ? await this.crypto.encryptImage(session.encKey, ctx, outgoing.image)
-          : await this.crypto.encryptText(session.encKey, ctx, outgoing.text ?? '');
+          ? await this.crypto.encryptImage(keys.encKey, ctx, outgoing.image)
+          : await this.crypto.encryptText(keys.encKey, ctx, outgoing.text ?? '');
         outgoing.image = undefined;
         outgoing.text = undefined;
       }

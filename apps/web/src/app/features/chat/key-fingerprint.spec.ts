@@ -19,9 +19,12 @@ describe('KeyFingerprint', () => {
     expect(named[0].getAttribute('role')).not.toBeNull();
   });
 
-  it('says how to compare it', async () => {
+  it('says to compare it only among the members, and never to post or send it, because it lets anyone test password guesses', async () => {
     const element = await render('3f9a-07c1-b2e4-9d10-5a6b');
+    const text = (element.textContent ?? '').replace(/\s+/g, ' ');
 
-    expect(element.textContent).toContain('Compare it with the others by phone or in person; if it differs, you are not in the same room.');
+    expect(text).toContain("Compare it aloud with the room's members only, in person or on a call among you; if it differs, you are not in the same room.");
+    expect(text).toContain('Never post it or send it anywhere: whoever learns it can test password guesses offline.');
+    expect(text).not.toMatch(/messenger|by phone/i);
   });
 });

@@ -1,6 +1,10 @@
 import { ChangeDetectionStrategy, Component, input } from '@angular/core';
 
-/** The room key's fingerprint, for members to compare out of band (PROTOCOL.md §2). */
+/**
+ * The room key's fingerprint, for members to compare among themselves (PROTOCOL.md §2). It is a
+ * function of the password and the public salt, so it must stay inside the room (issue 11,
+ * finding 9): shown until the end-to-end layer v2 replaces it with safety numbers.
+ */
 @Component({
   selector: 'app-key-fingerprint',
   template: `
@@ -8,7 +12,10 @@ import { ChangeDetectionStrategy, Component, input } from '@angular/core';
       <span class="label">Key fingerprint</span>&ngsp;
       <code role="group" aria-label="Key fingerprint">{{ fingerprint() }}</code>
     </p>
-    <p class="hint">Compare it with the others by phone or in person; if it differs, you are not in the same room.</p>
+    <p class="hint">
+      Compare it aloud with the room's members only, in person or on a call among you; if it differs, you are not in the
+      same room. Never post it or send it anywhere: whoever learns it can test password guesses offline.
+    </p>
   `,
   styles: `
     :host {

@@ -5,7 +5,7 @@ import { KdfRejectedError, type RoomKeys } from '@ciphernest/crypto';
 import type { Kdf, RoomInfo, SessionGrant } from '@ciphernest/protocol';
 import { ApiClient } from '../../core/api/api-client';
 import { ApiProblem } from '../../core/api/api-problem';
-import { CryptoService } from '../../core/crypto/crypto.service';
+import { CryptoService, type DerivedRoomKeys } from '../../core/crypto/crypto.service';
 import { errorText } from '../../core/errors/error-text';
 import { type ChatSession, SessionStore } from '../../core/session/session-store';
 import { PassphraseWords } from '../passphrase/passphrase-words';
@@ -19,10 +19,11 @@ class Blank {}
 const KDF: Kdf = { alg: 'argon2id', m: 65536, t: 3, p: 1, salt: 'AAAAAAAAAAAAAAAAAAAAAA' };
 const ENC_KEY = { type: 'secret' } as CryptoKey;
 const KEYS: RoomKeys = { encKey: ENC_KEY, verifier: 'v'.repeat(43), fingerprint: '3f9a-07c1-b2e4-9d10-5a6b' };
+const VAULT = 'AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8';
 const ROOM: RoomInfo = { name: 'Den', creator: 'Alice', createdAt: '2026-01-01T00:00:00.000Z', kdf: KDF };
 
 function grant(...names: string[]): SessionGrant {
-  return { token: 'token-1', room: ROOM, members: names.map((name, index) => ({ name, status: 'away', creator: index === 0 })) };
+  return { token: 'token-1', vault: VAULT, room: ROOM, members: names.map((name, index) => ({ name, status: 'away', creator: index === 0 })) };
 }
 
 function deferred<T>(): { promise: Promise<T>; resolve: (value: T) => void } {
@@ -38,9 +39,13 @@ describe('RoomForm', () => {
   let api: { lookupKdf: jest.Mock; createRoom: jest.Mock; joinRoom: jest.Mock };
   let crypto: { newKdf: jest.Mock; deriveRoomKeys: jest.Mock };
   let sessions: { restore: jest.Mock; save: jest.Mock };
+  /** The encKey bytes of the last derivation, and a copy of what save() was handed. */
+  let derivedBytes: Uint8Array;
+  let bytesAtSave: number[] | undefined;
 
   async function render(mode: RoomFormMode, prefill: { roomname?: string; username?: string; session?: ChatSession } = {}): Promise<void> {
     calls = [];
+    bytesAtSave = undefined;
     api = {
       lookupKdf: jest.fn(async (room: string) => {
         calls.push(`lookupKdf ${room}`);
@@ -62,13 +67,15 @@ describe('RoomForm', () => {
       }),
       deriveRoomKeys: jest.fn(async () => {
         calls.push('deriveRoomKeys');
-        return KEYS;
+        derivedBytes = new Uint8Array(32).fill(5);
+        return { ...KEYS, encKeyBytes: derivedBytes };
       }),
     };
     sessions = {
       restore: jest.fn(async () => prefill.session),
-      save: jest.fn(async () => {
+      save: jest.fn(async (_session: ChatSession, seal?: { encKeyBytes: Uint8Array }) => {
         calls.push('save');
+        bytesAtSave = seal && Array.from(seal.encKeyBytes);
       }),
     };
     TestBed.configureTestingModule({
@@ -235,16 +242,39 @@ describe('RoomForm', () => {
       expect(calls).toEqual(['newKdf', 'deriveRoomKeys', 'createRoom', 'save']);
       expect(crypto.deriveRoomKeys).toHaveBeenCalledWith('correct horse battery staple', 'den', KDF);
       expect(api.createRoom).toHaveBeenCalledWith({ room: 'Den', username: 'Alice', verifier: KEYS.verifier, kdf: KDF });
-      expect(sessions.save).toHaveBeenCalledWith({
-        token: 'token-1',
-        room: ROOM,
-        roomKey: 'den',
-        username: 'Alice',
-        fingerprint: KEYS.fingerprint,
-        encKey: ENC_KEY,
-      } satisfies ChatSession);
+      expect(sessions.save).toHaveBeenCalledWith(
+        {
+          token: 'token-1',
+          room: ROOM,
+          roomKey: 'den',
+          username: 'Alice',
+          keys: { encKey: ENC_KEY, fingerprint: KEYS.fingerprint },
+        } satisfies ChatSession,
+        { vault: VAULT, encKeyBytes: derivedBytes },
+      );
       expect(TestBed.inject(Router).url).toBe('/chat');
       expect(passwordField().value).toBe('');
+    });
+
+    it("hands save() the grant's vault and the key's bytes to seal, and zeroes the bytes afterwards", async () => {
+      await render('create');
+      await fill('Den', 'Alice', 'correct horse battery staple');
+
+      await submit('create');
+
+      expect(bytesAtSave).toEqual(new Array(32).fill(5));
+      expect(Array.from(derivedBytes)).toEqual(new Array(32).fill(0));
+    });
+
+    it('zeroes the bytes when the server refuses too', async () => {
+      await render('create');
+      api.createRoom.mockRejectedValue(new ApiProblem('ROOM_EXISTS', 409, 'taken'));
+      await fill('Den', 'Alice', 'correct horse battery staple');
+
+      await submit('create');
+
+      expect(sessions.save).not.toHaveBeenCalled();
+      expect(Array.from(derivedBytes)).toEqual(new Array(32).fill(0));
     });
 
     it('joins: the room\'s kdf, derive, join, save with the name as the server reports it, then the chat', async () => {
@@ -259,13 +289,13 @@ describe('RoomForm', () => {
 
       expect(calls).toEqual(['lookupKdf Den', 'deriveRoomKeys', 'joinRoom', 'save']);
       expect(api.joinRoom).toHaveBeenCalledWith('Den', { username: 'BOB', verifier: KEYS.verifier });
-      expect(sessions.save).toHaveBeenCalledWith(expect.objectContaining({ username: 'bob', roomKey: 'den' }));
+      expect(sessions.save).toHaveBeenCalledWith(expect.objectContaining({ username: 'bob', roomKey: 'den' }), expect.objectContaining({ vault: VAULT }));
       expect(TestBed.inject(Router).url).toBe('/chat');
     });
 
     it('shows "Deriving key…" and disables the form while the key is derived', async () => {
       await render('create');
-      const derivation = deferred<RoomKeys>();
+      const derivation = deferred<DerivedRoomKeys>();
       crypto.deriveRoomKeys.mockReturnValue(derivation.promise);
       await fill('Den', 'Alice', 'correct horse battery staple');
 
@@ -278,7 +308,7 @@ describe('RoomForm', () => {
       byButton(element, 'Create room').click();
       expect(crypto.deriveRoomKeys).toHaveBeenCalledTimes(1);
 
-      derivation.resolve(KEYS);
+      derivation.resolve({ ...KEYS, encKeyBytes: new Uint8Array(32) });
       await fixture.whenStable();
       expect(api.createRoom).toHaveBeenCalledTimes(1);
     });
@@ -371,7 +401,7 @@ describe('RoomForm', () => {
 
   describe('a session this tab still holds', () => {
     it('offers "Return to <room>" without leaving the page', async () => {
-      const session: ChatSession = { token: 't', room: ROOM, roomKey: 'den', username: 'Alice', fingerprint: KEYS.fingerprint, encKey: ENC_KEY };
+      const session: ChatSession = { token: 't', room: ROOM, roomKey: 'den', username: 'Alice', keys: { encKey: ENC_KEY, fingerprint: KEYS.fingerprint } };
       await render('create', { session });
 
       const link = findLink(element, 'Return to Den');

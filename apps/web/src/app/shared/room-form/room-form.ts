@@ -15,11 +15,10 @@ import {
 import { takeUntilDestroyed, toSignal } from '@angular/core/rxjs-interop';
 import { type AbstractControl, FormControl, FormGroup, ReactiveFormsModule, type ValidationErrors, type ValidatorFn } from '@angular/forms';
 import { Router, RouterLink } from '@angular/router';
-import type { RoomKeys } from '@ciphernest/crypto';
 import { checkPassword, checkRoomName, checkUsername, type NameCheck, nameKey, type SessionGrant } from '@ciphernest/protocol';
 import { startWith } from 'rxjs';
 import { ApiClient } from '../../core/api/api-client';
-import { CryptoService } from '../../core/crypto/crypto.service';
+import { CryptoService, type DerivedRoomKeys } from '../../core/crypto/crypto.service';
 import { type ChatSession, SessionStore } from '../../core/session/session-store';
 import { PasswordField } from '../password-field/password-field';
 import { type Availability, roomAvailability } from './room-availability';
@@ -175,9 +174,9 @@ export class RoomForm implements OnInit {
     }
 
     let step: SubmitStep = 'lookup';
+    let keys: DerivedRoomKeys | undefined;
     this.phaseState.set('deriving');
     try {
-      let keys: RoomKeys;
       let grant: SessionGrant;
       if (this.mode() === 'create') {
         const kdf = this.crypto.newKdf();
@@ -195,20 +194,25 @@ export class RoomForm implements OnInit {
         grant = await this.api.joinRoom(room.name, { username: username.name, verifier: keys.verifier });
       }
       this.form.controls.password.reset('');
-      await this.sessions.save({
-        token: grant.token,
-        room: grant.room,
-        roomKey: room.key,
-        username: grantedName(grant, username.name),
-        fingerprint: keys.fingerprint,
-        encKey: keys.encKey,
-      });
+      await this.sessions.save(
+        {
+          token: grant.token,
+          room: grant.room,
+          roomKey: room.key,
+          username: grantedName(grant, username.name),
+          keys: { encKey: keys.encKey, fingerprint: keys.fingerprint },
+        },
+        { vault: grant.vault, encKeyBytes: keys.encKeyBytes },
+      );
       await this.router.navigateByUrl('/chat');
     } catch (error) {
       const placed = placeProblem(error, step);
       this.phaseState.set('idle');
       this.problemState.set(placed);
       this.focusField(placed.field);
+    } finally {
+      // The key's raw bytes served only to seal it under the session's vault.
+      keys?.encKeyBytes.fill(0);
     }
   }
 

@@ -1,5 +1,5 @@
 import { signal } from '@angular/core';
-import { type DecryptedMessage, type ImageInput, type MessageContext, MessageRejectedError, UnknownKindError } from '@ciphernest/crypto';
+import { type DecryptedMessage, type ImageInput, type MessageContext, MessageRejectedError, type SessionSecrets, UnknownKindError } from '@ciphernest/crypto';
 import type { MemberEvent, PresenceEvent, RoomInfo, TypingEvent } from '@ciphernest/protocol';
 import { Subject } from 'rxjs';
 
@@ -17,14 +17,18 @@ export const ROOM: RoomInfo = {
   kdf: { alg: 'argon2id', m: 65536, t: 3, p: 1, salt: 'AAAAAAAAAAAAAAAAAAAAAA' },
 };
 
+export const KEYS: SessionSecrets = { encKey: { type: 'secret' } as CryptoKey, fingerprint: '3f9a-07c1-b2e4-9d10-5a6b' };
+
+/** A vault as `presence` carries it (b64url of 32 bytes). */
+export const VAULT = 'AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8';
+
 export function fakeSession(changes: Partial<ChatSession> = {}): ChatSession {
   return {
     token: 'token-of-bob',
     room: ROOM,
     roomKey: 'blue room',
     username: 'Bob',
-    fingerprint: '3f9a-07c1-b2e4-9d10-5a6b',
-    encKey: { type: 'secret' } as CryptoKey,
+    keys: KEYS,
     ...changes,
   };
 }
@@ -145,9 +149,17 @@ export class FakeChatConnection {
 export class FakeSessionStore {
   restored: ChatSession | undefined = fakeSession();
   clears = 0;
+  /** What unlock() opens: KEYS under VAULT unless a spec says otherwise. */
+  sealedUnder: { vault: string; keys: SessionSecrets } | undefined = { vault: VAULT, keys: KEYS };
+  readonly unlockedWith: string[] = [];
 
   restore(): Promise<ChatSession | undefined> {
     return Promise.resolve(this.restored);
+  }
+
+  async unlock(vault: string): Promise<SessionSecrets | undefined> {
+    this.unlockedWith.push(vault);
+    return this.sealedUnder?.vault === vault ? this.sealedUnder.keys : undefined;
   }
 
   async clear(): Promise<void> {

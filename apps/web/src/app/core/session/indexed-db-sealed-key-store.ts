@@ -1,8 +1,10 @@
-import type { SessionKeyVault, StoredKey } from './session-key-vault';
+import type { SealedEntry, SealedKeyStore } from './sealed-key-store';
 
 const DB_NAME = 'ciphernest';
-const DB_VERSION = 1;
-const STORE = 'session-keys';
+const DB_VERSION = 2;
+const STORE = 'sealed-keys';
+/** Version 1's store held CryptoKey objects, whose raw bytes Chromium writes to disk: dropped on upgrade. */
+const UNSEALED_V1_STORE = 'session-keys';
 
 function settle<T>(request: IDBRequest<T>): Promise<T> {
   return new Promise<T>((resolve, reject) => {
@@ -11,26 +13,27 @@ function settle<T>(request: IDBRequest<T>): Promise<T> {
   });
 }
 
-function isStoredKey(value: unknown): value is StoredKey {
+function isSealedEntry(value: unknown): value is SealedEntry {
   if (typeof value !== 'object' || value === null) return false;
-  const entry = value as Partial<StoredKey>;
-  return typeof entry.tabId === 'string' && typeof entry.savedAt === 'number' && typeof entry.key === 'object' && entry.key !== null;
+  const entry = value as Partial<SealedEntry>;
+  return typeof entry.tabId === 'string' && typeof entry.savedAt === 'number' && entry.sealed instanceof Uint8Array;
 }
 
 /**
- * {@link SessionKeyVault} over IndexedDB: database `ciphernest`, object store `session-keys`
- * keyed by tab id. Stores the CryptoKey object (structured clone); its bytes are never exposed.
+ * {@link SealedKeyStore} over IndexedDB: database `ciphernest` (version 2), object store
+ * `sealed-keys` keyed by tab id, holding sealed blobs only. Upgrading from version 1 deletes its
+ * `session-keys` store, which held unsealed CryptoKeys.
  */
-export class IndexedDbKeyVault implements SessionKeyVault {
+export class IndexedDbSealedKeyStore implements SealedKeyStore {
   private database: Promise<IDBDatabase> | undefined;
 
-  async get(tabId: string): Promise<StoredKey | undefined> {
+  async get(tabId: string): Promise<SealedEntry | undefined> {
     const entry = await this.run<unknown>('readonly', (store) => store.get(tabId));
-    return isStoredKey(entry) ? entry : undefined;
+    return isSealedEntry(entry) ? entry : undefined;
   }
 
-  async put(entry: StoredKey): Promise<void> {
-    await this.run('readwrite', (store) => store.put({ tabId: entry.tabId, key: entry.key, savedAt: entry.savedAt }));
+  async put(entry: SealedEntry): Promise<void> {
+    await this.run('readwrite', (store) => store.put({ tabId: entry.tabId, sealed: entry.sealed, savedAt: entry.savedAt }));
   }
 
   async delete(tabId: string): Promise<void> {
@@ -39,7 +42,7 @@ export class IndexedDbKeyVault implements SessionKeyVault {
 
   async list(): Promise<{ tabId: string; savedAt: number }[]> {
     const entries = await this.run<unknown[]>('readonly', (store) => store.getAll());
-    return entries.filter(isStoredKey).map(({ tabId, savedAt }) => ({ tabId, savedAt }));
+    return entries.filter(isSealedEntry).map(({ tabId, savedAt }) => ({ tabId, savedAt }));
   }
 
   private async run<T>(mode: IDBTransactionMode, operation: (store: IDBObjectStore) => IDBRequest<T>): Promise<T> {
@@ -58,7 +61,9 @@ export class IndexedDbKeyVault implements SessionKeyVault {
     this.database ??= new Promise<IDBDatabase>((resolve, reject) => {
       const request = indexedDB.open(DB_NAME, DB_VERSION);
       request.onupgradeneeded = () => {
-        if (!request.result.objectStoreNames.contains(STORE)) request.result.createObjectStore(STORE, { keyPath: 'tabId' });
+        const names = request.result.objectStoreNames;
+        if (names.contains(UNSEALED_V1_STORE)) request.result.deleteObjectStore(UNSEALED_V1_STORE);
+        if (!names.contains(STORE)) request.result.createObjectStore(STORE, { keyPath: 'tabId' });
       };
       request.onsuccess = () => {
         const database = request.result;
