@@ -3,6 +3,7 @@ import { PinoLogger } from 'nestjs-pino';
 import { checkRoomName, checkUsername, type KdfResponse, type NameCheck, type RoomDirectory, type SessionGrant } from '@ciphernest/protocol';
 import { AppConfig } from '../config/app-config';
 import { LogAddress } from '../logging/log-address';
+import { nameSkeleton } from '../shared/name-skeleton';
 import { CreateRoom } from '../rooms/application/create-room.use-case';
 import { ListRooms } from '../rooms/application/list-rooms.use-case';
 import { LookupKdf } from '../rooms/application/lookup-kdf.use-case';
@@ -22,10 +23,10 @@ import {
 } from './guards';
 import { RoomParamPipe, type RoomRef } from './room-param.pipe';
 
-/** Validated names arrive here already; this re-derives their normal forms and keys. */
-function normalized(check: NameCheck): { name: string; key: string } {
+/** Validated names arrive here already; this re-derives their normal forms, keys and skeletons. */
+function normalized(check: NameCheck): { name: string; key: string; skeleton: string } {
   if (!check.ok) throw new ApiError('VALIDATION_FAILED');
-  return { name: check.name, key: check.key };
+  return { name: check.name, key: check.key, skeleton: nameSkeleton(check.name) };
 }
 
 function toWire(grant: IssuedSession): SessionGrant {

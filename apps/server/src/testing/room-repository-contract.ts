@@ -1,5 +1,6 @@
 import { Room } from '../rooms/domain/room';
 import { type RoomRepository } from '../rooms/application/ports/room.repository';
+import { nameSkeleton } from '../shared/name-skeleton';
 import { aKdf, verifierFor } from './membership-harness';
 
 function aRoom(name: string, createdAt = 1_700_000_000_000): Room {
@@ -16,6 +17,9 @@ function aRoom(name: string, createdAt = 1_700_000_000_000): Room {
 
 const ID = 'AAAAAAAAAAAAAAAAAAAAAA';
 
+/** Spellings of "coco" that look alike but have keys of their own: Cyrillic, Greek, mathematical bold, digit zeros. */
+const LOOK_ALIKES = ['\u0441\u043E\u0441\u043E', '\u03F2\u03BF\u03F2\u03BF', '\u{1D41C}\u{1D428}\u{1D41C}\u{1D428}', 'c0c0'];
+
 /** The RoomRepository contract; every adapter's spec runs it. */
 export function roomRepositoryContract(makeRepository: () => RoomRepository | Promise<RoomRepository>): void {
   let rooms: RoomRepository;
@@ -24,8 +28,11 @@ export function roomRepositoryContract(makeRepository: () => RoomRepository | Pr
     rooms = await makeRepository();
   });
 
+  /** Inserts with the skeleton the HTTP layer computes for the room's name. */
+  const insert = (room: Room, maxRooms: number) => rooms.insert(room, maxRooms, nameSkeleton(room.key));
+
   it('inserts a room and finds it by key', async () => {
-    expect(await rooms.insert(aRoom('Lobby'), 10)).toBe('inserted');
+    expect(await insert(aRoom('Lobby'), 10)).toBe('inserted');
 
     const found = await rooms.get('lobby');
     expect(found?.info()).toEqual(aRoom('Lobby').info());
@@ -37,28 +44,57 @@ export function roomRepositoryContract(makeRepository: () => RoomRepository | Pr
   });
 
   it('refuses a second room with the same key as exists, keeping the first', async () => {
-    await rooms.insert(aRoom('Lobby', 1), 10);
+    await insert(aRoom('Lobby', 1), 10);
 
-    expect(await rooms.insert(aRoom('LOBBY', 2), 10)).toBe('exists');
+    expect(await insert(aRoom('LOBBY', 2), 10)).toBe('exists');
     expect((await rooms.get('lobby'))?.name).toBe('Lobby');
   });
 
-  it('inserts up to maxRooms rooms', async () => {
-    await rooms.insert(aRoom('One'), 2);
+  it.each(LOOK_ALIKES)('refuses a room whose name looks like a live room\'s (coco and %s), keeping the first', async (lookAlike) => {
+    await insert(aRoom('Coco', 1), 10);
 
-    expect(await rooms.insert(aRoom('Two'), 2)).toBe('inserted');
+    expect(await insert(aRoom(lookAlike, 2), 10)).toBe('exists');
+    expect(await rooms.get(lookAlike.toLowerCase())).toBeUndefined();
+    expect((await rooms.list()).map((room) => room.name)).toEqual(['Coco']);
+  });
+
+  it('answers exists for a look-alike before full', async () => {
+    await insert(aRoom('Coco'), 1);
+
+    expect(await insert(aRoom(LOOK_ALIKES[0]!), 1)).toBe('exists');
+  });
+
+  it('frees the look-alike form of a removed room', async () => {
+    await insert(aRoom('Coco'), 10);
+    await rooms.remove('coco');
+
+    expect(await insert(aRoom(LOOK_ALIKES[0]!), 10)).toBe('inserted');
+    expect(await insert(aRoom('Coco'), 10)).toBe('exists');
+  });
+
+  it('admits exactly one of many look-alike rooms inserted at once', async () => {
+    const insertions = await Promise.all(['Coco', ...LOOK_ALIKES].map((name, n) => insert(aRoom(name, n), 10)));
+
+    expect(insertions.filter((insertion) => insertion === 'inserted')).toHaveLength(1);
+    expect(await rooms.list()).toHaveLength(1);
+  });
+
+  it('inserts up to maxRooms rooms', async () => {
+    await insert(aRoom('One'), 2);
+
+    expect(await insert(aRoom('Two'), 2)).toBe('inserted');
   });
 
   it('refuses a room beyond maxRooms as full, without storing it', async () => {
-    await rooms.insert(aRoom('One'), 2);
-    await rooms.insert(aRoom('Two'), 2);
+    await insert(aRoom('One'), 2);
+    await insert(aRoom('Two'), 2);
 
-    expect(await rooms.insert(aRoom('Three'), 2)).toBe('full');
+    expect(await insert(aRoom('Three'), 2)).toBe('full');
     expect(await rooms.get('three')).toBeUndefined();
   });
 
   it('removes a room: true, then false', async () => {
-    await rooms.insert(aRoom('Lobby'), 10);
+    await insert(aRoom('Lobby'), 10);
 
     expect(await rooms.remove('lobby')).toBe(true);
     expect(await rooms.remove('lobby')).toBe(false);
@@ -66,21 +102,21 @@ export function roomRepositoryContract(makeRepository: () => RoomRepository | Pr
   });
 
   it('lists every room', async () => {
-    await rooms.insert(aRoom('One'), 10);
-    await rooms.insert(aRoom('Two'), 10);
+    await insert(aRoom('One'), 10);
+    await insert(aRoom('Two'), 10);
 
     expect((await rooms.list()).map((room) => room.name).sort()).toEqual(['One', 'Two']);
   });
 
   it('makes room for another once a room is removed', async () => {
-    await rooms.insert(aRoom('One'), 1);
+    await insert(aRoom('One'), 1);
     await rooms.remove('one');
 
-    expect(await rooms.insert(aRoom('Two'), 1)).toBe('inserted');
+    expect(await insert(aRoom('Two'), 1)).toBe('inserted');
   });
 
   it('stamps messages with the room seq and remembers their ids', async () => {
-    await rooms.insert(aRoom('Lobby'), 10);
+    await insert(aRoom('Lobby'), 10);
 
     expect(await rooms.acceptMessage('lobby', ID, 1_000)).toEqual({ seq: 1, ts: 1_000, fresh: true });
     expect(await rooms.acceptMessage('lobby', 'BBBBBBBBBBBBBBBBBBBBBB', 1_001)).toEqual({ seq: 2, ts: 1_001, fresh: true });
@@ -88,14 +124,14 @@ export function roomRepositoryContract(makeRepository: () => RoomRepository | Pr
   });
 
   it('stamps nothing for a room that is gone', async () => {
-    await rooms.insert(aRoom('Lobby'), 10);
+    await insert(aRoom('Lobby'), 10);
     await rooms.remove('lobby');
 
     expect(await rooms.acceptMessage('lobby', ID, 1_000)).toBeUndefined();
   });
 
   it('restores a room that admits its verifier only, with its creator address', async () => {
-    await rooms.insert(aRoom('Lobby'), 10);
+    await insert(aRoom('Lobby'), 10);
 
     const found = await rooms.get('lobby');
     expect(found?.admits(verifierFor('Kitchen'))).toBe(false);
@@ -104,24 +140,24 @@ export function roomRepositoryContract(makeRepository: () => RoomRepository | Pr
   });
 
   it('counts seq separately in each room', async () => {
-    await rooms.insert(aRoom('Lobby'), 10);
-    await rooms.insert(aRoom('Kitchen'), 10);
+    await insert(aRoom('Lobby'), 10);
+    await insert(aRoom('Kitchen'), 10);
     await rooms.acceptMessage('lobby', ID, 1_000);
 
     expect(await rooms.acceptMessage('kitchen', ID, 1_001)).toEqual({ seq: 1, ts: 1_001, fresh: true });
   });
 
   it('starts a re-created room at seq 1 with no remembered ids', async () => {
-    await rooms.insert(aRoom('Lobby', 1), 10);
+    await insert(aRoom('Lobby', 1), 10);
     await rooms.acceptMessage('lobby', ID, 1_000);
     await rooms.remove('lobby');
-    await rooms.insert(aRoom('Lobby', 2), 10);
+    await insert(aRoom('Lobby', 2), 10);
 
     expect(await rooms.acceptMessage('lobby', ID, 2_000)).toEqual({ seq: 1, ts: 2_000, fresh: true });
   });
 
   it('hands out distinct, gap-free seqs to messages accepted at once', async () => {
-    await rooms.insert(aRoom('Lobby'), 10);
+    await insert(aRoom('Lobby'), 10);
     const ids = Array.from({ length: 50 }, (_, n) => `message-${String(n).padStart(8, '0')}`);
 
     const stamps = await Promise.all(ids.map((id) => rooms.acceptMessage('lobby', id, 1_000)));
@@ -130,7 +166,7 @@ export function roomRepositoryContract(makeRepository: () => RoomRepository | Pr
   });
 
   it('remembers an id for 60 s even after 1,024 later messages', async () => {
-    await rooms.insert(aRoom('Lobby'), 10);
+    await insert(aRoom('Lobby'), 10);
     await rooms.acceptMessage('lobby', ID, 1_000);
     for (let n = 0; n < 1_100; n++) await rooms.acceptMessage('lobby', `later-${String(n).padStart(10, '0')}`, 1_000 + n);
 
@@ -138,7 +174,7 @@ export function roomRepositoryContract(makeRepository: () => RoomRepository | Pr
   });
 
   it('remembers the ids of the last 1,024 messages after 60 s', async () => {
-    await rooms.insert(aRoom('Lobby'), 10);
+    await insert(aRoom('Lobby'), 10);
     await rooms.acceptMessage('lobby', ID, 1_000);
     for (let n = 0; n < 1_023; n++) await rooms.acceptMessage('lobby', `later-${String(n).padStart(10, '0')}`, 1_000);
 
@@ -146,7 +182,7 @@ export function roomRepositoryContract(makeRepository: () => RoomRepository | Pr
   });
 
   it('forgets an id older than 60 s and beyond the last 1,024 messages: a retry is a new message', async () => {
-    await rooms.insert(aRoom('Lobby'), 10);
+    await insert(aRoom('Lobby'), 10);
     await rooms.acceptMessage('lobby', ID, 1_000);
     for (let n = 0; n < 1_024; n++) await rooms.acceptMessage('lobby', `later-${String(n).padStart(10, '0')}`, 1_000);
 

@@ -6,18 +6,22 @@ import { RoomRepository, type RoomInsertion } from '../application/ports/room.re
 import { redisKeys } from '../../store/redis/redis-keys';
 import { RedisScript } from '../../store/redis/redis-script';
 
+/** ARGV: maxRooms, key, skeleton, then the room's fields; KEYS[3] maps each room's skeleton to its key. */
 const INSERT = new RedisScript(`
-if redis.call('EXISTS', KEYS[1]) == 1 then return 'exists' end
+if redis.call('EXISTS', KEYS[1]) == 1 or redis.call('HEXISTS', KEYS[3], ARGV[3]) == 1 then return 'exists' end
 if redis.call('SCARD', KEYS[2]) >= tonumber(ARGV[1]) then return 'full' end
-redis.call('HSET', KEYS[1], unpack(ARGV, 3))
+redis.call('HSET', KEYS[1], 'skeleton', ARGV[3], unpack(ARGV, 4))
 redis.call('SADD', KEYS[2], ARGV[2])
+redis.call('HSET', KEYS[3], ARGV[3], ARGV[2])
 return 'inserted'
 `);
 
 const REMOVE = new RedisScript(`
+local skeleton = redis.call('HGET', KEYS[1], 'skeleton')
 local removed = redis.call('DEL', KEYS[1])
 redis.call('DEL', KEYS[2], KEYS[3])
 redis.call('SREM', KEYS[4], ARGV[1])
+if skeleton and redis.call('HGET', KEYS[5], skeleton) == ARGV[1] then redis.call('HDEL', KEYS[5], skeleton) end
 return removed
 `);
 
@@ -69,7 +73,8 @@ return { seq, ts, fresh }
 
 /**
  * Rooms in Redis (STORE=redis), shared by every server process: a hash per room, a set of
- * room keys, and per room the ids it remembers. Every change is one atomic script.
+ * room keys, a hash of their names' skeletons, and per room the ids it remembers. Every change
+ * is one atomic script.
  * Security: holds verifier hashes and kdf salts, never messages.
  */
 export class RedisRoomRepository extends RoomRepository {
@@ -79,11 +84,12 @@ export class RedisRoomRepository extends RoomRepository {
     super();
   }
 
-  async insert(room: Room, maxRooms: number): Promise<RoomInsertion> {
+  async insert(room: Room, maxRooms: number, skeleton: string): Promise<RoomInsertion> {
     const { key, name, creator, creatorAddress, createdAt, kdf, verifierHash } = room.snapshot();
     const fields = ['name', name, 'creator', creator, 'creatorAddress', creatorAddress, 'createdAt', createdAt];
     fields.push('kdf', JSON.stringify(kdf), 'verifierHash', verifierHash, 'seq', 0);
-    return (await INSERT.run(this.redis, [redisKeys.room(key), redisKeys.rooms], [maxRooms, key, ...fields])) as RoomInsertion;
+    const keys = [redisKeys.room(key), redisKeys.rooms, redisKeys.roomSkeletons];
+    return (await INSERT.run(this.redis, keys, [maxRooms, key, skeleton, ...fields])) as RoomInsertion;
   }
 
   async get(key: string): Promise<Room | undefined> {
@@ -91,7 +97,7 @@ export class RedisRoomRepository extends RoomRepository {
   }
 
   async remove(key: string): Promise<boolean> {
-    const keys = [redisKeys.room(key), redisKeys.roomIds(key), redisKeys.roomIdOrder(key), redisKeys.rooms];
+    const keys = [redisKeys.room(key), redisKeys.roomIds(key), redisKeys.roomIdOrder(key), redisKeys.rooms, redisKeys.roomSkeletons];
     return (await REMOVE.run(this.redis, keys, [key])) === 1;
   }
 

@@ -10,9 +10,9 @@ import type { TokenService } from '../../tokens/application/ports/token-service'
 import type { RoomRepository } from './ports/room.repository';
 
 export interface CreateRoomInput {
-  /** Normalised name and its key (PROTOCOL.md §1), already validated. */
-  room: { name: string; key: string };
-  username: { name: string; key: string };
+  /** Normalised name, its key (PROTOCOL.md §1) and its skeleton (shared/name-skeleton.ts), already validated. */
+  room: { name: string; key: string; skeleton: string };
+  username: { name: string; key: string; skeleton: string };
   /** b64url verifier; only its SHA-256 is kept. */
   verifier: string;
   kdf: Kdf;
@@ -21,7 +21,8 @@ export interface CreateRoomInput {
 
 /**
  * Creates a room and its creator's session.
- * Errors: ROOM_EXISTS (the key is taken), CAPACITY (the server holds `maxRooms` rooms).
+ * Errors: ROOM_EXISTS (the key is taken, or a room's name looks the same: its skeleton is
+ * taken), CAPACITY (the server holds `maxRooms` rooms).
  * Security: the verifier is hashed at once and never logged.
  */
 export class CreateRoom {
@@ -44,7 +45,7 @@ export class CreateRoom {
       kdf: input.kdf,
       verifier: input.verifier,
     });
-    const insertion = await this.rooms.insert(room, this.maxRooms);
+    const insertion = await this.rooms.insert(room, this.maxRooms, input.room.skeleton);
     if (insertion === 'exists') return fail('ROOM_EXISTS');
     if (insertion === 'full') return fail('CAPACITY');
     const session = Session.start({
@@ -56,7 +57,7 @@ export class CreateRoom {
       creator: true,
       createdAt: now,
     });
-    if ((await this.sessions.insert(session, Number.POSITIVE_INFINITY)) !== 'inserted') {
+    if ((await this.sessions.insert(session, Number.POSITIVE_INFINITY, input.username.skeleton)) !== 'inserted') {
       await this.rooms.remove(room.key);
       throw new Error('a new room already had a session: sessions outlived their room');
     }

@@ -1,17 +1,19 @@
 import type { Session } from '../domain/session';
 import { SessionRepository, type OutstayedCondition, type SessionInsertion } from '../application/ports/session.repository';
 
-/** Sessions in this process's memory, indexed by id, by room and by away status. */
+/** Sessions in this process's memory, indexed by id, by room (and username skeleton) and by away status. */
 export class InMemorySessionRepository extends SessionRepository {
   private readonly byId = new Map<string, Session>();
   private readonly byRoom = new Map<string, Map<string, Session>>();
   private readonly away = new Set<Session>();
+  private readonly skeletons = new Map<Session, string>();
 
-  async insert(session: Session, maxMembers: number): Promise<SessionInsertion> {
+  async insert(session: Session, maxMembers: number, skeleton: string): Promise<SessionInsertion> {
     const members = this.byRoom.get(session.roomKey) ?? new Map<string, Session>();
-    if (members.has(session.userKey)) return 'taken';
+    if (members.has(skeleton)) return 'taken';
     if (members.size >= maxMembers) return 'full';
-    members.set(session.userKey, session);
+    members.set(skeleton, session);
+    this.skeletons.set(session, skeleton);
     this.byRoom.set(session.roomKey, members);
     this.byId.set(session.id, session);
     this.track(session);
@@ -45,7 +47,8 @@ export class InMemorySessionRepository extends SessionRepository {
     this.byId.delete(id);
     this.away.delete(session);
     const members = this.byRoom.get(session.roomKey);
-    members?.delete(session.userKey);
+    members?.delete(this.skeletons.get(session)!);
+    this.skeletons.delete(session);
     if (members?.size === 0) this.byRoom.delete(session.roomKey);
     return members?.size ?? 0;
   }

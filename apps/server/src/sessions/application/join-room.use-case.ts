@@ -9,7 +9,8 @@ import { issueSession, type IssuedSession } from './issued-session';
 
 export interface JoinRoomInput {
   roomKey: string;
-  username: { name: string; key: string };
+  /** Normalised name, its key (PROTOCOL.md §1) and its skeleton (shared/name-skeleton.ts), already validated. */
+  username: { name: string; key: string; skeleton: string };
   verifier: string;
   address: string;
 }
@@ -17,7 +18,8 @@ export interface JoinRoomInput {
 /**
  * Adds a session to an existing room for a joiner who holds the room's password.
  * Errors, in this order: ROOM_NOT_FOUND, BAD_CREDENTIALS (checked before anything about the
- * room's members is revealed), USERNAME_TAKEN, ROOM_FULL.
+ * room's members is revealed), USERNAME_TAKEN (a member has the name or one that looks the same:
+ * the same skeleton), ROOM_FULL.
  * Security: the verifier is compared by hash in constant time and never logged.
  */
 export class JoinRoom {
@@ -42,7 +44,7 @@ export class JoinRoom {
       creator: false,
       createdAt: this.clock.now(),
     });
-    const insertion = await this.sessions.insert(session, this.maxMembers);
+    const insertion = await this.sessions.insert(session, this.maxMembers, input.username.skeleton);
     if (insertion === 'taken') return fail('USERNAME_TAKEN');
     if (insertion === 'full') return fail('ROOM_FULL');
     // The room's last session may have ended meanwhile, taking the room with it.

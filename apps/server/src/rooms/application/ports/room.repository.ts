@@ -8,8 +8,12 @@ export type RoomInsertion = 'inserted' | 'exists' | 'full';
  * Security: holds verifier hashes and kdf salts, never messages.
  */
 export abstract class RoomRepository {
-  /** Adds the room unless its key is taken (`exists`) or `maxRooms` rooms exist (`full`), atomically. */
-  abstract insert(room: Room, maxRooms: number): Promise<RoomInsertion>;
+  /**
+   * Adds the room unless its key or its `skeleton` is taken (`exists`) or `maxRooms` rooms exist
+   * (`full`), atomically. `skeleton` is the look-alike form of its name (the caller's
+   * `nameSkeleton`, the same for names of one key): no two rooms share one while they live.
+   */
+  abstract insert(room: Room, maxRooms: number, skeleton: string): Promise<RoomInsertion>;
 
   abstract get(key: string): Promise<Room | undefined>;
 

@@ -9,13 +9,18 @@ export interface OutstayedCondition {
 }
 
 /**
- * Live sessions. A session's username is unique in its room by its key (PROTOCOL.md §1).
+ * Live sessions. A session's username is unique in its room by its key (PROTOCOL.md §1), and
+ * by its skeleton: no two members of a room have names that look the same.
  * A shared store keeps copies: callers that change a session must `save` it, and read it again
  * when the save says someone else changed it first.
  */
 export abstract class SessionRepository {
-  /** Adds the session unless its username key is taken in the room or the room has `maxMembers` sessions, atomically. */
-  abstract insert(session: Session, maxMembers: number): Promise<SessionInsertion>;
+  /**
+   * Adds the session unless its username's `skeleton` is taken in the room (`taken`) or the room
+   * has `maxMembers` sessions (`full`), atomically. `skeleton` is the look-alike form of the
+   * username (the caller's `nameSkeleton`): names of one key share it, so a taken key is taken.
+   */
+  abstract insert(session: Session, maxMembers: number, skeleton: string): Promise<SessionInsertion>;
 
   abstract get(id: string): Promise<Session | undefined>;
 
