@@ -1,5 +1,5 @@
 import { ErrorCode, ROOM_NAME_MAX, USERNAME_MAX } from '@ciphernest/protocol';
-import { byName, createRoom, expectError, getKdf, member, postRoom, postSession, randomKdf, randomVerifier, uniqueRoomName } from './support/builders';
+import { byName, createRoom, deleteSession, expectError, getKdf, joinRoom, member, postRoom, postSession, randomKdf, randomVerifier, uniqueRoomName } from './support/builders';
 import { closeAllClients } from './support/chat-client';
 import { useServer } from './support/server-process';
 
@@ -7,6 +7,21 @@ import { useServer } from './support/server-process';
 
 /** U+1D49C MATHEMATICAL SCRIPT CAPITAL A: one letter, two UTF-16 code units. */
 const ASTRAL_LETTER = '\u{1D49C}';
+
+let digitCounter = 0;
+
+/** Digits (script Common) that make a name of any script unique on this server. */
+function uniqueDigits(): string {
+  digitCounter += 1;
+  return `${process.pid}${digitCounter}`;
+}
+
+/** "coco" and "pepe" in letters of other scripts: one script each, but they look the same. */
+const CYRILLIC_COCO = '\u0421\u043E\u0441\u043E';
+const GREEK_COCO = '\u03F2\u03BF\u03F2\u03BF';
+const CYRILLIC_PEPE = '\u0440\u0435\u0440\u0435';
+/** Latin with one Cyrillic а: mixed scripts. */
+const MIXED_PAYPAL = 'p\u0430ypal';
 
 /** One example of every class of character §1 rejects. */
 const FORBIDDEN: [string, string][] = [
@@ -126,8 +141,12 @@ describe('Names (PROTOCOL.md §1)', () => {
       expect(res.body.room.name).toBe(name);
     });
 
-    it('accepts letters, marks and digits of other scripts', async () => {
-      const name = `\u0395\u03BB\u03BB\u03AC\u03B4\u03B1 \u0967\u0968 \u0926\u0947\u0935 \u0661\u0662 ${uniqueRoomName('s')}`;
+    it.each([
+      ['Greek', '\u0395\u03BB\u03BB\u03AC\u03B4\u03B1'],
+      ['Devanagari with its digits', '\u0926\u0947\u0935 \u0967\u0968'],
+      ['Arabic with its digits', '\u0641\u0631\u064A\u0642 \u0661\u0662'],
+    ])('accepts letters, marks and digits of another script (%s)', async (_label, word) => {
+      const name = `${word} ${uniqueDigits()}`;
       const res = await create(name);
       expect(res.status).toBe(201);
       expect(res.body.room.name).toBe(name.normalize('NFC'));
@@ -214,6 +233,61 @@ describe('Names (PROTOCOL.md §1)', () => {
     it.each(FORBIDDEN)('refuses a username containing %s', async (_label, name) => {
       const { res } = await join(name);
       expectError(res, ErrorCode.ValidationFailed);
+    });
+  });
+
+  describe('look-alike names (docs/protocol-notes.md, §1)', () => {
+    it('refuses a room whose name looks like a live room\'s, in its own script or another, with ROOM_EXISTS', async () => {
+      const coco = `Coco ${uniqueDigits()}`;
+      expect((await create(coco)).status).toBe(201);
+
+      for (const lookAlike of [coco.replace('Coco', CYRILLIC_COCO), coco.replace('Coco', GREEK_COCO), coco.replace('o', '0')]) {
+        expectError(await create(lookAlike, 'mallory'), ErrorCode.RoomExists);
+        expectError(await getKdf(server(), lookAlike), ErrorCode.RoomNotFound);
+      }
+    });
+
+    it('refuses a username that looks like a member\'s with USERNAME_TAKEN', async () => {
+      const owner = await createRoom(server(), { username: 'pepe' });
+      await joinRoom(server(), owner, { username: 'alice' });
+
+      for (const lookAlike of [CYRILLIC_PEPE, CYRILLIC_PEPE.toUpperCase(), 'a1ice']) {
+        expectError(await postSession(server(), owner.room, { username: lookAlike, verifier: owner.verifier }), ErrorCode.UsernameTaken);
+      }
+    });
+
+    it('refuses room names and usernames that mix scripts with VALIDATION_FAILED', async () => {
+      const owner = await createRoom(server(), { username: 'bob' });
+
+      expectError(await create(`${MIXED_PAYPAL} ${uniqueDigits()}`), ErrorCode.ValidationFailed);
+      expectError(await create(uniqueRoomName(), 'b\u043Eb'), ErrorCode.ValidationFailed);
+      expectError(await postSession(server(), owner.room, { username: 'b\u043Eb', verifier: owner.verifier }), ErrorCode.ValidationFailed);
+      expectError(await getKdf(server(), `${MIXED_PAYPAL} room`), ErrorCode.ValidationFailed);
+    });
+
+    it('frees a look-alike name once the room has ended, and a username once its member left', async () => {
+      const digits = uniqueDigits();
+      const coco = await createRoom(server(), { room: `Coco ${digits}`, username: 'pepe' });
+      const guest = await joinRoom(server(), coco, { username: 'alice' });
+      expectError(await postSession(server(), coco.room, { username: CYRILLIC_PEPE, verifier: coco.verifier }), ErrorCode.UsernameTaken);
+      expectError(await create(`${CYRILLIC_COCO} ${digits}`), ErrorCode.RoomExists);
+
+      expect((await deleteSession(server(), coco.token, { from: coco.from })).status).toBe(204);
+      const lookAlike = await joinRoom(server(), coco, { username: CYRILLIC_PEPE });
+
+      for (const member of [guest, lookAlike]) expect((await deleteSession(server(), member.token, { from: member.from })).status).toBe(204);
+      expectError(await getKdf(server(), coco.room), ErrorCode.RoomNotFound);
+      expect((await create(`${CYRILLIC_COCO} ${digits}`)).status).toBe(201);
+    });
+
+    it('still accepts all-Cyrillic, all-Greek, Japanese and Korean names', async () => {
+      const team = await createRoom(server(), { room: `\u041A\u043E\u043C\u0430\u043D\u0434\u0430 ${uniqueDigits()}`, username: '\u0395\u03BB\u03AD\u03BD\u03B7' });
+      await joinRoom(server(), team, { username: '\u0412\u0435\u0440\u0430' });
+      await joinRoom(server(), team, { username: '\u305F\u306A\u304B' });
+      const last = await joinRoom(server(), team, { username: 'T\u30B7\u30E3\u30C4' });
+      expect(last.grant.members.map((shown) => shown.name).sort()).toEqual(['\u0395\u03BB\u03AD\u03BD\u03B7', '\u0412\u0435\u0440\u0430', '\u305F\u306A\u304B', 'T\u30B7\u30E3\u30C4'].sort());
+      await createRoom(server(), { room: `\u6771\u4EAC\u30C1\u30FC\u30E0 ${uniqueDigits()}`, username: '\uAE40\uBBFC\uC900' });
+      await createRoom(server(), { room: `\uD55C\uAD6D \u6F22\u5B57 ${uniqueDigits()}`, username: '\u6797' });
     });
   });
 });

@@ -78,6 +78,31 @@ describe('The create and join forms (real Chromium)', () => {
     }, 60_000);
   });
 
+  describe('look-alike names', () => {
+    it('a username mixing alphabets is explained before anything is sent; one that looks like a member\'s is taken', async () => {
+      const room = uniqueRoom('Lookalikes');
+      const password = uniquePassword();
+      const owner = await app().newUser();
+      await createRoom(owner.page, { room, user: 'pepe', password });
+
+      const { page } = await app().newUser();
+      const posts: string[] = [];
+      page.on('request', (request) => {
+        if (request.method() !== 'GET') posts.push(request.url());
+      });
+      await page.goto('/login');
+      await fillRoomForm(page, { room, user: 'p\u0435pe', password });
+      await submitIfAllowed(page, 'Join room');
+      await expectSentence(page, 'Username', /letters of one alphabet/i);
+      expect(posts).toEqual([]);
+
+      await field(page, 'Username').fill('\u0440\u0435\u0440\u0435');
+      await button(page, 'Join room').click();
+      await expectSentence(page, 'Username', /already uses that name, or one that looks the same/i);
+      expect(pathOf(page)).toBe('/login');
+    }, 60_000);
+  });
+
   describe('prefill from the query', () => {
     it.each(['/create', '/login'])('%s fills Room name and Username', async (path) => {
       const { page } = await app().newUser();

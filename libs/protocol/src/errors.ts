@@ -41,10 +41,10 @@ export const HTTP_STATUS: Readonly<Record<ErrorCode, number>> = {
 /** Plain sentences for each code; clients may show their own. */
 export const ERROR_MESSAGES: Readonly<Record<ErrorCode, string>> = {
   VALIDATION_FAILED: 'The request is not valid.',
-  ROOM_EXISTS: 'A room with this name already exists.',
+  ROOM_EXISTS: 'A room with this name, or one that looks the same, already exists.',
   ROOM_NOT_FOUND: 'There is no room with this name.',
   ROOM_FULL: 'This room is full.',
-  USERNAME_TAKEN: 'This username is already taken in this room.',
+  USERNAME_TAKEN: 'This username, or one that looks the same, is already taken in this room.',
   BAD_CREDENTIALS: 'The password is not right for this room.',
   TOKEN_INVALID: 'The session token is not valid.',
   SESSION_NOT_FOUND: 'This session has ended.',

@@ -1,3 +1,5 @@
+import { isSingleScript } from './is-single-script';
+
 /**
  * Name rules of PROTOCOL.md §1, shared by the server's validation and the web forms.
  * Lengths count code points, after trim() and NFC.
@@ -19,7 +21,11 @@ export const USERNAME_MAX = 32;
 export const PASSWORD_MIN = 8;
 export const PASSWORD_MAX = 1024;
 
-export type NameProblem = 'empty' | 'too-long' | 'bad-character';
+/**
+ * Why a name is refused. `mixed-script`: letters of scripts that do not go together (Latin with
+ * Cyrillic or Greek, ...), the look-alike spellings of docs/protocol-notes.md (§1).
+ */
+export type NameProblem = 'empty' | 'too-long' | 'bad-character' | 'mixed-script';
 
 export type NameCheck = { ok: true; name: string; key: string } | { ok: false; problem: NameProblem };
 
@@ -40,10 +46,11 @@ function checkName(raw: unknown, max: number): NameCheck {
   if (length === 0) return { ok: false, problem: 'empty' };
   if (length > max) return { ok: false, problem: 'too-long' };
   if (!NAME_CHARACTERS.test(name) || INVISIBLE_OR_EMOJI.test(name)) return { ok: false, problem: 'bad-character' };
+  if (!isSingleScript(name)) return { ok: false, problem: 'mixed-script' };
   return { ok: true, name, key: nameKey(name) };
 }
 
-/** Room names: 1 to 64 letters, marks, digits, spaces, `-`, `_`, `.`. */
+/** Room names: 1 to 64 letters, marks, digits, spaces, `-`, `_`, `.`, of one script (or one allowed mix). */
 export function checkRoomName(raw: unknown): NameCheck {
   return checkName(raw, ROOM_NAME_MAX);
 }

@@ -11,6 +11,7 @@ import {
 } from '@ciphernest/protocol';
 import { AppConfig } from '../config/app-config';
 import { LogAddress } from '../logging/log-address';
+import { nameSkeleton } from '../shared/name-skeleton';
 import { CreateRoom } from '../rooms/application/create-room.use-case';
 import { ListRooms } from '../rooms/application/list-rooms.use-case';
 import { LookupKdf } from '../rooms/application/lookup-kdf.use-case';
@@ -24,10 +25,10 @@ import type { AddressLimit } from '../shared/address-quota';
 import { AddressThrottlerGuard, FailedJoinInterceptor, LimitFailedJoins, OriginGuard, RateLimit, ReadableBodyInterceptor } from './guards';
 import { RoomParamPipe, type RoomRef } from './room-param.pipe';
 
-/** Validated names arrive here already; this re-derives their normal forms and keys. */
-function normalized(check: NameCheck): { name: string; key: string } {
+/** Validated names arrive here already; this re-derives their normal forms, keys and skeletons. */
+function normalized(check: NameCheck): { name: string; key: string; skeleton: string } {
   if (!check.ok) throw new ApiError('VALIDATION_FAILED');
-  return { name: check.name, key: check.key };
+  return { name: check.name, key: check.key, skeleton: nameSkeleton(check.name) };
 }
 
 function toWire(grant: IssuedSession): SessionGrant {

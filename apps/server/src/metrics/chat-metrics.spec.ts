@@ -3,6 +3,7 @@ import { InMemoryRoomRepository } from '../rooms/adapters/in-memory-room.reposit
 import { Room } from '../rooms/domain/room';
 import { InMemorySessionRepository } from '../sessions/adapters/in-memory-session.repository';
 import { Session } from '../sessions/domain/session';
+import { nameSkeleton } from '../shared/name-skeleton';
 import { ChatMetrics } from './chat-metrics';
 
 const KDF = { alg: 'argon2id', m: 65_536, t: 3, p: 1, salt: Buffer.alloc(16, 7).toString('base64url') } as const;
@@ -33,12 +34,12 @@ describe('ChatMetrics', () => {
   });
 
   it('reads rooms and sessions by status from the stores at each scrape', async () => {
-    await rooms.insert(aRoom('Lobby'), 10);
-    await rooms.insert(aRoom('Attic'), 10);
+    await rooms.insert(aRoom('Lobby'), 10, nameSkeleton('Lobby'));
+    await rooms.insert(aRoom('Attic'), 10, nameSkeleton('Attic'));
     const alice = aSession('s1', 'lobby', 'Alice');
-    await sessions.insert(alice, 10);
-    await sessions.insert(aSession('s2', 'lobby', 'Bob'), 10);
-    await sessions.insert(aSession('s3', 'attic', 'Carol'), 10);
+    await sessions.insert(alice, 10, nameSkeleton(alice.name));
+    await sessions.insert(aSession('s2', 'lobby', 'Bob'), 10, nameSkeleton('Bob'));
+    await sessions.insert(aSession('s3', 'attic', 'Carol'), 10, nameSkeleton('Carol'));
     alice.attach('socket-1');
     await sessions.save(alice);
 
@@ -50,7 +51,7 @@ describe('ChatMetrics', () => {
   });
 
   it('follows the stores: a removed room is gone at the next scrape', async () => {
-    await rooms.insert(aRoom('Lobby'), 10);
+    await rooms.insert(aRoom('Lobby'), 10, nameSkeleton('Lobby'));
     expect(sample(await metrics.render(), 'ciphernest_rooms')).toBe(1);
 
     await rooms.remove('lobby');

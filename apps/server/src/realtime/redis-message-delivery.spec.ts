@@ -3,6 +3,7 @@ import { RedisRoomRepository } from '../rooms/adapters/redis-room.repository';
 import { Room } from '../rooms/domain/room';
 import { RedisSessionRepository } from '../sessions/adapters/redis-session.repository';
 import { Session } from '../sessions/domain/session';
+import { nameSkeleton } from '../shared/name-skeleton';
 import { redisKeys } from '../store/redis/redis-keys';
 import { aKdf, verifierFor } from '../testing/membership-harness';
 import { useRedisServer } from '../testing/use-redis-server';
@@ -18,10 +19,10 @@ describe('RedisMessageDelivery', () => {
   async function lobbyWithAlice() {
     const commands = await redis.fresh();
     const room = Room.open({ key: 'lobby', name: 'Lobby', creator: 'Ålice', creatorAddress: '203.0.113.7', createdAt: 1, kdf: aKdf(), verifier: verifierFor('x') });
-    await new RedisRoomRepository(commands).insert(room, 10);
+    await new RedisRoomRepository(commands).insert(room, 10, nameSkeleton(room.name));
     const sessions = new RedisSessionRepository(commands, 'node-a');
     const alice = Session.start({ id: 'alice-session', roomKey: 'lobby', name: 'Ålice', userKey: 'ålice', address: '203.0.113.7', creator: true, createdAt: 1, vault: 'AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8' });
-    await sessions.insert(alice, 10);
+    await sessions.insert(alice, 10, nameSkeleton(alice.name));
     alice.attach('alice-socket');
     await sessions.save(alice);
     const published: Buffer[] = [];

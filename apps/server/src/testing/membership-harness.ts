@@ -15,6 +15,7 @@ import { JoinRoom } from '../sessions/application/join-room.use-case';
 import { ReleaseOrphanedSessions } from '../sessions/application/release-orphaned-sessions.use-case';
 import { ResolveSpeaker } from '../sessions/application/resolve-speaker.use-case';
 import type { IssuedSession } from '../sessions/application/issued-session';
+import { nameSkeleton } from '../shared/name-skeleton';
 import { HmacTokenService } from '../tokens/adapters/hmac-token.service';
 import { ManualClock } from './manual-clock';
 import { RecordingMessageDelivery } from './recording-message-delivery';
@@ -30,17 +31,17 @@ export function aKdf(overrides: Partial<Kdf> = {}): Kdf {
   return { alg: 'argon2id', m: 65_536, t: 3, p: 1, salt: Buffer.alloc(16, 7).toString('base64url'), ...overrides };
 }
 
-/** The normalised name and key of a room name, as the HTTP layer hands them over. */
-export function roomName(raw: string): { name: string; key: string } {
+/** The normalised name, key and skeleton of a room name, as the HTTP layer hands them over. */
+export function roomName(raw: string): { name: string; key: string; skeleton: string } {
   const check = checkRoomName(raw);
   if (!check.ok) throw new Error(`not a room name: ${raw}`);
-  return { name: check.name, key: check.key };
+  return { name: check.name, key: check.key, skeleton: nameSkeleton(check.name) };
 }
 
-export function username(raw: string): { name: string; key: string } {
+export function username(raw: string): { name: string; key: string; skeleton: string } {
   const check = checkUsername(raw);
   if (!check.ok) throw new Error(`not a username: ${raw}`);
-  return { name: check.name, key: check.key };
+  return { name: check.name, key: check.key, skeleton: nameSkeleton(check.name) };
 }
 
 export interface HarnessOptions {

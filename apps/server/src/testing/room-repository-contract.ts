@@ -1,5 +1,7 @@
 import { Room } from '../rooms/domain/room';
 import { type RoomRepository } from '../rooms/application/ports/room.repository';
+import { nameSkeleton } from '../shared/name-skeleton';
+import type { AddressQuota } from '../shared/address-quota';
 import { aKdf, verifierFor } from './membership-harness';
 
 function aRoom(name: string, createdAt = 1_700_000_000_000): Room {
@@ -16,6 +18,9 @@ function aRoom(name: string, createdAt = 1_700_000_000_000): Room {
 
 const ID = 'AAAAAAAAAAAAAAAAAAAAAA';
 
+/** Spellings of "coco" that look alike but have keys of their own: Cyrillic, Greek, mathematical bold, digit zeros. */
+const LOOK_ALIKES = ['\u0441\u043E\u0441\u043E', '\u03F2\u03BF\u03F2\u03BF', '\u{1D41C}\u{1D428}\u{1D41C}\u{1D428}', 'c0c0'];
+
 /** The RoomRepository contract; every adapter's spec runs it. */
 export function roomRepositoryContract(makeRepository: () => RoomRepository | Promise<RoomRepository>): void {
   let rooms: RoomRepository;
@@ -24,8 +29,11 @@ export function roomRepositoryContract(makeRepository: () => RoomRepository | Pr
     rooms = await makeRepository();
   });
 
+  /** Inserts with the skeleton the HTTP layer computes for the room's name. */
+  const insert = (room: Room, maxRooms: number, quota?: AddressQuota) => rooms.insert(room, maxRooms, nameSkeleton(room.key), quota);
+
   it('inserts a room and finds it by key', async () => {
-    expect(await rooms.insert(aRoom('Lobby'), 10)).toBe('inserted');
+    expect(await insert(aRoom('Lobby'), 10)).toBe('inserted');
 
     const found = await rooms.get('lobby');
     expect(found?.info()).toEqual(aRoom('Lobby').info());
@@ -37,28 +45,57 @@ export function roomRepositoryContract(makeRepository: () => RoomRepository | Pr
   });
 
   it('refuses a second room with the same key as exists, keeping the first', async () => {
-    await rooms.insert(aRoom('Lobby', 1), 10);
+    await insert(aRoom('Lobby', 1), 10);
 
-    expect(await rooms.insert(aRoom('LOBBY', 2), 10)).toBe('exists');
+    expect(await insert(aRoom('LOBBY', 2), 10)).toBe('exists');
     expect((await rooms.get('lobby'))?.name).toBe('Lobby');
   });
 
-  it('inserts up to maxRooms rooms', async () => {
-    await rooms.insert(aRoom('One'), 2);
+  it.each(LOOK_ALIKES)('refuses a room whose name looks like a live room\'s (coco and %s), keeping the first', async (lookAlike) => {
+    await insert(aRoom('Coco', 1), 10);
 
-    expect(await rooms.insert(aRoom('Two'), 2)).toBe('inserted');
+    expect(await insert(aRoom(lookAlike, 2), 10)).toBe('exists');
+    expect(await rooms.get(lookAlike.toLowerCase())).toBeUndefined();
+    expect((await rooms.list()).map((room) => room.name)).toEqual(['Coco']);
+  });
+
+  it('answers exists for a look-alike before full', async () => {
+    await insert(aRoom('Coco'), 1);
+
+    expect(await insert(aRoom(LOOK_ALIKES[0]!), 1)).toBe('exists');
+  });
+
+  it('frees the look-alike form of a removed room', async () => {
+    await insert(aRoom('Coco'), 10);
+    await rooms.remove('coco');
+
+    expect(await insert(aRoom(LOOK_ALIKES[0]!), 10)).toBe('inserted');
+    expect(await insert(aRoom('Coco'), 10)).toBe('exists');
+  });
+
+  it('admits exactly one of many look-alike rooms inserted at once', async () => {
+    const insertions = await Promise.all(['Coco', ...LOOK_ALIKES].map((name, n) => insert(aRoom(name, n), 10)));
+
+    expect(insertions.filter((insertion) => insertion === 'inserted')).toHaveLength(1);
+    expect(await rooms.list()).toHaveLength(1);
+  });
+
+  it('inserts up to maxRooms rooms', async () => {
+    await insert(aRoom('One'), 2);
+
+    expect(await insert(aRoom('Two'), 2)).toBe('inserted');
   });
 
   it('refuses a room beyond maxRooms as full, without storing it', async () => {
-    await rooms.insert(aRoom('One'), 2);
-    await rooms.insert(aRoom('Two'), 2);
+    await insert(aRoom('One'), 2);
+    await insert(aRoom('Two'), 2);
 
-    expect(await rooms.insert(aRoom('Three'), 2)).toBe('full');
+    expect(await insert(aRoom('Three'), 2)).toBe('full');
     expect(await rooms.get('three')).toBeUndefined();
   });
 
   it('removes a room: true, then false', async () => {
-    await rooms.insert(aRoom('Lobby'), 10);
+    await insert(aRoom('Lobby'), 10);
 
     expect(await rooms.remove('lobby')).toBe(true);
     expect(await rooms.remove('lobby')).toBe(false);
@@ -66,83 +103,83 @@ export function roomRepositoryContract(makeRepository: () => RoomRepository | Pr
   });
 
   it('lists every room', async () => {
-    await rooms.insert(aRoom('One'), 10);
-    await rooms.insert(aRoom('Two'), 10);
+    await insert(aRoom('One'), 10);
+    await insert(aRoom('Two'), 10);
 
     expect((await rooms.list()).map((room) => room.name).sort()).toEqual(['One', 'Two']);
   });
 
   it('makes room for another once a room is removed', async () => {
-    await rooms.insert(aRoom('One'), 1);
+    await insert(aRoom('One'), 1);
     await rooms.remove('one');
 
-    expect(await rooms.insert(aRoom('Two'), 1)).toBe('inserted');
+    expect(await insert(aRoom('Two'), 1)).toBe('inserted');
   });
 
   describe('rooms per creator address key', () => {
     const from = (key: string, max = 2) => ({ key, max });
 
     it('inserts up to quota.max rooms from one address key', async () => {
-      await rooms.insert(aRoom('One'), 10, from('2001:db8::/64'));
+      await insert(aRoom('One'), 10, from('2001:db8::/64'));
 
-      expect(await rooms.insert(aRoom('Two'), 10, from('2001:db8::/64'))).toBe('inserted');
+      expect(await insert(aRoom('Two'), 10, from('2001:db8::/64'))).toBe('inserted');
     });
 
     it('refuses a room beyond quota.max from that key as address-full, without storing it', async () => {
-      await rooms.insert(aRoom('One'), 10, from('2001:db8::/64'));
-      await rooms.insert(aRoom('Two'), 10, from('2001:db8::/64'));
+      await insert(aRoom('One'), 10, from('2001:db8::/64'));
+      await insert(aRoom('Two'), 10, from('2001:db8::/64'));
 
-      expect(await rooms.insert(aRoom('Three'), 10, from('2001:db8::/64'))).toBe('address-full');
+      expect(await insert(aRoom('Three'), 10, from('2001:db8::/64'))).toBe('address-full');
       expect(await rooms.get('three')).toBeUndefined();
       expect(await rooms.list()).toHaveLength(2);
     });
 
     it('counts each address key on its own', async () => {
-      await rooms.insert(aRoom('One'), 10, from('2001:db8::/64', 1));
+      await insert(aRoom('One'), 10, from('2001:db8::/64', 1));
 
-      expect(await rooms.insert(aRoom('Two'), 10, from('2001:db8:0:1::/64', 1))).toBe('inserted');
-      expect(await rooms.insert(aRoom('Three'), 10, from('198.51.100.4', 1))).toBe('inserted');
+      expect(await insert(aRoom('Two'), 10, from('2001:db8:0:1::/64', 1))).toBe('inserted');
+      expect(await insert(aRoom('Three'), 10, from('198.51.100.4', 1))).toBe('inserted');
     });
 
     it('checks the address key before the name and maxRooms', async () => {
-      await rooms.insert(aRoom('One'), 1, from('198.51.100.4', 1));
+      await insert(aRoom('One'), 1, from('198.51.100.4', 1));
 
-      expect(await rooms.insert(aRoom('ONE'), 1, from('198.51.100.4', 1))).toBe('address-full');
+      expect(await insert(aRoom('ONE'), 1, from('198.51.100.4', 1))).toBe('address-full');
     });
 
     it('counts neither a refused room nor a room inserted without a quota', async () => {
-      await rooms.insert(aRoom('One'), 10);
-      await rooms.insert(aRoom('Two'), 10, from('198.51.100.4', 1));
+      await insert(aRoom('One'), 10);
+      await insert(aRoom('Two'), 10, from('198.51.100.4', 1));
       await rooms.remove('two');
-      await rooms.insert(aRoom('Three'), 10, from('198.51.100.4', 1));
-      expect(await rooms.insert(aRoom('One'), 10, from('203.0.113.9', 1))).toBe('exists');
+      await insert(aRoom('Three'), 10, from('198.51.100.4', 1));
+      expect(await insert(aRoom('One'), 10, from('203.0.113.9', 1))).toBe('exists');
 
-      expect(await rooms.insert(aRoom('Four'), 10, from('203.0.113.9', 1))).toBe('inserted');
+      expect(await insert(aRoom('Four'), 10, from('203.0.113.9', 1))).toBe('inserted');
     });
 
     it('gives the slot back when one of the rooms is removed', async () => {
-      await rooms.insert(aRoom('One'), 10, from('2001:db8::/64'));
-      await rooms.insert(aRoom('Two'), 10, from('2001:db8::/64'));
+      await insert(aRoom('One'), 10, from('2001:db8::/64'));
+      await insert(aRoom('Two'), 10, from('2001:db8::/64'));
       await rooms.remove('one');
 
-      expect(await rooms.insert(aRoom('Three'), 10, from('2001:db8::/64'))).toBe('inserted');
-      expect(await rooms.insert(aRoom('Four'), 10, from('2001:db8::/64'))).toBe('address-full');
+      expect(await insert(aRoom('Three'), 10, from('2001:db8::/64'))).toBe('inserted');
+      expect(await insert(aRoom('Four'), 10, from('2001:db8::/64'))).toBe('address-full');
     });
 
     it('gives a slot back once only, however often the room is removed', async () => {
-      await rooms.insert(aRoom('One'), 10, from('2001:db8::/64'));
-      await rooms.insert(aRoom('Two'), 10, from('2001:db8::/64'));
+      await insert(aRoom('One'), 10, from('2001:db8::/64'));
+      await insert(aRoom('Two'), 10, from('2001:db8::/64'));
       await rooms.remove('one');
       await rooms.remove('one');
-      await rooms.insert(aRoom('Three'), 10, from('2001:db8::/64'));
+      await insert(aRoom('Three'), 10, from('2001:db8::/64'));
 
-      expect(await rooms.insert(aRoom('Four'), 10, from('2001:db8::/64'))).toBe('address-full');
+      expect(await insert(aRoom('Four'), 10, from('2001:db8::/64'))).toBe('address-full');
     });
 
     it('admits exactly quota.max of many rooms inserted at once from one key', async () => {
       const many = Array.from({ length: 20 }, (_, n) => aRoom(`Room${n}`));
 
-      const insertions = await Promise.all(many.map((room) => rooms.insert(room, 100, from('2001:db8::/64', 5))));
+      const insertions = await Promise.all(many.map((room) => insert(room, 100, from('2001:db8::/64', 5))));
 
       expect(insertions.filter((insertion) => insertion === 'inserted')).toHaveLength(5);
       expect(insertions.filter((insertion) => insertion === 'address-full')).toHaveLength(15);
@@ -151,7 +188,7 @@ export function roomRepositoryContract(makeRepository: () => RoomRepository | Pr
   });
 
   it('stamps messages with the room seq and remembers their ids', async () => {
-    await rooms.insert(aRoom('Lobby'), 10);
+    await insert(aRoom('Lobby'), 10);
 
     expect(await rooms.acceptMessage('lobby', ID, 1_000)).toEqual({ seq: 1, ts: 1_000, fresh: true });
     expect(await rooms.acceptMessage('lobby', 'BBBBBBBBBBBBBBBBBBBBBB', 1_001)).toEqual({ seq: 2, ts: 1_001, fresh: true });
@@ -159,14 +196,14 @@ export function roomRepositoryContract(makeRepository: () => RoomRepository | Pr
   });
 
   it('stamps nothing for a room that is gone', async () => {
-    await rooms.insert(aRoom('Lobby'), 10);
+    await insert(aRoom('Lobby'), 10);
     await rooms.remove('lobby');
 
     expect(await rooms.acceptMessage('lobby', ID, 1_000)).toBeUndefined();
   });
 
   it('restores a room that admits its verifier only, with its creator address', async () => {
-    await rooms.insert(aRoom('Lobby'), 10);
+    await insert(aRoom('Lobby'), 10);
 
     const found = await rooms.get('lobby');
     expect(found?.admits(verifierFor('Kitchen'))).toBe(false);
@@ -175,24 +212,24 @@ export function roomRepositoryContract(makeRepository: () => RoomRepository | Pr
   });
 
   it('counts seq separately in each room', async () => {
-    await rooms.insert(aRoom('Lobby'), 10);
-    await rooms.insert(aRoom('Kitchen'), 10);
+    await insert(aRoom('Lobby'), 10);
+    await insert(aRoom('Kitchen'), 10);
     await rooms.acceptMessage('lobby', ID, 1_000);
 
     expect(await rooms.acceptMessage('kitchen', ID, 1_001)).toEqual({ seq: 1, ts: 1_001, fresh: true });
   });
 
   it('starts a re-created room at seq 1 with no remembered ids', async () => {
-    await rooms.insert(aRoom('Lobby', 1), 10);
+    await insert(aRoom('Lobby', 1), 10);
     await rooms.acceptMessage('lobby', ID, 1_000);
     await rooms.remove('lobby');
-    await rooms.insert(aRoom('Lobby', 2), 10);
+    await insert(aRoom('Lobby', 2), 10);
 
     expect(await rooms.acceptMessage('lobby', ID, 2_000)).toEqual({ seq: 1, ts: 2_000, fresh: true });
   });
 
   it('hands out distinct, gap-free seqs to messages accepted at once', async () => {
-    await rooms.insert(aRoom('Lobby'), 10);
+    await insert(aRoom('Lobby'), 10);
     const ids = Array.from({ length: 50 }, (_, n) => `message-${String(n).padStart(8, '0')}`);
 
     const stamps = await Promise.all(ids.map((id) => rooms.acceptMessage('lobby', id, 1_000)));
@@ -201,7 +238,7 @@ export function roomRepositoryContract(makeRepository: () => RoomRepository | Pr
   });
 
   it('remembers an id for 60 s even after 1,024 later messages', async () => {
-    await rooms.insert(aRoom('Lobby'), 10);
+    await insert(aRoom('Lobby'), 10);
     await rooms.acceptMessage('lobby', ID, 1_000);
     for (let n = 0; n < 1_100; n++) await rooms.acceptMessage('lobby', `later-${String(n).padStart(10, '0')}`, 1_000 + n);
 
@@ -209,7 +246,7 @@ export function roomRepositoryContract(makeRepository: () => RoomRepository | Pr
   });
 
   it('remembers the ids of the last 1,024 messages after 60 s', async () => {
-    await rooms.insert(aRoom('Lobby'), 10);
+    await insert(aRoom('Lobby'), 10);
     await rooms.acceptMessage('lobby', ID, 1_000);
     for (let n = 0; n < 1_023; n++) await rooms.acceptMessage('lobby', `later-${String(n).padStart(10, '0')}`, 1_000);
 
@@ -217,7 +254,7 @@ export function roomRepositoryContract(makeRepository: () => RoomRepository | Pr
   });
 
   it('forgets an id older than 60 s and beyond the last 1,024 messages: a retry is a new message', async () => {
-    await rooms.insert(aRoom('Lobby'), 10);
+    await insert(aRoom('Lobby'), 10);
     await rooms.acceptMessage('lobby', ID, 1_000);
     for (let n = 0; n < 1_024; n++) await rooms.acceptMessage('lobby', `later-${String(n).padStart(10, '0')}`, 1_000);
 

@@ -5,6 +5,7 @@ const PROBLEM_TEXT = {
   empty: 'must not be empty',
   'too-long': 'is too long',
   'bad-character': 'may hold only letters, marks, digits, spaces, "-", "_" and "."',
+  'mixed-script': 'mixes letters of scripts that do not go together (such as Latin with Cyrillic or Greek)',
 } as const;
 
 function nameRule(name: string, check: (value: unknown) => NameCheck, options?: ValidationOptions): PropertyDecorator {
@@ -24,10 +25,10 @@ function nameRule(name: string, check: (value: unknown) => NameCheck, options?: 
   );
 }
 
-/** PROTOCOL.md §1 room name (1-64 characters of the allowed classes, after trim and NFC). */
+/** PROTOCOL.md §1 room name (1-64 characters of the allowed classes and of one script, after trim and NFC). */
 export const IsRoomName = (options?: ValidationOptions) => nameRule('isRoomName', checkRoomName, options);
 
-/** PROTOCOL.md §1 username (1-32 characters of the allowed classes, after trim and NFC). */
+/** PROTOCOL.md §1 username (1-32 characters of the allowed classes and of one script, after trim and NFC). */
 export const IsUsername = (options?: ValidationOptions) => nameRule('isUsername', checkUsername, options);
 
 /** PROTOCOL.md §2 kdf parameters, exact fields and ranges. */

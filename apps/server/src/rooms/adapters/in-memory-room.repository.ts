@@ -7,18 +7,22 @@ import { RoomRepository, type RoomInsertion } from '../application/ports/room.re
 interface HeldRoom {
   room: Room;
   messages: MessageLog;
+  skeleton: string;
 }
 
 /** Rooms in this process's memory: the default store; a restart forgets them all. */
 export class InMemoryRoomRepository extends RoomRepository {
   private readonly rooms = new Map<string, HeldRoom>();
   private readonly holdings = new AddressHoldings();
+  /** The skeletons of the rooms' names (RoomRepository.insert). */
+  private readonly skeletons = new Set<string>();
 
-  async insert(room: Room, maxRooms: number, quota?: AddressQuota): Promise<RoomInsertion> {
+  async insert(room: Room, maxRooms: number, skeleton: string, quota?: AddressQuota): Promise<RoomInsertion> {
     if (!this.holdings.allows(quota)) return 'address-full';
-    if (this.rooms.has(room.key)) return 'exists';
+    if (this.rooms.has(room.key) || this.skeletons.has(skeleton)) return 'exists';
     if (this.rooms.size >= maxRooms) return 'full';
-    this.rooms.set(room.key, { room, messages: new MessageLog() });
+    this.rooms.set(room.key, { room, messages: new MessageLog(), skeleton });
+    this.skeletons.add(skeleton);
     this.holdings.add(room.key, quota);
     return 'inserted';
   }
@@ -29,6 +33,8 @@ export class InMemoryRoomRepository extends RoomRepository {
 
   async remove(key: string): Promise<boolean> {
     this.holdings.remove(key);
+    const held = this.rooms.get(key);
+    if (held) this.skeletons.delete(held.skeleton);
     return this.rooms.delete(key);
   }
 

@@ -15,7 +15,7 @@ describe('RedisRoomRepository', () => {
 
   it('keeps no key of a removed room behind', async () => {
     const rooms = new RedisRoomRepository(await redis.fresh());
-    await rooms.insert(lobby(), 10);
+    await rooms.insert(lobby(), 10, 'lobby');
     await rooms.acceptMessage('lobby', 'AAAAAAAAAAAAAAAAAAAAAA', 1_000);
     await rooms.remove('lobby');
 
@@ -24,7 +24,7 @@ describe('RedisRoomRepository', () => {
 
   it('counts a room under its address key in a set of its own, and keeps none of it once removed', async () => {
     const rooms = new RedisRoomRepository(await redis.fresh());
-    await rooms.insert(lobby(), 10, { key: '2001:db8::/64', max: 2 });
+    await rooms.insert(lobby(), 10, 'lobby', { key: '2001:db8::/64', max: 2 });
 
     expect(await redis.redis().smembers(redisKeys.addressRooms('2001:db8::/64'))).toEqual(['lobby']);
     await rooms.remove('lobby');
@@ -33,7 +33,7 @@ describe('RedisRoomRepository', () => {
 
   it('stores the hash of the verifier, never the verifier', async () => {
     const rooms = new RedisRoomRepository(await redis.fresh());
-    await rooms.insert(lobby(), 10);
+    await rooms.insert(lobby(), 10, 'lobby');
 
     const stored = await redis.redis().hgetall(redisKeys.room('lobby'));
     expect(JSON.stringify(stored)).not.toContain(verifierFor('x'));

@@ -106,6 +106,15 @@ describe('CreateRoom', () => {
     expect(await h.createRoom.execute(input('LOBBY', 'Bob'))).toEqual({ ok: false, code: 'ROOM_EXISTS' });
   });
 
+  it('refuses a name that looks like a live room\'s (its skeleton) with ROOM_EXISTS, creating nothing', async () => {
+    const h = new MembershipHarness();
+    await h.createRoom.execute(input('Coco'));
+
+    expect(await h.createRoom.execute(input('\u0421\u043E\u0441\u043E', 'Bob'))).toEqual({ ok: false, code: 'ROOM_EXISTS' });
+    expect(await h.rooms.get('\u0441\u043E\u0441\u043E')).toBeUndefined();
+    expect(await h.sessions.count()).toBe(1);
+  });
+
   it('leaves the existing room untouched when refusing a taken name', async () => {
     const h = new MembershipHarness();
     await h.createRoom.execute(input('Lobby'));

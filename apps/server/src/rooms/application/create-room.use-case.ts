@@ -10,9 +10,9 @@ import type { TokenService } from '../../tokens/application/ports/token-service'
 import type { RoomRepository } from './ports/room.repository';
 
 export interface CreateRoomInput {
-  /** Normalised name and its key (PROTOCOL.md §1), already validated. */
-  room: { name: string; key: string };
-  username: { name: string; key: string };
+  /** Normalised name, its key (PROTOCOL.md §1) and its skeleton (shared/name-skeleton.ts), already validated. */
+  room: { name: string; key: string; skeleton: string };
+  username: { name: string; key: string; skeleton: string };
   /** b64url verifier; only its SHA-256 is kept. */
   verifier: string;
   kdf: Kdf;
@@ -34,9 +34,10 @@ export interface CreateRoomLimits {
 /**
  * Creates a room and its creator's session.
  * Errors, in this order: ROOMS_PER_ADDRESS (rooms created from the address key that still exist
- * number `maxRoomsPerAddress`), ROOM_EXISTS (the key is taken), CAPACITY (the server holds
- * `maxRooms` rooms), SESSIONS_PER_ADDRESS (the address key holds `maxSessionsPerAddress` live
- * sessions: the room is removed again). Both per-address errors are 429 RATE_LIMITED on the wire.
+ * number `maxRoomsPerAddress`), ROOM_EXISTS (the key is taken, or a room's name looks the same:
+ * its skeleton is taken), CAPACITY (the server holds `maxRooms` rooms), SESSIONS_PER_ADDRESS (the
+ * address key holds `maxSessionsPerAddress` live sessions: the room is removed again). Both
+ * per-address errors are 429 RATE_LIMITED on the wire.
  * Security: the verifier is hashed at once and never logged.
  */
 export class CreateRoom {
@@ -59,7 +60,7 @@ export class CreateRoom {
       kdf: input.kdf,
       verifier: input.verifier,
     });
-    const insertion = await this.rooms.insert(room, this.limits.maxRooms, { key: input.addressKey, max: this.limits.maxRoomsPerAddress });
+    const insertion = await this.rooms.insert(room, this.limits.maxRooms, input.room.skeleton, { key: input.addressKey, max: this.limits.maxRoomsPerAddress });
     if (insertion === 'address-full') return fail('ROOMS_PER_ADDRESS');
     if (insertion === 'exists') return fail('ROOM_EXISTS');
     if (insertion === 'full') return fail('CAPACITY');
@@ -74,7 +75,7 @@ export class CreateRoom {
       createdAt: now,
     });
     const sessionQuota = { key: input.addressKey, max: this.limits.maxSessionsPerAddress };
-    const sessionInsertion = await this.sessions.insert(session, Number.POSITIVE_INFINITY, sessionQuota);
+    const sessionInsertion = await this.sessions.insert(session, Number.POSITIVE_INFINITY, input.username.skeleton, sessionQuota);
     if (sessionInsertion !== 'inserted') {
       await this.rooms.remove(room.key);
       if (sessionInsertion === 'address-full') return fail('SESSIONS_PER_ADDRESS');

@@ -3,19 +3,21 @@ import type { AddressQuota } from '../../shared/address-quota';
 import type { Session } from '../domain/session';
 import { SessionRepository, type OutstayedCondition, type SessionInsertion } from '../application/ports/session.repository';
 
-/** Sessions in this process's memory, indexed by id, by room and by away status. */
+/** Sessions in this process's memory, indexed by id, by room (and username skeleton) and by away status. */
 export class InMemorySessionRepository extends SessionRepository {
   private readonly byId = new Map<string, Session>();
   private readonly byRoom = new Map<string, Map<string, Session>>();
   private readonly away = new Set<Session>();
   private readonly holdings = new AddressHoldings();
+  private readonly skeletons = new Map<Session, string>();
 
-  async insert(session: Session, maxMembers: number, quota?: AddressQuota): Promise<SessionInsertion> {
+  async insert(session: Session, maxMembers: number, skeleton: string, quota?: AddressQuota): Promise<SessionInsertion> {
     if (!this.holdings.allows(quota)) return 'address-full';
     const members = this.byRoom.get(session.roomKey) ?? new Map<string, Session>();
-    if (members.has(session.userKey)) return 'taken';
+    if (members.has(skeleton)) return 'taken';
     if (members.size >= maxMembers) return 'full';
-    members.set(session.userKey, session);
+    members.set(skeleton, session);
+    this.skeletons.set(session, skeleton);
     this.byRoom.set(session.roomKey, members);
     this.byId.set(session.id, session);
     this.holdings.add(session.id, quota);
@@ -51,7 +53,8 @@ export class InMemorySessionRepository extends SessionRepository {
     this.holdings.remove(id);
     this.away.delete(session);
     const members = this.byRoom.get(session.roomKey);
-    members?.delete(session.userKey);
+    members?.delete(this.skeletons.get(session)!);
+    this.skeletons.delete(session);
     if (members?.size === 0) this.byRoom.delete(session.roomKey);
     return members?.size ?? 0;
   }

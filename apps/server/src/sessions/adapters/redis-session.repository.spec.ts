@@ -27,7 +27,7 @@ describe('RedisSessionRepository', () => {
 
   it('refuses to save a stale copy once another copy was saved, and keeps the newer change', async () => {
     const { a, b } = await twoProcesses();
-    await a.insert(aSession('Alice'), 10);
+    await a.insert(aSession('Alice'), 10, 'alice');
     const onA = (await a.get('Alice'))!;
     const onB = (await b.get('Alice'))!;
     onB.attach('socket-on-b');
@@ -40,7 +40,7 @@ describe('RedisSessionRepository', () => {
 
   it('saves a change redone on a fresh copy after a conflict', async () => {
     const { a, b } = await twoProcesses();
-    await a.insert(aSession('Alice'), 10);
+    await a.insert(aSession('Alice'), 10, 'alice');
     const stale = (await a.get('Alice'))!;
     const onB = (await b.get('Alice'))!;
     onB.attach('socket-on-b');
@@ -55,7 +55,7 @@ describe('RedisSessionRepository', () => {
 
   it('refuses to save a session it never handed out', async () => {
     const { a } = await twoProcesses();
-    await a.insert(aSession('Alice'), 10);
+    await a.insert(aSession('Alice'), 10, 'alice');
 
     expect(await a.save(aSession('Alice'))).toBe(false);
   });
@@ -64,8 +64,8 @@ describe('RedisSessionRepository', () => {
     const { a, b, client } = await twoProcesses();
     const alice = aSession('Alice');
     const bob = aSession('Bob');
-    await a.insert(alice, 10);
-    await a.insert(bob, 10);
+    await a.insert(alice, 10, 'alice');
+    await a.insert(bob, 10, 'bob');
     alice.attach('socket-on-a');
     await a.save(alice);
     const bobOnB = (await b.get('Bob'))!;
@@ -85,7 +85,7 @@ describe('RedisSessionRepository', () => {
   it('does not release a session that moved to a live process before its old one died', async () => {
     const { a, b, client } = await twoProcesses();
     const alice = aSession('Alice');
-    await a.insert(alice, 10);
+    await a.insert(alice, 10, 'alice');
     alice.attach('socket-on-a');
     await a.save(alice);
     const moved = (await b.get('Alice'))!;
@@ -100,7 +100,7 @@ describe('RedisSessionRepository', () => {
   it('keeps no key of a removed session behind but the room-wide indexes', async () => {
     const { a, client } = await twoProcesses();
     const alice = aSession('Alice');
-    await a.insert(alice, 10);
+    await a.insert(alice, 10, 'alice');
     alice.attach('socket-on-a');
     await a.save(alice);
     await a.remove('Alice');
@@ -110,7 +110,7 @@ describe('RedisSessionRepository', () => {
 
   it('counts a session under its address key in a set of its own, and keeps none of it once the session timed out', async () => {
     const { a, client } = await twoProcesses();
-    await a.insert(aSession('Alice'), 10, { key: '2001:db8::/64', max: 2 });
+    await a.insert(aSession('Alice'), 10, 'alice', { key: '2001:db8::/64', max: 2 });
     expect(await client.smembers(redisKeys.addressSessions('2001:db8::/64'))).toEqual(['Alice']);
 
     await a.remove('Alice', { now: CREATED_AT + 10_000, graceMs: 10_000 });

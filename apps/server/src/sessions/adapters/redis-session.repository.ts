@@ -8,16 +8,19 @@ import { RedisScript } from '../../store/redis/redis-script';
 /** Unlimited members (a creator's session); the script takes -1 for it. */
 const UNLIMITED = -1;
 
-/** ARGV[5..7]: the address key ('' for none), how many sessions it may hold and the prefix of its set of sessions. */
+/**
+ * `members` maps each username skeleton of the room to its session id. ARGV[5..7]: the address
+ * key ('' for none), how many sessions it may hold and the prefix of its set of sessions.
+ */
 const INSERT = new RedisScript(`
 local members, session, sessions, away = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
-local userKey, max, id, awayFrom = ARGV[1], tonumber(ARGV[2]), ARGV[3], ARGV[4]
+local skeleton, max, id, awayFrom = ARGV[1], tonumber(ARGV[2]), ARGV[3], ARGV[4]
 local holder, maxHeld = ARGV[5], tonumber(ARGV[6])
 local held = ARGV[7] .. holder
 if holder ~= '' and redis.call('SCARD', held) >= maxHeld then return 'address-full' end
-if redis.call('HEXISTS', members, userKey) == 1 then return 'taken' end
+if redis.call('HEXISTS', members, skeleton) == 1 then return 'taken' end
 if max >= 0 and redis.call('HLEN', members) >= max then return 'full' end
-redis.call('HSET', members, userKey, id)
+redis.call('HSET', members, skeleton, id)
 redis.call('HSET', session, 'version', 1, 'holder', holder, unpack(ARGV, 8))
 redis.call('SADD', sessions, id)
 redis.call('ZADD', away, awayFrom, id)
@@ -55,7 +58,7 @@ return redis.call('HINCRBY', session, 'version', 1)
 const REMOVE = new RedisScript(`
 local session, sessions, away = KEYS[1], KEYS[2], KEYS[3]
 local id, prefix, conditional = ARGV[1], ARGV[2], ARGV[3] == '1'
-local f = redis.call('HMGET', session, 'roomKey', 'userKey', 'socketId', 'awayFrom', 'node', 'holder')
+local f = redis.call('HMGET', session, 'roomKey', 'skeleton', 'socketId', 'awayFrom', 'node', 'holder')
 if not f[1] then return false end
 if conditional and (f[3] ~= '' or tonumber(ARGV[4]) - tonumber(f[4]) < tonumber(ARGV[5])) then return false end
 redis.call('DEL', session)
@@ -98,7 +101,7 @@ return released
 
 /**
  * Sessions in Redis (STORE=redis), shared by every server process: a hash per session, a hash
- * per room (username key -> session id), an index of away sessions by the time they went away,
+ * per room (username skeleton -> session id), an index of away sessions by the time they went away,
  * per process the sessions whose socket it holds, and per address key the sessions issued to it. Saves are optimistic: a copy remembers the
  * version it was read at, and a save of a stale copy is refused (SessionRepository.save).
  */
@@ -116,12 +119,12 @@ export class RedisSessionRepository extends SessionRepository {
     super();
   }
 
-  async insert(session: Session, maxMembers: number, quota?: AddressQuota): Promise<SessionInsertion> {
+  async insert(session: Session, maxMembers: number, skeleton: string, quota?: AddressQuota): Promise<SessionInsertion> {
     const snapshot = session.snapshot();
     const keys = [redisKeys.roomMembers(snapshot.roomKey), redisKeys.session(snapshot.id), redisKeys.sessions, redisKeys.away];
     const max = Number.isFinite(maxMembers) ? maxMembers : UNLIMITED;
     const holding = [quota?.key ?? '', quota?.max ?? 0, redisKeys.addressSessions('')];
-    const args = [snapshot.userKey, max, snapshot.id, snapshot.awayFrom, ...holding, ...fields(snapshot)];
+    const args = [skeleton, max, snapshot.id, snapshot.awayFrom, ...holding, ...fields(snapshot), 'skeleton', skeleton];
     const insertion = (await INSERT.run(this.redis, keys, args)) as SessionInsertion;
     if (insertion === 'inserted') this.versions.set(session, '1');
     return insertion;

@@ -49,6 +49,15 @@ describe('JoinRoom', () => {
     expect(await h.joinRoom.execute(input('ALICE'))).toEqual({ ok: false, code: 'USERNAME_TAKEN' });
   });
 
+  it('refuses a username that looks like a member\'s (its skeleton) with USERNAME_TAKEN', async () => {
+    const h = new MembershipHarness();
+    await h.create('Lobby', 'Alice');
+    await h.join('Lobby', 'pepe');
+
+    expect(await h.joinRoom.execute(input('\u0440\u0435\u0440\u0435'))).toEqual({ ok: false, code: 'USERNAME_TAKEN' });
+    expect(await h.joinRoom.execute(input('a1ice'))).toEqual({ ok: false, code: 'USERNAME_TAKEN' });
+  });
+
   it('admits the same username in another room', async () => {
     const h = new MembershipHarness();
     await h.create('Lobby', 'Alice');

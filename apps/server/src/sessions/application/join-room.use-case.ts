@@ -9,7 +9,8 @@ import { issueSession, type IssuedSession } from './issued-session';
 
 export interface JoinRoomInput {
   roomKey: string;
-  username: { name: string; key: string };
+  /** Normalised name, its key (PROTOCOL.md §1) and its skeleton (shared/name-skeleton.ts), already validated. */
+  username: { name: string; key: string; skeleton: string };
   verifier: string;
   /** The client address the token is bound to. */
   address: string;
@@ -29,7 +30,8 @@ export interface JoinRoomLimits {
  * Errors, in this order: ROOM_NOT_FOUND, BAD_CREDENTIALS (checked before anything about the
  * room's members is revealed), SESSIONS_PER_ADDRESS (429 RATE_LIMITED on the wire: the address
  * key holds `maxSessionsPerAddress` live sessions; checked with the insert, so only a right
- * password learns of it), USERNAME_TAKEN, ROOM_FULL.
+ * password learns of it), USERNAME_TAKEN (a member has the name or one that looks the same: the
+ * same skeleton), ROOM_FULL.
  * Security: the verifier is compared by hash in constant time and never logged.
  */
 export class JoinRoom {
@@ -55,7 +57,7 @@ export class JoinRoom {
       creator: false,
       createdAt: this.clock.now(),
     });
-    const insertion = await this.sessions.insert(session, this.limits.maxMembers, { key: input.addressKey, max: this.limits.maxSessionsPerAddress });
+    const insertion = await this.sessions.insert(session, this.limits.maxMembers, input.username.skeleton, { key: input.addressKey, max: this.limits.maxSessionsPerAddress });
     if (insertion === 'address-full') return fail('SESSIONS_PER_ADDRESS');
     if (insertion === 'taken') return fail('USERNAME_TAKEN');
     if (insertion === 'full') return fail('ROOM_FULL');

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { checkRoomName, checkUsername, type MemberEventType } from '@ciphernest/protocol';
 import type { EndedSession, MembershipChange } from '../../rooms/application/ports/room-events';
+import { nameSkeleton } from '../../shared/name-skeleton';
 import { aKdf, DEFAULT_ADDRESS, MembershipHarness, verifierFor } from '../../testing/membership-harness';
 import type { IssuedSession } from './issued-session';
 
@@ -14,9 +15,9 @@ const MAX_ROOMS = 2;
 const MAX_MEMBERS = 3;
 const OTHER_ADDRESS = '198.51.100.9';
 
-/** Spellings that share keys: case, surrounding spaces, NFC and NFD. */
-const ROOM_NAMES = ['Lobby', 'lobby', ' LOBBY ', 'Café', 'Cafe\u0301', 'Ops'];
-const USERNAMES = ['alice', 'Alice', ' ALICE', 'Zoë', 'Zoe\u0308', 'bob', 'carol', 'dave'];
+/** Spellings that share keys (case, surrounding spaces, NFC and NFD) or skeletons (Cyrillic орѕ and ԁаѵе look like ops and dave). */
+const ROOM_NAMES = ['Lobby', 'lobby', ' LOBBY ', 'Café', 'Cafe\u0301', 'Ops', '\u043E\u0440\u0455'];
+const USERNAMES = ['alice', 'Alice', ' ALICE', 'Zoë', 'Zoe\u0308', 'bob', 'carol', 'dave', '\u0501\u0430\u0475\u0435'];
 const MESSAGE_IDS = ['aaaaaaaaaaaaaaaa', 'bbbbbbbbbbbbbbbb', 'cccccccccccccccc', 'dddddddddddddddd'];
 
 type Action =
@@ -44,6 +45,7 @@ const action: fc.Arbitrary<Action> = fc.oneof(
 
 interface ModelRoom {
   key: string;
+  skeleton: string;
   name: string;
   password: number;
   seq: number;
@@ -56,6 +58,7 @@ interface ModelSession {
   roomKey: string;
   name: string;
   userKey: string;
+  skeleton: string;
   socket: string | undefined;
   formerSockets: string[];
   connectedOnce: boolean;
@@ -125,10 +128,10 @@ class Run {
   }
 }
 
-function key(raw: string, check: typeof checkRoomName): { name: string; key: string } {
+function key(raw: string, check: typeof checkRoomName): { name: string; key: string; skeleton: string } {
   const result = check(raw);
   if (!result.ok) throw new Error(`pool name ${raw} is not valid`);
-  return { name: result.name, key: result.key };
+  return { name: result.name, key: result.key, skeleton: nameSkeleton(result.name) };
 }
 
 /** Runs one action on the harness and on the model; returns the events the model predicts. */
@@ -140,10 +143,11 @@ async function step(run: Run, act: Action): Promise<Emitted[]> {
       const room = key(ROOM_NAMES[act.room]!, checkRoomName);
       const user = key(USERNAMES[act.user]!, checkUsername);
       const result = await h.createRoom.execute({ room, username: user, verifier: verifierFor(`pw${act.password}`), kdf: aKdf(), address: DEFAULT_ADDRESS, addressKey: DEFAULT_ADDRESS });
-      const expected = run.rooms.has(room.key) ? 'ROOM_EXISTS' : run.rooms.size >= MAX_ROOMS ? 'CAPACITY' : 'ok';
+      const taken = [...run.rooms.values()].some((other) => other.skeleton === room.skeleton);
+      const expected = taken ? 'ROOM_EXISTS' : run.rooms.size >= MAX_ROOMS ? 'CAPACITY' : 'ok';
       expect(result.ok ? 'ok' : result.code).toBe(expected);
       if (!result.ok) return [];
-      run.rooms.set(room.key, { key: room.key, name: room.name, password: act.password, seq: 0, stamps: new Map() });
+      run.rooms.set(room.key, { key: room.key, skeleton: room.skeleton, name: room.name, password: act.password, seq: 0, stamps: new Map() });
       run.sessions.push(newModelSession(result.value, room.key, user, now));
       expect(result.value.room.name).toBe(room.name);
       expect(result.value.room.creator).toBe(user.name);
@@ -160,7 +164,7 @@ async function step(run: Run, act: Action): Promise<Emitted[]> {
         ? 'ROOM_NOT_FOUND'
         : modelRoom.password !== act.password
           ? 'BAD_CREDENTIALS'
-          : members.some((session) => session.userKey === user.key)
+          : members.some((session) => session.skeleton === user.skeleton)
             ? 'USERNAME_TAKEN'
             : members.length >= MAX_MEMBERS
               ? 'ROOM_FULL'
@@ -258,13 +262,14 @@ async function step(run: Run, act: Action): Promise<Emitted[]> {
   }
 }
 
-function newModelSession(issued: IssuedSession, roomKey: string, user: { name: string; key: string }, now: number): ModelSession {
+function newModelSession(issued: IssuedSession, roomKey: string, user: { name: string; key: string; skeleton: string }, now: number): ModelSession {
   return {
     issued,
     id: issued.session.id,
     roomKey,
     name: user.name,
     userKey: user.key,
+    skeleton: user.skeleton,
     socket: undefined,
     formerSockets: [],
     connectedOnce: false,
@@ -277,18 +282,20 @@ function sortByName<T extends { name: string }>(members: T[]): T[] {
   return [...members].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
 
-/** The repositories agree with the model: rooms exist iff they have sessions, names unique, one socket each, nobody overstays. */
+/** The repositories agree with the model: rooms exist iff they have sessions, names unique (and unlike), one socket each, nobody overstays. */
 async function expectRepositoriesMatch(run: Run, justExpired: boolean): Promise<void> {
   const { h } = run;
   const live = run.live();
-  const roomKeys = (await h.rooms.list()).map((room) => room.key).sort();
+  const rooms = await h.rooms.list();
+  const roomKeys = rooms.map((room) => room.key).sort();
+  expect(new Set(rooms.map((room) => nameSkeleton(room.name))).size).toBe(rooms.length);
   expect(roomKeys).toEqual([...new Set(live.map((session) => session.roomKey))].sort());
   expect(roomKeys).toEqual([...run.rooms.keys()].sort());
   expect(await h.sessions.count()).toBe(live.length);
   for (const roomKey of roomKeys) {
     const inRoom = await h.sessions.inRoom(roomKey);
-    const userKeys = inRoom.map((session) => session.userKey);
-    expect(new Set(userKeys).size).toBe(userKeys.length);
+    const skeletons = inRoom.map((session) => nameSkeleton(session.name));
+    expect(new Set(skeletons).size).toBe(skeletons.length);
     expect(inRoom.length).toBeLessThanOrEqual(MAX_MEMBERS);
     expect(inRoom.map((session) => session.id).sort()).toEqual(live.filter((session) => session.roomKey === roomKey).map((session) => session.id).sort());
   }

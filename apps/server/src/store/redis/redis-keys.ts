@@ -7,13 +7,15 @@ export const KEY_PREFIX = 'cn:';
 export const redisKeys = {
   /** Set of the keys of every room. */
   rooms: `${KEY_PREFIX}rooms`,
-  /** Hash: holder (the creator's address key), name, creator, creatorAddress, createdAt, kdf (JSON), verifierHash, seq. */
+  /** Hash: the skeleton of each room's name (shared/name-skeleton.ts) -> its room key. */
+  roomSkeletons: `${KEY_PREFIX}rooms:skeletons`,
+  /** Hash: holder (the creator's address key), name, creator, creatorAddress, createdAt, kdf (JSON), verifierHash, seq, skeleton. */
   room: (roomKey: string) => `${KEY_PREFIX}room:${roomKey}`,
   /** Hash: message id -> "seq:ts" of the ids the room remembers (PROTOCOL.md §5). */
   roomIds: (roomKey: string) => `${KEY_PREFIX}room:${roomKey}:ids`,
   /** List: "seq:ts:id", oldest first, to forget ids in order. */
   roomIdOrder: (roomKey: string) => `${KEY_PREFIX}room:${roomKey}:order`,
-  /** Hash: username key -> session id. */
+  /** Hash: username skeleton (shared/name-skeleton.ts; one per username key) -> session id. */
   roomMembers: (roomKey: string) => `${KEY_PREFIX}room:${roomKey}:members`,
   /** Hash: a session's fields (see RedisSessionRepository). */
   session: (sessionId: string) => `${KEY_PREFIX}session:${sessionId}`,

@@ -11,10 +11,12 @@ export type RoomInsertion = 'inserted' | 'exists' | 'full' | 'address-full';
 export abstract class RoomRepository {
   /**
    * Adds the room, atomically, unless the creator's address key already holds `quota.max` rooms
-   * (`address-full`, checked first), its key is taken (`exists`) or `maxRooms` rooms exist
-   * (`full`). An inserted room counts toward `quota.key` until it is removed.
+   * (`address-full`, checked first), its key or its `skeleton` is taken (`exists`) or `maxRooms`
+   * rooms exist (`full`). `skeleton` is the look-alike form of its name (the caller's
+   * `nameSkeleton`, the same for names of one key): no two rooms share one while they live. An
+   * inserted room counts toward `quota.key` until it is removed.
    */
-  abstract insert(room: Room, maxRooms: number, quota?: AddressQuota): Promise<RoomInsertion>;
+  abstract insert(room: Room, maxRooms: number, skeleton: string, quota?: AddressQuota): Promise<RoomInsertion>;
 
   abstract get(key: string): Promise<Room | undefined>;
 

@@ -10,18 +10,20 @@ export interface OutstayedCondition {
 }
 
 /**
- * Live sessions. A session's username is unique in its room by its key (PROTOCOL.md §1).
+ * Live sessions. A session's username is unique in its room by its key (PROTOCOL.md §1), and
+ * by its skeleton: no two members of a room have names that look the same.
  * A shared store keeps copies: callers that change a session must `save` it, and read it again
  * when the save says someone else changed it first.
  */
 export abstract class SessionRepository {
   /**
    * Adds the session, atomically, unless the address key it is issued to already holds
-   * `quota.max` sessions (`address-full`, checked first), its username key is taken in the room
-   * (`taken`) or the room has `maxMembers` sessions (`full`). An inserted session counts toward
-   * `quota.key` until it is removed.
+   * `quota.max` sessions (`address-full`, checked first), its username's `skeleton` is taken in
+   * the room (`taken`) or the room has `maxMembers` sessions (`full`). `skeleton` is the
+   * look-alike form of the username (the caller's `nameSkeleton`): names of one key share it, so
+   * a taken key is taken. An inserted session counts toward `quota.key` until it is removed.
    */
-  abstract insert(session: Session, maxMembers: number, quota?: AddressQuota): Promise<SessionInsertion>;
+  abstract insert(session: Session, maxMembers: number, skeleton: string, quota?: AddressQuota): Promise<SessionInsertion>;
 
   abstract get(id: string): Promise<Session | undefined>;
 

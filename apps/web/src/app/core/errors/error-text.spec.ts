@@ -24,7 +24,7 @@ describe('errorText', () => {
 
   it('says what went wrong for the errors beside form fields', () => {
     expect(errorText('BAD_CREDENTIALS')).toBe('That password does not open this room.');
-    expect(errorText('USERNAME_TAKEN')).toBe('Someone in this room already uses that name.');
+    expect(errorText('USERNAME_TAKEN')).toBe('Someone in this room already uses that name, or one that looks the same.');
     expect(errorText('RATE_LIMITED')).toBe('Too many attempts from your network; wait a minute and try again.');
     expect(errorText('ROOM_NOT_FOUND')).toContain('no room with this name');
     expect(errorText('ROOM_EXISTS')).toContain('already exists');

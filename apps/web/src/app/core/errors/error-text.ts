@@ -5,10 +5,10 @@ import type { EndReason } from '../realtime/chat-connection';
 
 const ERROR_TEXT: Readonly<Record<ProblemCode, string>> = {
   VALIDATION_FAILED: 'The server did not accept these details. Check them and try again.',
-  ROOM_EXISTS: 'A room with this name already exists. Pick another name, or join that room.',
+  ROOM_EXISTS: 'A room with this name, or one that looks the same, already exists. Pick another name, or join that room.',
   ROOM_NOT_FOUND: 'There is no room with this name right now. Check the spelling, or create it.',
   ROOM_FULL: 'This room is full. Try again when someone leaves.',
-  USERNAME_TAKEN: 'Someone in this room already uses that name.',
+  USERNAME_TAKEN: 'Someone in this room already uses that name, or one that looks the same.',
   BAD_CREDENTIALS: 'That password does not open this room.',
   TOKEN_INVALID: 'This session is no longer valid. Join the room again.',
   SESSION_NOT_FOUND: 'This session has ended.',

@@ -68,5 +68,7 @@ describe('field problem sentences', () => {
     expect(passwordProblemText('too-long')).toBe('Use at most 1,024 characters.');
     expect(roomNameProblemText('empty')).toBe('Enter a room name.');
     expect(usernameProblemText('bad-character')).toContain('letters, digits, spaces');
+    expect(roomNameProblemText('mixed-script')).toBe('A room name needs letters of one alphabet: not Latin mixed with Cyrillic or Greek, for example.');
+    expect(usernameProblemText('mixed-script')).toBe('A username needs letters of one alphabet: not Latin mixed with Cyrillic or Greek, for example.');
   });
 });

@@ -19,6 +19,7 @@ export interface PlacedProblem {
 export type SubmitStep = 'lookup' | 'derive' | 'enter';
 
 const ALLOWED = 'letters, digits, spaces, “-”, “_” and “.”';
+const ONE_ALPHABET = 'letters of one alphabet: not Latin mixed with Cyrillic or Greek, for example';
 
 export function roomNameProblemText(problem: NameProblem): string {
   switch (problem) {
@@ -28,6 +29,8 @@ export function roomNameProblemText(problem: NameProblem): string {
       return `A room name can have at most ${ROOM_NAME_MAX} characters.`;
     case 'bad-character':
       return `A room name can use only ${ALLOWED}.`;
+    case 'mixed-script':
+      return `A room name needs ${ONE_ALPHABET}.`;
   }
 }
 
@@ -39,6 +42,8 @@ export function usernameProblemText(problem: NameProblem): string {
       return `A username can have at most ${USERNAME_MAX} characters.`;
     case 'bad-character':
       return `A username can use only ${ALLOWED}.`;
+    case 'mixed-script':
+      return `A username needs ${ONE_ALPHABET}.`;
   }
 }
 

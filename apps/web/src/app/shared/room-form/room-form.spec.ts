@@ -140,6 +140,20 @@ describe('RoomForm', () => {
       expect(description(roomField())).toContain('A room name can use only letters, digits, spaces');
     });
 
+    it('explains a look-alike spelling that mixes alphabets beside its field, and sends nothing', async () => {
+      await render('create');
+      typeInto(roomField(), 'Den');
+      typeInto(usernameField(), 'p\u0430ypal');
+      typeInto(passwordField(), 'correct horse');
+
+      await submit('create');
+
+      expect(usernameField().getAttribute('aria-invalid')).toBe('true');
+      expect(description(usernameField())).toContain('A username needs letters of one alphabet');
+      expect(document.activeElement).toBe(usernameField());
+      expect(calls).toEqual([]);
+    });
+
     it('updates the message live while a touched field is edited', async () => {
       await render('create');
       leave(usernameField());
