@@ -4,6 +4,8 @@ import {
   createRoom,
   deleteSession,
   expectError,
+  getDirectory,
+  getKdf,
   nextAddress,
   postRoom,
   postSession,
@@ -114,6 +116,51 @@ describe('Origin checks (PROTOCOL.md §4)', () => {
     });
   });
 
+  describe('cross-site requests to /api (issue 11, finding 5)', () => {
+    // A foreign page's <img src="/api/rooms/x/kdf"> sends no Origin, but Sec-Fetch-Site: cross-site.
+    const server = useServer({ DISCONNECT_GRACE_MS: '60000' });
+    const ownOrigin = () => `http://127.0.0.1:${server().port}`;
+
+    it('refuses 125 cross-site look-ups before they count: the visitor\'s own look-up from the same address still succeeds', async () => {
+      const owner = await createRoom(server());
+      const visitor = nextAddress();
+      const answers = [];
+      for (let n = 0; n < 125; n += 1) answers.push((await getKdf(server(), `probe ${n}`, { from: visitor, headers: { 'Sec-Fetch-Site': 'cross-site' } })).body?.code);
+      expect(new Set(answers)).toEqual(new Set([ErrorCode.OriginRefused]));
+      const own = await getKdf(server(), owner.room, { from: visitor, headers: { 'Sec-Fetch-Site': 'same-origin' } });
+      expect(own.status).toBe(200);
+      expect(own.body).toEqual({ kdf: owner.kdf });
+    });
+
+    it('refuses 125 look-ups with a foreign Origin before they count: the visitor\'s own look-up still succeeds', async () => {
+      const owner = await createRoom(server());
+      const visitor = nextAddress();
+      for (let n = 0; n < 125; n += 1) expectError(await getKdf(server(), owner.room, { from: visitor, headers: { Origin: FOREIGN } }), ErrorCode.OriginRefused);
+      expect((await getKdf(server(), owner.room, { from: visitor, headers: { Origin: ownOrigin() } })).body).toEqual({ kdf: owner.kdf });
+    });
+
+    it('refuses a look-up from a sibling site (Sec-Fetch-Site: same-site): another site\'s code', async () => {
+      const owner = await createRoom(server());
+      expectError(await getKdf(server(), owner.room, { headers: { 'Sec-Fetch-Site': 'same-site' } }), ErrorCode.OriginRefused);
+    });
+
+    it('allows a look-up the user made directly (Sec-Fetch-Site: none) and one without the header', async () => {
+      const owner = await createRoom(server());
+      expect((await getKdf(server(), owner.room, { headers: { 'Sec-Fetch-Site': 'none' } })).status).toBe(200);
+      expect((await getKdf(server(), owner.room)).status).toBe(200);
+    });
+
+    it('refuses the directory, a create, a join and DELETE /api/session from a cross-site page', async () => {
+      const owner = await createRoom(server());
+      const crossSite = { 'Sec-Fetch-Site': 'cross-site' };
+      expectError(await getDirectory(server(), { headers: crossSite }), ErrorCode.OriginRefused);
+      expectError(await createFrom(server(), crossSite), ErrorCode.OriginRefused);
+      expectError(await postSession(server(), owner.room, { username: 'bob', verifier: owner.verifier }, { headers: crossSite }), ErrorCode.OriginRefused);
+      expectError(await deleteSession(server(), owner.token, { from: owner.from, headers: crossSite }), ErrorCode.OriginRefused);
+      expect((await deleteSession(server(), owner.token, { from: owner.from, headers: { 'Sec-Fetch-Site': 'same-origin' } })).status).toBe(204);
+    });
+  });
+
   describe('with ALLOWED_ORIGINS', () => {
     const allowed = ['https://chat.example.org', 'https://other.example.org'];
     const server = useServer({ DISCONNECT_GRACE_MS: '60000', ALLOWED_ORIGINS: allowed.join(',') });
@@ -132,6 +179,17 @@ describe('Origin checks (PROTOCOL.md §4)', () => {
 
     it('refuses an unlisted origin', async () => {
       expectError(await createFrom(server(), { Origin: FOREIGN }), ErrorCode.OriginRefused);
+    });
+
+    it('allows a listed origin on another site (its Origin names it, Sec-Fetch-Site says cross-site)', async () => {
+      const owner = await createRoom(server());
+      const res = await getKdf(server(), owner.room, { headers: { Origin: allowed[1]!, 'Sec-Fetch-Site': 'cross-site' } });
+      expect(res.body).toEqual({ kdf: owner.kdf });
+    });
+
+    it('refuses a cross-site look-up without Origin', async () => {
+      const owner = await createRoom(server());
+      expectError(await getKdf(server(), owner.room, { headers: { 'Sec-Fetch-Site': 'cross-site' } }), ErrorCode.OriginRefused);
     });
 
     it('accepts a Socket.IO connection from a listed origin', async () => {
