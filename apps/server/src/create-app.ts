@@ -7,8 +7,12 @@ import { PinoLogger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { ConfigError, type AppConfig } from './config/app-config';
 import { NestLogBridge } from './logging/nest-log-bridge';
+import { refuseForeignHosts } from './http/refuse-foreign-hosts';
+import { LogAddress } from './logging/log-address';
 import { ConfiguredIoAdapter } from './realtime/configured-io.adapter';
+import { clientAddress } from './shared/client-address';
 import type { Clock } from './shared/clock';
+import { HostPolicy } from './shared/host-policy';
 import { RedisStore } from './store/redis/redis-store';
 import { REDIS_SCRIPTS } from './store/store.module';
 import { securityHeaders } from './web/security-headers';
@@ -69,7 +73,8 @@ export async function createApp(config: AppConfig, options: { clock?: Clock; web
 
 /**
  * What every instance needs after creation: the log, the configured Socket.IO adapter, the
- * security headers on every response, and the web app's files ahead of every route.
+ * security headers on every response, the Host check, and the web app's files ahead of every
+ * route.
  */
 export async function configureApp(app: NestExpressApplication, config: AppConfig, web?: WebRoot): Promise<NestExpressApplication> {
   const router = (app.getHttpAdapter().getInstance() as { router?: { caseSensitive?: boolean; strict?: boolean } }).router;
@@ -84,6 +89,15 @@ export async function configureApp(app: NestExpressApplication, config: AppConfi
   // A whole request (headers and body) must arrive within 30 s; Node's default is 5 minutes.
   Object.assign(app.getHttpServer(), { requestTimeout: REQUEST_TIMEOUT_MS, headersTimeout: HEADERS_TIMEOUT_MS });
   app.use(securityHeaders(config.trustProxy));
+  // Before anything reads the request: a foreign Host is DNS rebinding (HostPolicy).
+  const hosts = new HostPolicy(config.publicOrigin, config.allowedOrigins, config.trustProxy);
+  const addresses = app.get(LogAddress);
+  app.use(
+    refuseForeignHosts(hosts, (request) => {
+      const ip = addresses.format(clientAddress(request, config.trustProxy));
+      logger.info({ event: 'host.rejected', host: hosts.hostOf(request)?.slice(0, 100), ip }, 'request for a host this server does not serve refused');
+    }),
+  );
   if (web) app.use(staticFiles(web));
   return app;
 }
