@@ -29,6 +29,8 @@ export const redisKeys = {
   nodeSessions: (nodeId: string) => `${KEY_PREFIX}node:${nodeId}:sessions`,
   /** The cluster's epoch: new whenever the first process starts with no other alive. */
   epoch: `${KEY_PREFIX}epoch`,
+  /** The key of LOG_IP=hashed (32 random bytes, base64url): made at a cold start with the epoch, read by every process. */
+  logKey: `${KEY_PREFIX}log-key`,
   /** Sorted set of attempt times (failed joins). */
   attempts: (key: string) => `${KEY_PREFIX}attempts:${key}`,
   /**
