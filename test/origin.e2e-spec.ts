@@ -4,6 +4,8 @@ import {
   createRoom,
   deleteSession,
   expectError,
+  getDirectory,
+  getKdf,
   nextAddress,
   postRoom,
   postSession,
@@ -60,7 +62,7 @@ describe('Origin checks (PROTOCOL.md §4)', () => {
     });
 
     it('takes its own origin from the Host header', async () => {
-      const res = await createFrom(server(), { Host: 'chat.example.test:8443', Origin: 'http://chat.example.test:8443' });
+      const res = await createFrom(server(), { Host: 'chat.localhost:8443', Origin: 'http://chat.localhost:8443' });
       expect(res.status).toBe(201);
     });
 
@@ -114,40 +116,101 @@ describe('Origin checks (PROTOCOL.md §4)', () => {
     });
   });
 
+  describe('cross-site requests to /api (issue 11, finding 5)', () => {
+    // A foreign page's <img src="/api/rooms/x/kdf"> sends no Origin, but Sec-Fetch-Site: cross-site.
+    const server = useServer({ DISCONNECT_GRACE_MS: '60000' });
+    const ownOrigin = () => `http://127.0.0.1:${server().port}`;
+
+    it('refuses 125 cross-site look-ups before they count: the visitor\'s own look-up from the same address still succeeds', async () => {
+      const owner = await createRoom(server());
+      const visitor = nextAddress();
+      const answers = [];
+      for (let n = 0; n < 125; n += 1) answers.push((await getKdf(server(), `probe ${n}`, { from: visitor, headers: { 'Sec-Fetch-Site': 'cross-site' } })).body?.code);
+      expect(new Set(answers)).toEqual(new Set([ErrorCode.OriginRefused]));
+      const own = await getKdf(server(), owner.room, { from: visitor, headers: { 'Sec-Fetch-Site': 'same-origin' } });
+      expect(own.status).toBe(200);
+      expect(own.body).toEqual({ kdf: owner.kdf });
+    });
+
+    it('refuses 125 look-ups with a foreign Origin before they count: the visitor\'s own look-up still succeeds', async () => {
+      const owner = await createRoom(server());
+      const visitor = nextAddress();
+      for (let n = 0; n < 125; n += 1) expectError(await getKdf(server(), owner.room, { from: visitor, headers: { Origin: FOREIGN } }), ErrorCode.OriginRefused);
+      expect((await getKdf(server(), owner.room, { from: visitor, headers: { Origin: ownOrigin() } })).body).toEqual({ kdf: owner.kdf });
+    });
+
+    it('refuses a look-up from a sibling site (Sec-Fetch-Site: same-site): another site\'s code', async () => {
+      const owner = await createRoom(server());
+      expectError(await getKdf(server(), owner.room, { headers: { 'Sec-Fetch-Site': 'same-site' } }), ErrorCode.OriginRefused);
+    });
+
+    it('allows a look-up the user made directly (Sec-Fetch-Site: none) and one without the header', async () => {
+      const owner = await createRoom(server());
+      expect((await getKdf(server(), owner.room, { headers: { 'Sec-Fetch-Site': 'none' } })).status).toBe(200);
+      expect((await getKdf(server(), owner.room)).status).toBe(200);
+    });
+
+    it('refuses the directory, a create, a join and DELETE /api/session from a cross-site page', async () => {
+      const owner = await createRoom(server());
+      const crossSite = { 'Sec-Fetch-Site': 'cross-site' };
+      expectError(await getDirectory(server(), { headers: crossSite }), ErrorCode.OriginRefused);
+      expectError(await createFrom(server(), crossSite), ErrorCode.OriginRefused);
+      expectError(await postSession(server(), owner.room, { username: 'bob', verifier: owner.verifier }, { headers: crossSite }), ErrorCode.OriginRefused);
+      expectError(await deleteSession(server(), owner.token, { from: owner.from, headers: crossSite }), ErrorCode.OriginRefused);
+      expect((await deleteSession(server(), owner.token, { from: owner.from, headers: { 'Sec-Fetch-Site': 'same-origin' } })).status).toBe(204);
+    });
+  });
+
   describe('with ALLOWED_ORIGINS', () => {
     const allowed = ['https://chat.example.org', 'https://other.example.org'];
     const server = useServer({ DISCONNECT_GRACE_MS: '60000', ALLOWED_ORIGINS: allowed.join(',') });
+    // The listed origins name this server's hosts too (origin-host.e2e-spec.ts): clients reach it as chat.example.org.
+    const served = { Host: 'chat.example.org' };
+    const createServed = (headers: Record<string, string>) => createFrom(server(), { ...served, ...headers });
+    const createServedRoom = () => createRoom(server(), { headers: served });
 
     it.each(allowed)('allows the listed origin %s', async (origin) => {
-      expect((await createFrom(server(), { Origin: origin })).status).toBe(201);
+      expect((await createServed({ Origin: origin })).status).toBe(201);
     });
 
     it('no longer allows its own origin (the list replaces the default)', async () => {
-      expectError(await createFrom(server(), { Origin: `http://127.0.0.1:${server().port}` }), ErrorCode.OriginRefused);
+      expectError(await createServed({ Origin: 'http://chat.example.org' }), ErrorCode.OriginRefused);
     });
 
     it('still allows requests without Origin', async () => {
-      expect((await createFrom(server(), {})).status).toBe(201);
+      expect((await createServed({})).status).toBe(201);
     });
 
     it('refuses an unlisted origin', async () => {
-      expectError(await createFrom(server(), { Origin: FOREIGN }), ErrorCode.OriginRefused);
+      expectError(await createServed({ Origin: FOREIGN }), ErrorCode.OriginRefused);
+    });
+
+    it('allows a listed origin on another site (its Origin names it, Sec-Fetch-Site says cross-site)', async () => {
+      const owner = await createServedRoom();
+      const res = await getKdf(server(), owner.room, { headers: { ...served, Origin: allowed[1]!, 'Sec-Fetch-Site': 'cross-site' } });
+      expect(res.body).toEqual({ kdf: owner.kdf });
+    });
+
+    it('refuses a cross-site look-up without Origin', async () => {
+      const owner = await createServedRoom();
+      expectError(await getKdf(server(), owner.room, { headers: { ...served, 'Sec-Fetch-Site': 'cross-site' } }), ErrorCode.OriginRefused);
     });
 
     it('accepts a Socket.IO connection from a listed origin', async () => {
-      const owner = await createRoom(server());
-      await chatFor(server(), owner, { headers: { Origin: allowed[0] } }).connect();
+      const owner = await createServedRoom();
+      await chatFor(server(), owner, { headers: { ...served, Origin: allowed[0]! } }).connect();
     });
 
     it('refuses a Socket.IO connection from its own, unlisted, origin', async () => {
-      const owner = await createRoom(server());
-      const code = await chatFor(server(), owner, { headers: { Origin: `http://127.0.0.1:${server().port}` } }).connectRefusal();
+      const owner = await createServedRoom();
+      const code = await chatFor(server(), owner, { headers: { ...served, Origin: 'http://chat.example.org' } }).connectRefusal();
       expect(code).toBe(ErrorCode.OriginRefused);
     });
   });
 
   describe('behind a trusted proxy', () => {
-    const server = useServer({ DISCONNECT_GRACE_MS: '60000', TRUST_PROXY: `${PROXY_ADDRESS}/32` });
+    // PUBLIC_ORIGIN names the host the proxy forwards (origin-host.e2e-spec.ts); the Origin rule stays the default.
+    const server = useServer({ DISCONNECT_GRACE_MS: '60000', TRUST_PROXY: `${PROXY_ADDRESS}/32`, PUBLIC_ORIGIN: 'https://chat.example.org' });
     const forwarded = { 'X-Forwarded-Proto': 'https', 'X-Forwarded-Host': 'chat.example.org', 'X-Forwarded-For': '203.0.113.7' };
 
     it('takes its own origin from X-Forwarded-Proto and X-Forwarded-Host', async () => {
@@ -156,7 +219,9 @@ describe('Origin checks (PROTOCOL.md §4)', () => {
     });
 
     it('ignores X-Forwarded-Proto and X-Forwarded-Host from an untrusted client', async () => {
-      expectError(await createFrom(server(), { ...forwarded, Origin: 'https://chat.example.org' }), ErrorCode.OriginRefused);
+      // Its own origin is then http://chat.example.org, from its Host and its plain socket.
+      expectError(await createFrom(server(), { ...forwarded, Host: 'chat.example.org', Origin: 'https://chat.example.org' }), ErrorCode.OriginRefused);
+      expect((await createFrom(server(), { ...forwarded, Host: 'chat.example.org', Origin: 'http://chat.example.org' })).status).toBe(201);
     });
 
     it('still refuses a foreign origin that comes through the proxy', async () => {

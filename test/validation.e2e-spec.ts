@@ -141,6 +141,34 @@ describe('Request validation (PROTOCOL.md §2, §4)', () => {
       expectError(res, ErrorCode.ValidationFailed);
     });
 
+    // PROTOCOL.md 1.1 §4: every own key not listed is unknown, whatever its name. Keys named like
+    // Object.prototype's methods used to slip through (class-transformer dropped them before
+    // class-validator looked).
+    const INHERITED_NAMES = ['hasOwnProperty', 'toString', 'valueOf', 'isPrototypeOf', 'propertyIsEnumerable', 'toLocaleString', '__defineGetter__', '__lookupSetter__'];
+
+    it.each(INHERITED_NAMES)('refuses an unknown top-level field named %s on create, and names it', async (name) => {
+      const res = await createWith({ [name]: 1 });
+      expectError(res, ErrorCode.ValidationFailed);
+      expect(res.body.details).toEqual([{ field: name, problems: [`property ${name} should not exist`] }]);
+    });
+
+    it('refuses hasOwnProperty, toString and valueOf together on create', async () => {
+      expectError(await createWith({ hasOwnProperty: 'x', toString: 'y', valueOf: 'z' }), ErrorCode.ValidationFailed);
+    });
+
+    it.each(INHERITED_NAMES)('refuses an unknown field named %s on join', async (name) => {
+      const owner = await createRoom(server());
+      expectError(await postSession(server(), owner.room, { username: 'bob', verifier: owner.verifier, [name]: 1 }), ErrorCode.ValidationFailed);
+    });
+
+    it.each(INHERITED_NAMES)('refuses an unknown field named %s inside kdf', async (name) => {
+      expectError(await createWithKdf({ ...randomKdf(), [name]: 1 }), ErrorCode.ValidationFailed);
+    });
+
+    it('still accepts a body of exactly the listed fields after those refusals', async () => {
+      expect((await createWith({})).status).toBe(201);
+    });
+
     it('validates before looking at state: a bad body for an existing room name is 400, not 409', async () => {
       const owner = await createRoom(server());
       expectError(await createWith({ room: owner.room, extra: true }), ErrorCode.ValidationFailed);

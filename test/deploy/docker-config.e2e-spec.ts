@@ -134,8 +134,9 @@ describe('docker/compose.yaml', () => {
     expect(proxyAt >= ipv4(base!) && proxyAt < ipv4(base!) + size).toBe(false);
   });
 
-  it('allows the public origin only, the same one nginx redirects to', () => {
+  it('allows the public origin only, the same one nginx redirects to, and serves its host only', () => {
     expect(app.environment['ALLOWED_ORIGINS']).toBe('${PUBLIC_ORIGIN:-https://localhost}');
+    expect(app.environment['PUBLIC_ORIGIN']).toBe(app.environment['ALLOWED_ORIGINS']);
     expect(proxy.environment['CIPHERNEST_PUBLIC_ORIGIN']).toBe(app.environment['ALLOWED_ORIGINS']);
   });
 

@@ -133,6 +133,19 @@ describe('Hostile input over raw HTTP (issue 6)', () => {
       }
     });
 
+    it('refuses fields named hasOwnProperty, toString and valueOf on create, in kdf and on join, and creates nothing', async () => {
+      const methods = '"hasOwnProperty":1,"toString":"x","valueOf":{"a":1},';
+      const top = validCreate();
+      expectError(await post(apiPaths.rooms(), JSON.stringify(top).replace(/^\{/, `{${methods}`)), ErrorCode.ValidationFailed);
+      expectError(await getKdf(server(), top['room'] as string), ErrorCode.RoomNotFound);
+      const nested = validCreate();
+      expectError(await post(apiPaths.rooms(), JSON.stringify(nested).replace('"kdf":{', `"kdf":{${methods}`)), ErrorCode.ValidationFailed);
+      expectError(await getKdf(server(), nested['room'] as string), ErrorCode.RoomNotFound);
+      const owner = await createRoom(server());
+      const join = `{${methods}"username":"mallory","verifier":${JSON.stringify(owner.verifier)}}`;
+      expectError(await post(apiPaths.sessions(owner.room), join), ErrorCode.ValidationFailed);
+    });
+
     it('still refuses a create without kdf or verifier after the attempts above: nothing reached Object.prototype', async () => {
       const { kdf: _kdf, ...withoutKdf } = validCreate();
       expectError(await post(apiPaths.rooms(), JSON.stringify(withoutKdf)), ErrorCode.ValidationFailed);

@@ -7,7 +7,7 @@ import { io, type Socket } from 'socket.io-client';
 import { VAULT_PATTERN, type MemberEvent, type PresenceEvent, type SessionGrant } from '@ciphernest/protocol';
 import { AppModule } from './app.module';
 import { loadConfig, type AppConfig } from './config/app-config';
-import { applicationOptions, configureApp } from './create-app';
+import { applicationOptions, configureApp, strictHttpAdapter } from './create-app';
 import { ManualClock } from './testing/manual-clock';
 
 const b64url = (bytes: number) => randomBytes(bytes).toString('base64url');
@@ -23,7 +23,7 @@ async function start(env: Record<string, string> = {}): Promise<Running> {
   const config: AppConfig = loadConfig({ HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'silent', LOG_FORMAT: 'json', ...env });
   const clock = new ManualClock();
   const moduleRef = await Test.createTestingModule({ imports: [AppModule.forRoot(config, { clock })] }).compile();
-  const app = moduleRef.createNestApplication<NestExpressApplication>(applicationOptions(config));
+  const app = moduleRef.createNestApplication<NestExpressApplication>(strictHttpAdapter(), applicationOptions(config));
   await configureApp(app, config);
   await app.listen(0, '127.0.0.1');
   const { port } = app.getHttpServer().address() as AddressInfo;

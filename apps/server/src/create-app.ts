@@ -1,13 +1,18 @@
 import { readFileSync } from 'node:fs';
 import type { NestApplicationOptions } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import type { NestExpressApplication } from '@nestjs/platform-express';
+import { ExpressAdapter, type NestExpressApplication } from '@nestjs/platform-express';
+import express from 'express';
 import { PinoLogger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { ConfigError, type AppConfig } from './config/app-config';
 import { NestLogBridge } from './logging/nest-log-bridge';
+import { refuseForeignHosts } from './http/refuse-foreign-hosts';
+import { LogAddress } from './logging/log-address';
 import { ConfiguredIoAdapter } from './realtime/configured-io.adapter';
+import { clientAddress } from './shared/client-address';
 import type { Clock } from './shared/clock';
+import { HostPolicy } from './shared/host-policy';
 import { RedisStore } from './store/redis/redis-store';
 import { REDIS_SCRIPTS } from './store/store.module';
 import { securityHeaders } from './web/security-headers';
@@ -38,13 +43,27 @@ export function applicationOptions(config: AppConfig): NestApplicationOptions {
   return { bodyParser: false, bufferLogs: true, abortOnError: false, httpsOptions: readTls(config) };
 }
 
+/**
+ * The Express instance under Nest, with routes matched exactly as written: case-sensitive and
+ * without an optional trailing slash. Express matches `/METRICS` and `/metrics/` to `/metrics`
+ * by default, which walked around the proxy's rule for that path. The settings must be in place
+ * before Express creates its router, which Nest does while creating the application.
+ */
+export function strictHttpAdapter(): ExpressAdapter {
+  const instance = express();
+  instance.set('case sensitive routing', true);
+  instance.set('strict routing', true);
+  return new ExpressAdapter(instance);
+}
+
 /** Builds the whole server (not yet listening): HTTP API, Socket.IO, logs, and the web app if built. */
 export async function createApp(config: AppConfig, options: { clock?: Clock; web?: WebRoot } = {}): Promise<NestExpressApplication> {
   const web = options.web ?? WebRoot.find();
   // Before Nest: a Redis that cannot be used is a ConfigError with nothing else printed.
   const redis = config.store === 'redis' ? await RedisStore.connect(config.redisUrl ?? '', { scripts: REDIS_SCRIPTS }) : undefined;
   try {
-    const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, { ...options, web, redis }), applicationOptions(config));
+    const module = AppModule.forRoot(config, { ...options, web, redis });
+    const app = await NestFactory.create<NestExpressApplication>(module, strictHttpAdapter(), applicationOptions(config));
     return await configureApp(app, config, web);
   } catch (error) {
     await redis?.close();
@@ -54,9 +73,12 @@ export async function createApp(config: AppConfig, options: { clock?: Clock; web
 
 /**
  * What every instance needs after creation: the log, the configured Socket.IO adapter, the
- * security headers on every response, and the web app's files ahead of every route.
+ * security headers on every response, the Host check, and the web app's files ahead of every
+ * route.
  */
 export async function configureApp(app: NestExpressApplication, config: AppConfig, web?: WebRoot): Promise<NestExpressApplication> {
+  const router = (app.getHttpAdapter().getInstance() as { router?: { caseSensitive?: boolean; strict?: boolean } }).router;
+  if (!router?.caseSensitive || !router.strict) throw new Error('create the application with strictHttpAdapter(): routes must match exactly');
   const logger = await app.resolve(PinoLogger);
   app.useLogger(new NestLogBridge(logger.logger));
   const redis = config.store === 'redis' ? app.get(RedisStore) : undefined;
@@ -67,6 +89,15 @@ export async function configureApp(app: NestExpressApplication, config: AppConfi
   // A whole request (headers and body) must arrive within 30 s; Node's default is 5 minutes.
   Object.assign(app.getHttpServer(), { requestTimeout: REQUEST_TIMEOUT_MS, headersTimeout: HEADERS_TIMEOUT_MS });
   app.use(securityHeaders(config.trustProxy));
+  // Before anything reads the request: a foreign Host is DNS rebinding (HostPolicy).
+  const hosts = new HostPolicy(config.publicOrigin, config.allowedOrigins, config.trustProxy);
+  const addresses = app.get(LogAddress);
+  app.use(
+    refuseForeignHosts(hosts, (request) => {
+      const ip = addresses.format(clientAddress(request, config.trustProxy));
+      logger.info({ event: 'host.rejected', host: hosts.hostOf(request)?.slice(0, 100), ip }, 'request for a host this server does not serve refused');
+    }),
+  );
   if (web) app.use(staticFiles(web));
   return app;
 }

@@ -24,8 +24,8 @@ export interface ProxiedStack {
 }
 
 /**
- * Starts the app with TRUST_PROXY naming nginx's source address only and ALLOWED_ORIGINS the
- * public https origin, then nginx in front of it. Retries with other ports should one be taken
+ * Starts the app with TRUST_PROXY naming nginx's source address only and PUBLIC_ORIGIN and
+ * ALLOWED_ORIGINS the public https origin (as docker/compose.yaml does), then nginx in front of it. Retries with other ports should one be taken
  * between choosing and binding it.
  */
 export async function startStack(env: ServerEnv = {}): Promise<ProxiedStack> {
@@ -34,7 +34,7 @@ export async function startStack(env: ServerEnv = {}): Promise<ProxiedStack> {
   for (let attempt = 1; ; attempt += 1) {
     const [httpPort, httpsPort] = [await freePort(), await freePort()];
     const origin = NginxProxy.originFor(httpsPort);
-    const app = await ServerProcess.start({ TRUST_PROXY: `${PROXY_SOURCE}/32`, ALLOWED_ORIGINS: origin, ...env });
+    const app = await ServerProcess.start({ TRUST_PROXY: `${PROXY_SOURCE}/32`, PUBLIC_ORIGIN: origin, ALLOWED_ORIGINS: origin, ...env });
     try {
       const proxy = await NginxProxy.start({ upstreamPort: app.port, certificate, httpPort, httpsPort });
       return {

@@ -18,9 +18,11 @@ import { ApiError } from './api-error';
 import type { AddressedRequest } from './client-address.middleware';
 import type { BodyCarryingRequest } from './json-body.middleware';
 
-const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
-
-/** First check of PROTOCOL.md §4: state-changing requests from a foreign Origin are refused. */
+/**
+ * First check of PROTOCOL.md §4, on every /api route and method: a request from a foreign
+ * Origin, or one the browser marks as cross-site (Sec-Fetch-Site), is refused before it counts
+ * toward any rate limit, so a foreign page cannot spend a visitor's look-ups (issue 11).
+ */
 @Injectable()
 export class OriginGuard implements CanActivate {
   private readonly policy: OriginPolicy;
@@ -31,8 +33,9 @@ export class OriginGuard implements CanActivate {
 
   canActivate(context: ExecutionContext): boolean {
     const request = context.switchToHttp().getRequest<Request>();
-    if (STATE_CHANGING.has(request.method) && !this.policy.allows(request)) throw new ApiError('ORIGIN_REFUSED');
-    return true;
+    if (this.policy.allowsApiRequest(request)) return true;
+    const message = request.headers.origin === undefined ? 'Requests from other sites are refused.' : undefined;
+    throw new ApiError('ORIGIN_REFUSED', message);
   }
 }
 

@@ -5,7 +5,11 @@ import { LoggerModule } from 'nestjs-pino';
 import { stdTimeFunctions } from 'pino';
 import { AppConfig } from '../config/app-config';
 import { clientAddress } from '../shared/client-address';
+import { RedisStore } from '../store/redis/redis-store';
 import { LogAddress } from './log-address';
+
+/** With STORE=redis, the deployment's log key (new at its cold start); otherwise the process's own. */
+const LOG_ADDRESS_INPUTS = [AppConfig, { token: RedisStore, optional: true }];
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
@@ -21,9 +25,9 @@ function pathOnly(url: string | undefined): string {
 @Module({
   imports: [
     LoggerModule.forRootAsync({
-      inject: [AppConfig],
-      useFactory: (config: AppConfig) => {
-        const addresses = LogAddress.forConfig(config);
+      inject: LOG_ADDRESS_INPUTS,
+      useFactory: (config: AppConfig, store?: RedisStore) => {
+        const addresses = LogAddress.forConfig(config, store);
         return {
           pinoHttp: {
             level: config.logLevel,
@@ -69,7 +73,7 @@ function pathOnly(url: string | undefined): string {
       },
     }),
   ],
-  providers: [{ provide: LogAddress, inject: [AppConfig], useFactory: (config: AppConfig) => LogAddress.forConfig(config) }],
+  providers: [{ provide: LogAddress, inject: LOG_ADDRESS_INPUTS, useFactory: (config: AppConfig, store?: RedisStore) => LogAddress.forConfig(config, store) }],
   exports: [LogAddress],
 })
 export class LoggingModule {}

@@ -6,8 +6,10 @@ import { ERROR_MESSAGES, SOCKET_PATH, TRANSPORT_OVERHEAD_BYTES } from '@cipherne
 import type { AppConfig } from '../config/app-config';
 import { redisKeys } from '../store/redis/redis-keys';
 import type { RedisStore } from '../store/redis/redis-store';
+import { HostPolicy } from '../shared/host-policy';
 import { TRANSPORT_HEADERS } from '../web/security-headers';
 import { bindEngineConnectionsToAddress } from './engine-address-binding';
+import { refuseForeignEngineHosts } from './refuse-foreign-engine-hosts';
 
 /** Ping timing of PROTOCOL.md §6: a lost network is noticed within interval + timeout. */
 export const PING_INTERVAL_MS = 10_000;
@@ -42,6 +44,7 @@ export class ConfiguredIoAdapter extends IoAdapter {
     if (this.redis) server.adapter(createAdapter(this.redis.commands, this.redis.subscriber, { key: redisKeys.socketIo }));
     // Engine.IO answers (polling, upgrades) bypass Express and its security headers.
     server.engine.on('headers', (headers: Record<string, string>) => Object.assign(headers, TRANSPORT_HEADERS));
+    refuseForeignEngineHosts(server, new HostPolicy(this.config.publicOrigin, this.config.allowedOrigins, this.config.trustProxy));
     bindEngineConnectionsToAddress(server, this.config.trustProxy);
     // Only /chat serves anything; the default namespace refuses every connection.
     server.of('/').use((_socket, next) => next(Object.assign(new Error(ERROR_MESSAGES.NOT_FOUND), { data: { code: 'NOT_FOUND' } })));

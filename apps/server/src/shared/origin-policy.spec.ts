@@ -9,6 +9,7 @@ interface FakeRequest {
   forwardedHost?: string;
   peer?: string;
   encrypted?: boolean;
+  fetchSite?: string;
 }
 
 function request(fake: FakeRequest): IncomingMessage {
@@ -17,6 +18,7 @@ function request(fake: FakeRequest): IncomingMessage {
   if (fake.host !== undefined) headers['host'] = fake.host;
   if (fake.forwardedProto !== undefined) headers['x-forwarded-proto'] = fake.forwardedProto;
   if (fake.forwardedHost !== undefined) headers['x-forwarded-host'] = fake.forwardedHost;
+  if (fake.fetchSite !== undefined) headers['sec-fetch-site'] = fake.fetchSite;
   const socket = fake.encrypted ? { remoteAddress: fake.peer ?? '203.0.113.7', encrypted: true } : { remoteAddress: fake.peer ?? '203.0.113.7' };
   return { headers, socket } as unknown as IncomingMessage;
 }
@@ -149,5 +151,29 @@ describe('OriginPolicy', () => {
     const spoofed = request({ origin: 'https://evil.example.net', host: 'chat.example.com', forwardedProto: 'https', forwardedHost: 'evil.example.net', peer: '127.0.0.1' });
 
     expect(sameOrigin.allows(spoofed)).toBe(false);
+  });
+
+  describe('allowsApiRequest (every /api request, GET included)', () => {
+    it('allows a request with neither Origin nor Sec-Fetch-Site (not a browser)', () => {
+      expect(sameOrigin.allowsApiRequest(request({ host: 'chat.example.com' }))).toBe(true);
+    });
+
+    it.each(['same-origin', 'none', 'Same-Origin'])('allows Sec-Fetch-Site: %s without Origin', (fetchSite) => {
+      expect(sameOrigin.allowsApiRequest(request({ host: 'chat.example.com', fetchSite }))).toBe(true);
+    });
+
+    it.each(['cross-site', 'same-site', 'same-origin, cross-site', 'bogus', ''])('refuses Sec-Fetch-Site: "%s" without Origin', (fetchSite) => {
+      expect(sameOrigin.allowsApiRequest(request({ host: 'chat.example.com', fetchSite }))).toBe(false);
+    });
+
+    it('refuses a foreign Origin whatever Sec-Fetch-Site says', () => {
+      expect(sameOrigin.allowsApiRequest(request({ origin: 'https://evil.example.net', host: 'chat.example.com', fetchSite: 'same-origin' }))).toBe(false);
+    });
+
+    it('allows a listed origin of another site (ALLOWED_ORIGINS) although it is cross-site', () => {
+      const listed = new OriginPolicy(['https://app.example.org'], trustPolicy('off'));
+
+      expect(listed.allowsApiRequest(request({ origin: 'https://app.example.org', host: 'api.example.com', fetchSite: 'cross-site' }))).toBe(true);
+    });
   });
 });

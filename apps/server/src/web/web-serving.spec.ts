@@ -6,7 +6,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import request, { type Response } from 'supertest';
 import { AppModule } from '../app.module';
 import { loadConfig } from '../config/app-config';
-import { applicationOptions, configureApp } from '../create-app';
+import { applicationOptions, configureApp, strictHttpAdapter } from '../create-app';
 import { WebRoot } from './web-root';
 
 const INDEX_HTML = `<!doctype html>
@@ -44,7 +44,7 @@ function makeWebRoot(): string {
 async function startApp(env: Record<string, string>, web: WebRoot | undefined): Promise<NestExpressApplication> {
   const config = loadConfig({ HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'silent', LOG_FORMAT: 'json', ...env });
   const moduleRef = await Test.createTestingModule({ imports: [AppModule.forRoot(config, { web })] }).compile();
-  const app = moduleRef.createNestApplication<NestExpressApplication>(applicationOptions(config));
+  const app = moduleRef.createNestApplication<NestExpressApplication>(strictHttpAdapter(), applicationOptions(config));
   await configureApp(app, config, web);
   await app.init();
   return app;

@@ -38,6 +38,8 @@ export const redisKeys = {
   addressRooms: (addressKey: string) => `${KEY_PREFIX}address-rooms:${addressKey}`,
   /** Set of the ids of the live sessions issued to an address key; with '' the scripts' prefix. */
   addressSessions: (addressKey: string) => `${KEY_PREFIX}address-sessions:${addressKey}`,
+  /** The key of LOG_IP=hashed (32 random bytes, base64url): made at a cold start with the epoch, read by every process. */
+  logKey: `${KEY_PREFIX}log-key`,
   /** Sorted set of attempt times (failed joins). */
   attempts: (key: string) => `${KEY_PREFIX}attempts:${key}`,
   /**

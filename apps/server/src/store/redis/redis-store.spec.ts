@@ -60,6 +60,26 @@ describe('RedisStore', () => {
     expect(after).not.toEqual(before);
   });
 
+  it('shares one random log key (LOG_IP=hashed) among the processes of a live deployment', async () => {
+    await redis.fresh();
+    const first = await connect();
+    const second = await connect();
+
+    expect(first.logAddressKey()).toHaveLength(32);
+    expect(second.logAddressKey()).toEqual(first.logAddressKey());
+  });
+
+  it('makes a new log key at a cold start', async () => {
+    await redis.fresh();
+    const before = (await connect()).logAddressKey();
+    await Promise.all(open.splice(0).map((store) => store.close()));
+
+    const after = (await connect()).logAddressKey();
+
+    expect(after).toHaveLength(32);
+    expect(after).not.toEqual(before);
+  });
+
   it('removes its heartbeat when it closes, so the others release its sessions at once', async () => {
     await redis.fresh();
     const store = await connect();

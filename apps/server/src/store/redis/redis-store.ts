@@ -14,11 +14,13 @@ const CONNECT_TIMEOUT_MS = 5_000;
  * Registers a process. When no registered process is alive (a cold start of the whole
  * deployment) everything CipherNest held is forgotten and a new epoch begins, so a full
  * restart forgets every room and session and voids every token (PROTOCOL.md §4, §6), as a
- * single process does; a process joining live ones keeps their state and epoch.
+ * single process does; a process joining live ones keeps their state, epoch and log key.
+ * The log key (LOG_IP=hashed) is random, not derived from TOKEN_SECRET: once a cold start has
+ * deleted it, nothing can reverse the hashes of an earlier run.
  */
 const REGISTER = new RedisScript(`
-local nodes, epoch, self = KEYS[1], KEYS[2], KEYS[3]
-local id, ttl, fresh, prefix = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
+local nodes, epoch, self, logKey = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
+local id, ttl, fresh, prefix, freshLogKey = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5]
 local alive = false
 for _, other in ipairs(redis.call('SMEMBERS', nodes)) do
   if redis.call('EXISTS', prefix .. 'node:' .. other) == 1 then alive = true break end
@@ -30,9 +32,10 @@ if not alive or redis.call('EXISTS', epoch) == 0 then
   end
   redis.call('SET', epoch, fresh)
 end
+redis.call('SET', logKey, freshLogKey, 'NX')
 redis.call('SET', self, '1', 'PX', ttl)
 redis.call('SADD', nodes, id)
-return redis.call('GET', epoch)
+return { redis.call('GET', epoch), redis.call('GET', logKey) }
 `);
 
 /** Refreshes a live process's heartbeat; 0 when it had lapsed (others may have released its sessions). */
@@ -71,6 +74,7 @@ export class RedisStore extends EventEmitter<{ lapsed: [] }> {
   readonly nodeId = randomBytes(9).toString('base64url');
   private heartbeat: NodeJS.Timeout | undefined;
   private epoch = '';
+  private logKey = Buffer.alloc(0);
   private closed = false;
   /** When the heartbeat last reached Redis. */
   private lastBeat = Date.now();
@@ -130,6 +134,15 @@ export class RedisStore extends EventEmitter<{ lapsed: [] }> {
     return createHmac('sha256', configured).update(`ciphernest/v1/token/${this.epoch}`).digest();
   }
 
+  /**
+   * The key of LOG_IP=hashed: 32 random bytes made at the deployment's cold start and shared by
+   * its processes, so an address hashes alike in every process's log until every process has
+   * stopped. Never log it.
+   */
+  logAddressKey(): Buffer {
+    return Buffer.from(this.logKey);
+  }
+
   /** Nest calls this once the HTTP and Socket.IO servers are closed. */
   async onApplicationShutdown(): Promise<void> {
     await this.close();
@@ -150,8 +163,11 @@ export class RedisStore extends EventEmitter<{ lapsed: [] }> {
   private async register(): Promise<void> {
     await Promise.all(this.scripts.map((script) => script.load(this.commands)));
     const fresh = randomBytes(16).toString('base64url');
-    const keys = [redisKeys.nodes, redisKeys.epoch, redisKeys.node(this.nodeId)];
-    this.epoch = String(await REGISTER.run(this.commands, keys, [this.nodeId, NODE_TTL_MS, fresh, KEY_PREFIX]));
+    const freshLogKey = randomBytes(32).toString('base64url');
+    const keys = [redisKeys.nodes, redisKeys.epoch, redisKeys.node(this.nodeId), redisKeys.logKey];
+    const [epoch, logKey] = (await REGISTER.run(this.commands, keys, [this.nodeId, NODE_TTL_MS, fresh, KEY_PREFIX, freshLogKey])) as [string, string];
+    this.epoch = String(epoch);
+    this.logKey = Buffer.from(String(logKey), 'base64url');
   }
 
   /**
