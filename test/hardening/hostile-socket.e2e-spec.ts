@@ -168,9 +168,18 @@ describe('Hostile input over a raw WebSocket (issue 6)', () => {
       ['a token with a NUL appended', (token) => `{"token":${JSON.stringify(`${token}\u0000`)}}`],
       ['a null token', () => '{"token":null}'],
       ['an empty auth object', () => '{}'],
-      ['a 100,000-character token', () => `{"token":"${'v1.'.padEnd(100_000, 'A')}"}`],
+      ['a 3,000-character token (under the frame limit before joining)', () => `{"token":"${'v1.'.padEnd(3_000, 'A')}"}`],
     ])('refuses %s with connect_error TOKEN_INVALID', async (_label, auth) => {
       await refusedWith(auth, ErrorCode.TokenInvalid);
+    });
+
+    it('closes the connection on a CONNECT over the frame limit before joining (a 100,000-character token): 1009, no answer', async () => {
+      const owner = await createRoom(server());
+      const raw = await RawSocket.open(server().url, { from: owner.from });
+      const from = raw.frames.length;
+      raw.send(`40/chat,{"token":"${'v1.'.padEnd(100_000, 'A')}"}`);
+      expect((await raw.closedWithin(3_000)).code).toBe(1009);
+      expect(raw.frames.slice(from).map((frame) => frame.text)).toEqual([]);
     });
 
     it('refuses a token-less handshake after the pollution attempts above: nothing reached Object.prototype', async () => {
@@ -306,17 +315,27 @@ describe('Hostile input over a raw WebSocket (issue 6)', () => {
     it.each<[string, (string | Buffer)[]]>([
       ['an attachment count of 1e9', [placeholderMessage('1e9', 0)]],
       ['an attachment count of 1000000000', [placeholderMessage('1000000000', 0)]],
-      ['an attachment count of 11 (over the parser limit of 10)', [placeholderMessage('11', 0)]],
+      ['an attachment count of 11 (over the parser default of 10)', [placeholderMessage('11', 0)]],
+      ['an attachment count of 2 (a message carries exactly one)', [placeholderMessage('2', 0), Buffer.alloc(40)]],
+      ['an attachment count of 10, with 9 attachments sent', [placeholderMessage('10', 0), ...Array.from({ length: 9 }, () => Buffer.alloc(40))]],
       ['a negative attachment count', [placeholderMessage('-1', 0)]],
-      ['a placeholder index out of range', [placeholderMessage('2', 5), Buffer.alloc(40), Buffer.alloc(40)]],
+      ['a placeholder index out of range', [placeholderMessage('1', 5), Buffer.alloc(40)]],
       ['a placeholder index of -1', [placeholderMessage('1', -1), Buffer.alloc(40)]],
       ['a placeholder index of "__proto__"', [placeholderMessage('1', '__proto__'), Buffer.alloc(40)]],
       ['a placeholder index given as a string', [placeholderMessage('1', '0'), Buffer.alloc(40)]],
       ['a text packet where an attachment is due', [placeholderMessage('1', 0), '42/chat,["message",{}]']],
       ['a binary frame where text is expected', [Buffer.alloc(64, 3)]],
+      ['a packet text of over 64 KiB announcing an attachment', [`451-/chat,1${JSON.stringify(['message', { id: VALID_ID, box: { _placeholder: true, num: 0 }, pad: 'p'.repeat(64 * 1024) }])}`, Buffer.alloc(40)]],
       ['a placeholder nested 20,000 arrays deep', [`451-/chat,1["message",${'['.repeat(20_000)}{"_placeholder":true,"num":0}${']'.repeat(20_000)}]`, Buffer.alloc(40)]],
     ])('closes the connection on %s', async (_label, frames) => {
       await expectOutcome(await connectedPair(), frames, 'closed');
+    });
+
+    it('accepts a message whose packet text, ignored extra fields included, is just under 64 KiB', async () => {
+      const { raw } = await connectedPair();
+      const text = `451-/chat,1${JSON.stringify(['message', { id: newId(), box: { _placeholder: true, num: 0 }, pad: 'p'.repeat(60 * 1024) }])}`;
+      send(raw, [text, Buffer.alloc(64, 5)]);
+      expect(await raw.ackFor(1, '/chat')).toEqual([{ ok: true, seq: expect.any(Number), ts: expect.any(Number) }]);
     });
   });
 

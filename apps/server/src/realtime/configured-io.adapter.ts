@@ -9,6 +9,9 @@ import type { RedisStore } from '../store/redis/redis-store';
 import { HostPolicy } from '../shared/host-policy';
 import { TRANSPORT_HEADERS } from '../web/security-headers';
 import { bindEngineConnectionsToAddress } from './engine-address-binding';
+import { EngineAdmission } from './engine-admission';
+import { limitFrames, PRE_ADMISSION_FRAME_BYTES } from './frame-limits';
+import { singleAttachmentParser } from './single-attachment-parser';
 import { refuseForeignEngineHosts } from './refuse-foreign-engine-hosts';
 
 /** Ping timing of PROTOCOL.md §6: a lost network is noticed within interval + timeout. */
@@ -22,7 +25,7 @@ export const PING_TIMEOUT_MS = 5_000;
  */
 export class ConfiguredIoAdapter extends IoAdapter {
   constructor(
-    app: INestApplicationContext,
+    private readonly app: INestApplicationContext,
     private readonly config: AppConfig,
     private readonly redis?: RedisStore,
   ) {
@@ -30,11 +33,16 @@ export class ConfiguredIoAdapter extends IoAdapter {
   }
 
   override createIOServer(port: number, options?: ServerOptions): Server {
+    const admission = this.app.get(EngineAdmission);
     const server = super.createIOServer(port, {
       ...options,
       path: SOCKET_PATH,
       serveClient: false,
-      maxHttpBufferSize: this.config.limits.maxMessageBytes + TRANSPORT_OVERHEAD_BYTES,
+      // Origin and connections per address, checked before an Engine.IO connection exists.
+      allowRequest: admission.allowRequest,
+      // Until the connection's socket has joined /chat; then the transport limit (limitFrames).
+      maxHttpBufferSize: PRE_ADMISSION_FRAME_BYTES,
+      parser: singleAttachmentParser,
       pingInterval: PING_INTERVAL_MS,
       pingTimeout: PING_TIMEOUT_MS,
       connectTimeout: 10_000,
@@ -46,6 +54,8 @@ export class ConfiguredIoAdapter extends IoAdapter {
     server.engine.on('headers', (headers: Record<string, string>) => Object.assign(headers, TRANSPORT_HEADERS));
     refuseForeignEngineHosts(server, new HostPolicy(this.config.publicOrigin, this.config.allowedOrigins, this.config.trustProxy));
     bindEngineConnectionsToAddress(server, this.config.trustProxy);
+    admission.bind(server);
+    limitFrames(server, this.config.limits.maxMessageBytes + TRANSPORT_OVERHEAD_BYTES);
     // Only /chat serves anything; the default namespace refuses every connection.
     server.of('/').use((_socket, next) => next(Object.assign(new Error(ERROR_MESSAGES.NOT_FOUND), { data: { code: 'NOT_FOUND' } })));
     return server;

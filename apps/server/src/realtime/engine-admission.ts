@@ -1,0 +1,105 @@
+import type { IncomingMessage } from 'node:http';
+import { Injectable } from '@nestjs/common';
+import { PinoLogger } from 'nestjs-pino';
+import type { Server } from 'socket.io';
+import { PacketType } from 'socket.io-parser';
+import { CHAT_NAMESPACE, ERROR_MESSAGES, ErrorCode } from '@ciphernest/protocol';
+import { AppConfig } from '../config/app-config';
+import { LogAddress } from '../logging/log-address';
+import { ChatMetrics } from '../metrics/chat-metrics';
+import { addressKey, clientAddress } from '../shared/client-address';
+import { OriginPolicy } from '../shared/origin-policy';
+
+/** Engine.IO's `allowRequest` callback: an error text and whether the handshake may go on. */
+type AllowRequestAnswer = (error: string | null | undefined, success: boolean) => void;
+
+/** What is used here of an Engine.IO connection (engine.io's Socket). */
+interface EngineConnection {
+  readonly request: IncomingMessage;
+  write(data: string): unknown;
+  close(): unknown;
+  once(event: 'close', listener: () => void): unknown;
+}
+
+/**
+ * Who may open an Engine.IO connection at all, decided at the Engine.IO handshake (Socket.IO's
+ * `allowRequest`) before the connection exists and before anything it sends is read:
+ *
+ * - at most `MAX_CONNECTIONS_PER_ADDRESS` open connections per client address (IPv6: per
+ *   prefix), joined to /chat or not. Over it the handshake is refused with Engine.IO's own
+ *   answer carrying `RATE_LIMITED`: long-polling gets 403 `{"code":4,"message":"RATE_LIMITED"}`,
+ *   a WebSocket upgrade 400 with the body `RATE_LIMITED`. Counted per process.
+ * - a handshake whose `Origin` is not allowed (PROTOCOL.md §4) gets a connection that only
+ *   carries Socket.IO's `connect_error` ORIGIN_REFUSED for /chat and is closed at once: clients
+ *   tell the refusal apart as PROTOCOL.md §5 promises (a refused HTTP handshake cannot say why
+ *   to a browser's WebSocket), and nothing the client sends on it is read (Engine.IO drops
+ *   packets of a closing connection).
+ */
+@Injectable()
+export class EngineAdmission {
+  private readonly origins: OriginPolicy;
+  /** Open Engine.IO connections per address key. */
+  private readonly open = new Map<string, number>();
+  /** Handshakes let through only to be told ORIGIN_REFUSED. */
+  private readonly foreign = new WeakSet<IncomingMessage>();
+
+  constructor(
+    private readonly config: AppConfig,
+    private readonly addresses: LogAddress,
+    private readonly metrics: ChatMetrics,
+    private readonly logger: PinoLogger,
+  ) {
+    this.origins = new OriginPolicy(config.allowedOrigins, config.trustProxy);
+  }
+
+  /** Socket.IO's `allowRequest` option: runs for every Engine.IO handshake (a request without `sid`). */
+  readonly allowRequest = (request: IncomingMessage, answer: AllowRequestAnswer): void => {
+    const address = clientAddress(request, this.config.trustProxy);
+    if ((this.open.get(this.keyOf(address)) ?? 0) >= this.config.perAddress.maxConnectionsPerAddress) {
+      this.logger.warn({ event: 'rate.limited', ip: this.addresses.format(address), limit: 'connections' }, 'rate limit hit');
+      this.metrics.rejected(ErrorCode.RateLimited, 'handshake');
+      answer(ErrorCode.RateLimited, false);
+      return;
+    }
+    if (!this.origins.allows(request)) this.foreign.add(request);
+    answer(null, true);
+  };
+
+  /**
+   * Counts the server's connections and refuses the foreign ones. A handshake that allowRequest
+   * let through becomes its 'connection' within the same tick (engine.io 6 does nothing
+   * asynchronous in between), so no other handshake can pass the count meanwhile.
+   */
+  bind(server: Server): void {
+    const engine = server.engine as unknown as { on(event: 'connection', listener: (connection: EngineConnection) => void): void };
+    engine.on('connection', (connection) => {
+      this.count(connection);
+      if (this.foreign.has(connection.request)) this.refuseOrigin(server, connection);
+    });
+  }
+
+  private count(connection: EngineConnection): void {
+    const key = this.keyOf(clientAddress(connection.request, this.config.trustProxy));
+    this.open.set(key, (this.open.get(key) ?? 0) + 1);
+    connection.once('close', () => {
+      const left = (this.open.get(key) ?? 1) - 1;
+      if (left > 0) this.open.set(key, left);
+      else this.open.delete(key);
+    });
+  }
+
+  private refuseOrigin(server: Server, connection: EngineConnection): void {
+    const code = ErrorCode.OriginRefused;
+    const ip = this.addresses.format(clientAddress(connection.request, this.config.trustProxy));
+    this.logger.info({ event: 'socket.rejected', ip, reason: code }, 'connection refused');
+    this.metrics.rejected(code, 'handshake');
+    const refusal = { type: PacketType.CONNECT_ERROR, nsp: CHAT_NAMESPACE, data: { message: ERROR_MESSAGES[code], data: { code } } };
+    for (const encoded of server.encoder.encode(refusal) as string[]) connection.write(encoded);
+    // Sends what is queued, then closes; packets arriving meanwhile are dropped unread.
+    connection.close();
+  }
+
+  private keyOf(address: string): string {
+    return addressKey(address, this.config.perAddress.ipv6PrefixLength);
+  }
+}

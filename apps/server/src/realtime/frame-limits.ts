@@ -1,0 +1,92 @@
+import type { Server, Socket } from 'socket.io';
+import { CHAT_NAMESPACE } from '@ciphernest/protocol';
+import { announcesAttachments } from './single-attachment-parser';
+
+/**
+ * The largest frame (a WebSocket message, or a long-polling POST) a connection may send before
+ * its socket has joined /chat: enough for the CONNECT packet and its auth `{ token, resume }`
+ * (under 1 KiB), so what an unauthenticated client can make the server allocate stays small.
+ * It is the server's `maxHttpBufferSize`; joining raises it for that connection alone.
+ */
+export const PRE_ADMISSION_FRAME_BYTES = 4 * 1024;
+
+/**
+ * How long a packet that announced its binary attachment may wait for it. The server holds the
+ * packet's text until then; past it the connection is dropped with what it held. A client sends
+ * the attachment right behind the text, so only an upload slower than this is cut (the ping
+ * timeout cuts a frame that takes longer than 5 to 15 s anyway: no pong can pass it).
+ */
+export const PARTIAL_PACKET_TIMEOUT_MS = 10_000;
+
+/** What is used here of an Engine.IO transport: long-polling's body limit, or the WebSocket under it. */
+interface EngineTransport {
+  readonly name: string;
+  maxHttpBufferSize?: number;
+  socket?: { terminate?: () => void; _receiver?: { _maxPayload?: number } };
+}
+
+/** What is used here of an Engine.IO connection (engine.io's Socket). */
+interface EngineConnection {
+  readonly readyState: string;
+  readonly transport: EngineTransport;
+  on(event: 'message', listener: (data: unknown) => void): unknown;
+  on(event: 'upgrade', listener: (transport: EngineTransport) => void): unknown;
+  once(event: 'close', listener: () => void): unknown;
+  close(discard?: boolean): unknown;
+}
+
+/**
+ * Frame limits by admission (PROTOCOL.md §5, docs/protocol-notes.md): PRE_ADMISSION_FRAME_BYTES
+ * until the connection's socket has joined /chat, `admittedFrameBytes` (the transport limit)
+ * from then on, on its current transport and on the one it upgrades to. A connection whose
+ * /chat socket goes away is closed: nothing else is served on it. Every connection's partial
+ * packets get PARTIAL_PACKET_TIMEOUT_MS, and a connection Socket.IO closes for a malformed
+ * packet is dropped at once, so frames queued behind that packet are never read.
+ */
+export function limitFrames(server: Server, admittedFrameBytes: number): void {
+  const engine = server.engine as unknown as { on(event: 'connection', listener: (connection: EngineConnection) => void): void };
+  engine.on('connection', watchPackets);
+  server.of(CHAT_NAMESPACE).on('connection', (socket: Socket) => {
+    const connection = socket.conn as unknown as EngineConnection;
+    setFrameLimit(connection.transport, admittedFrameBytes);
+    connection.on('upgrade', (transport) => setFrameLimit(transport, admittedFrameBytes));
+    socket.once('disconnect', () => connection.close());
+  });
+}
+
+/**
+ * Long-polling reads `maxHttpBufferSize` of its transport at every POST. `ws` has no setting
+ * per connection: its receiver's `_maxPayload` is read at every frame header. Should a later
+ * `ws` rename it, connections keep the small limit (tests catch it), never a larger one.
+ */
+function setFrameLimit(transport: EngineTransport, bytes: number): void {
+  if (transport.name === 'polling') transport.maxHttpBufferSize = bytes;
+  const receiver = transport.socket?._receiver;
+  if (transport.name === 'websocket' && receiver && typeof receiver._maxPayload === 'number') receiver._maxPayload = bytes;
+}
+
+function watchPackets(connection: EngineConnection): void {
+  let deadline: NodeJS.Timeout | undefined;
+  // Runs after Socket.IO has read the packet (its 'data' listener comes first).
+  connection.on('message', (data) => {
+    if (connection.readyState !== 'open') {
+      drop(connection);
+      return;
+    }
+    if (announcesAttachments(data)) {
+      deadline ??= setTimeout(() => drop(connection), PARTIAL_PACKET_TIMEOUT_MS);
+    } else if (typeof data !== 'string') {
+      // With one attachment per packet, any binary frame completes (or breaks) the packet.
+      clearTimeout(deadline);
+      deadline = undefined;
+    }
+  });
+  connection.once('close', () => clearTimeout(deadline));
+}
+
+/** Closes at once, discarding what is queued either way, so Socket.IO drops the partial packet it held. */
+function drop(connection: EngineConnection): void {
+  const webSocket = connection.transport.socket;
+  connection.close(true);
+  webSocket?.terminate?.();
+}

@@ -1,0 +1,37 @@
+import { Decoder, Encoder, PacketType, protocol } from 'socket.io-parser';
+import { TRANSPORT_OVERHEAD_BYTES } from '@ciphernest/protocol';
+
+/**
+ * The longest text part of a packet that announces a binary attachment. A `message` carries its
+ * `box` as the attachment; everything else of it (id, placeholder, ignored extras) must fit in
+ * the transport's allowance beyond the box (PROTOCOL.md §5: `MAX_MESSAGE_BYTES` plus 64 KiB).
+ * This text is held until its attachment arrives, so it is kept small.
+ */
+export const MAX_BINARY_HEADER_CHARS = TRANSPORT_OVERHEAD_BYTES;
+
+const BINARY_TYPES = new Set([String(PacketType.BINARY_EVENT), String(PacketType.BINARY_ACK)]);
+
+/** Whether an Engine.IO message is the text part of a Socket.IO packet that announces attachments. */
+export function announcesAttachments(data: unknown): data is string {
+  return typeof data === 'string' && BINARY_TYPES.has(data.charAt(0));
+}
+
+/**
+ * Socket.IO's decoder with at most one binary attachment per packet (a `message` has exactly
+ * one: its box) instead of the default ten, and a bound on the text that announces it. Without
+ * them one socket could make the server hold ten attachments of the transport limit each.
+ * A packet over either bound throws, and Socket.IO closes the connection.
+ */
+class SingleAttachmentDecoder extends Decoder {
+  constructor() {
+    super({ maxAttachments: 1 });
+  }
+
+  override add(obj: unknown): void {
+    if (announcesAttachments(obj) && obj.length > MAX_BINARY_HEADER_CHARS) throw new Error('binary packet header too long');
+    super.add(obj);
+  }
+}
+
+/** The `parser` option of the Socket.IO server: the standard encoder, the bounded decoder. */
+export const singleAttachmentParser = { protocol, PacketType, Encoder, Decoder: SingleAttachmentDecoder };
