@@ -236,7 +236,7 @@ describe('Names (PROTOCOL.md §1)', () => {
     });
   });
 
-  describe('look-alike names (docs/protocol-notes.md, §1)', () => {
+  describe('look-alike names (docs/protocol.md §1)', () => {
     it('refuses a room whose name looks like a live room\'s, in its own script or another, with ROOM_EXISTS', async () => {
       const coco = `Coco ${uniqueDigits()}`;
       expect((await create(coco)).status).toBe(201);

@@ -7,7 +7,7 @@ import { useServer, type ServerProcess } from './support/server-process';
 
 // Issue 11, finding 10 (DNS rebinding): a request whose Host (behind a trusted proxy, its
 // X-Forwarded-Host) names a host this server does not serve is refused, over HTTP and at every
-// Engine.IO request: 403 ORIGIN_REFUSED (docs/protocol-notes.md).
+// Engine.IO request: 403 ORIGIN_REFUSED (docs/protocol.md §4, "Host").
 
 const EVIL = 'evil.example';
 const PUBLIC_HOST = 'chat.example.test';

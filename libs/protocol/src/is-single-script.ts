@@ -1,5 +1,5 @@
 /**
- * The mixed-script rule of names (docs/protocol-notes.md, §1): Unicode TS #39's "highly
+ * The mixed-script rule of names (docs/protocol.md §1, "Mixed scripts"): Unicode TS #39's "highly
  * restrictive" level, from the Script_Extensions property as this JavaScript engine knows it.
  */
 

@@ -23,7 +23,7 @@ export const PASSWORD_MAX = 1024;
 
 /**
  * Why a name is refused. `mixed-script`: letters of scripts that do not go together (Latin with
- * Cyrillic or Greek, ...), the look-alike spellings of docs/protocol-notes.md (§1).
+ * Cyrillic or Greek, ...), the look-alike spellings of docs/protocol.md §1 ("Mixed scripts").
  */
 export type NameProblem = 'empty' | 'too-long' | 'bad-character' | 'mixed-script';
 
