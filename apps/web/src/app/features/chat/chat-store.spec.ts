@@ -1,4 +1,5 @@
 import { TestBed } from '@angular/core/testing';
+import { ID_MEMORY_COUNT } from '@ciphernest/protocol';
 
 import { ApiClient } from '../../core/api/api-client';
 import { ApiProblem } from '../../core/api/api-problem';
@@ -8,7 +9,7 @@ import { ChatConnection } from '../../core/realtime/chat-connection';
 import { SessionStore } from '../../core/session/session-store';
 import type { MessageEntry, SystemEntry } from './chat-entry';
 import { ChatNotifier } from './chat-notifier';
-import { ChatStore, MAX_ENTRIES, chatTitle } from './chat-store';
+import { ChatStore, MAX_ENTRIES, SHOWN_IDS_KEPT, chatTitle } from './chat-store';
 import { ImagePrep, ImagePrepError } from './image-prep';
 import {
   FakeApiClient,
@@ -27,6 +28,11 @@ import {
 async function settle(): Promise<void> {
   for (let i = 0; i < 30; i++) await Promise.resolve();
 }
+
+/** Lets every queued promise run, however long the chain (the fakes never wait for a timer). */
+const drain = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
+
+const idOf = (n: number) => `message-id-${String(n).padStart(12, '0')}`;
 
 describe('ChatStore', () => {
   let connection: FakeChatConnection;
@@ -356,6 +362,49 @@ describe('ChatStore', () => {
       expect(store.entries()).toHaveLength(MAX_ENTRIES);
       expect(messages(store)).toEqual([]);
       expect(revokedUrls).toEqual(['blob:test/1']);
+    });
+  });
+
+  describe('the ids it has shown (a repeat is dropped)', () => {
+    function relayLaterKinds(count: number): void {
+      for (let i = 0; i < count; i++) {
+        const id = idOf(1_000_000 + i);
+        connection.message$.next({ id, from: 'Alice', ts: 1, seq: 1, box: fakeBox({ roomKey: 'blue room', from: 'Alice', id }, { kind: 'later-kind' }) });
+      }
+    }
+
+    it('drops a repeat whose first copy is still in the list, however many ids came since', async () => {
+      const store = startStore();
+      connection.relay('Alice', idOf(0), 'first');
+      relayLaterKinds(SHOWN_IDS_KEPT + 1);
+      connection.relay('Alice', idOf(0), 'first');
+      await drain();
+
+      expect(messages(store).map((m) => m.id)).toEqual([idOf(0)]);
+    });
+
+    it(`drops a repeat whose line has left the list while its id is among the last ${SHOWN_IDS_KEPT}`, async () => {
+      const store = startStore();
+      for (let n = 0; n <= MAX_ENTRIES; n++) connection.relay('Alice', idOf(n), `line ${n}`);
+      await drain();
+      expect(messages(store)[0].id).toBe(idOf(1));
+
+      connection.relay('Alice', idOf(0), 'line 0');
+      await drain();
+
+      expect(messages(store).map((m) => m.id)).not.toContain(idOf(0));
+    });
+
+    it(`forgets an id once its line has left the list and ${SHOWN_IDS_KEPT} newer ones came`, async () => {
+      const store = startStore();
+      for (let n = 0; n <= SHOWN_IDS_KEPT; n++) connection.relay('Alice', idOf(n), `line ${n}`);
+      await drain();
+
+      connection.relay('Alice', idOf(0), 'line 0');
+      await drain();
+
+      expect(messages(store).at(-1)?.id).toBe(idOf(0));
+      expect(SHOWN_IDS_KEPT).toBeGreaterThan(ID_MEMORY_COUNT);
     });
   });
 

@@ -1,7 +1,7 @@
 import { DOCUMENT, DestroyRef, Injectable, computed, effect, inject, signal, untracked } from '@angular/core';
 import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
 import { UnknownKindError, type DecryptedMessage, type ImageInput } from '@ciphernest/crypto';
-import { codePointLength, MAX_TEXT_CHARS, type Member, type MemberEvent, type PresenceEvent, type RelayedMessage, type RoomInfo, type TypingEvent } from '@ciphernest/protocol';
+import { codePointLength, ID_MEMORY_COUNT, MAX_TEXT_CHARS, type Member, type MemberEvent, type PresenceEvent, type RelayedMessage, type RoomInfo, type TypingEvent } from '@ciphernest/protocol';
 
 import { ApiClient } from '../../core/api/api-client';
 import { ApiProblem } from '../../core/api/api-problem';
@@ -13,9 +13,21 @@ import type { ChatEntry, ChatNotice, MessageContent, MessageEntry } from './chat
 import { ChatKeys } from './chat-keys';
 import { ChatNotifier } from './chat-notifier';
 import { ImagePrep, ImagePrepError, type PreparedImage } from './image-prep';
+import { RecentIds } from './recent-ids';
 
 /** The list keeps this many lines; older ones leave it (and their images are released). */
 export const MAX_ENTRIES = 500;
+/**
+ * Besides the ids of the messages still in the list, the ids of the last this many messages
+ * shown (or sent, or dropped for an unknown kind) are remembered, so that a repeat is dropped.
+ * A room's server dedupes a retried id only while it remembers it (PROTOCOL.md §5: 60 s and
+ * the room's last 1,024 ids), so a repeat reaches us only after at least 1,024 newer messages
+ * were accepted: the id must be remembered here longer than there, which is why this is four
+ * times the server's count (and why forgetting ids after the server's 60 s would be wrong).
+ * A repeat of a line still in the list is always dropped; one older than both is shown again,
+ * as the sender's later message, and the tab's memory stays bounded (about 4,096 short ids).
+ */
+export const SHOWN_IDS_KEPT = 4 * ID_MEMORY_COUNT;
 /** Someone else's "typing" fades when no update came for this long. */
 export const TYPING_EXPIRY_MS = 5_000;
 /** We repeat our own "typing" at most this often... */
@@ -96,8 +108,8 @@ export class ChatStore {
   readonly ended = computed(() => this.connection.state() === 'ended');
   readonly title = computed(() => chatTitle(this.roomName(), this.unread()));
 
-  /** Ids shown or sent here; a second message with one of them is dropped. */
-  private readonly seen = new Set<string>();
+  /** The last ids shown or sent here (see SHOWN_IDS_KEPT); with the list's, a repeat is dropped. */
+  private readonly seen = new RecentIds(SHOWN_IDS_KEPT);
   private readonly outgoing = new Map<string, Outgoing>();
   private readonly objectUrls = new Map<string, string>();
   private readonly typers = new Map<string, ReturnType<typeof setTimeout>>();
@@ -293,7 +305,7 @@ export class ChatStore {
 
   private async receive(message: RelayedMessage): Promise<void> {
     const session = this.sessionState();
-    if (!session || this.destroyed || this.seen.has(message.id)) return;
+    if (!session || this.destroyed || this.hasShown(message.id)) return;
     const keys = await this.keys.ready;
     if (!keys || this.destroyed) return;
     let opened: DecryptedMessage;
@@ -321,6 +333,10 @@ export class ChatStore {
       this.unreadState.update((count) => count + 1);
       this.notifier.notify();
     }
+  }
+
+  private hasShown(id: string): boolean {
+    return this.seen.has(id) || this.entryState().some((entry) => entry.type === 'message' && entry.id === id);
   }
 
   private hideUndecryptable(): void {
