@@ -1,4 +1,4 @@
-import { ErrorCode } from '@ciphernest/protocol';
+import { ERROR_MESSAGES, ErrorCode, HTTP_STATUS } from '@ciphernest/protocol';
 
 /** A code the app can show a sentence for: one of PROTOCOL.md's, or 'NETWORK' when no answer came. */
 export type ProblemCode = ErrorCode | 'NETWORK';
@@ -28,4 +28,12 @@ export class ApiProblem extends Error {
   ) {
     super(message);
   }
+}
+
+/**
+ * A refusal that came without an HTTP answer (a Socket.IO ack or handshake): it carries the
+ * status the code has over HTTP, and the protocol's message unless the server sent its own.
+ */
+export function problemFor(code: ErrorCode, message: string = ERROR_MESSAGES[code]): ApiProblem {
+  return new ApiProblem(code, HTTP_STATUS[code], message);
 }

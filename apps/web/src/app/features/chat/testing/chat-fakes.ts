@@ -3,7 +3,8 @@ import { type DecryptedMessage, type ImageInput, type MessageContext, MessageRej
 import type { MemberEvent, PresenceEvent, RoomInfo, TypingEvent } from '@ciphernest/protocol';
 import { Subject } from 'rxjs';
 
-import type { ConnectionState, EndReason, ReceivedMessage } from '../../../core/realtime/chat-connection';
+import type { ConnectionState, EndReason } from '../../../core/realtime/chat-connection';
+import type { ReceivedMessage } from '../../../core/realtime/server-event-streams';
 import type { ChatSession } from '../../../core/session/session-store';
 import type { PreparedImage } from '../image-prep';
 
