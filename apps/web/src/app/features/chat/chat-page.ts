@@ -2,7 +2,6 @@ import { ChangeDetectionStrategy, Component, DestroyRef, type OnInit, effect, in
 import { Title } from '@angular/platform-browser';
 import { ActivatedRoute, Router } from '@angular/router';
 
-import { ChatConnection } from '../../core/realtime/chat-connection';
 import { type ChatSession, SessionStore } from '../../core/session/session-store';
 import { ChatNotifier } from './chat-notifier';
 import { ChatStore } from './chat-store';
@@ -11,6 +10,7 @@ import { ConnectionBanner } from './connection-banner';
 import { KeyFingerprint } from './key-fingerprint';
 import { MemberList } from './member-list';
 import { MessageList } from './message-list';
+import { provideChat } from './provide-chat';
 import { TypingIndicator } from './typing-indicator';
 
 function hasFiles(event: DragEvent): boolean {
@@ -21,7 +21,7 @@ function hasFiles(event: DragEvent): boolean {
 @Component({
   selector: 'app-chat-page',
   imports: [Composer, ConnectionBanner, KeyFingerprint, MemberList, MessageList, TypingIndicator],
-  providers: [ChatConnection, ChatStore, ChatNotifier],
+  providers: provideChat(),
   templateUrl: './chat-page.html',
   styleUrl: './chat-page.css',
   changeDetection: ChangeDetectionStrategy.OnPush,

@@ -48,6 +48,12 @@ export function fakeBox(ctx: MessageContext, message: Sealed['message']): Uint8A
   return new TextEncoder().encode(JSON.stringify({ ctx, message } satisfies Sealed));
 }
 
+/** A text message from `from` as the server relays it, sealed for `id` unless `sealedAs` says otherwise. */
+export function relayedText(from: string, id: string, text: string, sealedAs: Partial<MessageContext> = {}): ReceivedMessage {
+  const box = fakeBox({ roomKey: 'blue room', from, id, ...sealedAs }, { kind: 'text', text });
+  return { id, from, ts: 1_767_225_600_000, seq: 1, box };
+}
+
 export class FakeCryptoService {
   private issued = 0;
   readonly sealedTexts: { ctx: MessageContext; text: string }[] = [];
@@ -142,8 +148,7 @@ export class FakeChatConnection {
 
   /** Relays a message from `from`, sealed for `id` unless `sealedAs` says otherwise. */
   relay(from: string, id: string, text: string, sealedAs: Partial<MessageContext> = {}): void {
-    const box = fakeBox({ roomKey: 'blue room', from, id, ...sealedAs }, { kind: 'text', text });
-    this.message$.next({ id, from, ts: 1_767_225_600_000, seq: 1, box });
+    this.message$.next(relayedText(from, id, text, sealedAs));
   }
 }
 
