@@ -26,9 +26,9 @@ function hasFiles(event: DragEvent): boolean {
   styleUrl: './chat-page.css',
   changeDetection: ChangeDetectionStrategy.OnPush,
   host: {
-    '(dragover)': 'onDragOver($event)',
-    '(dragleave)': 'onDragLeave($event)',
-    '(drop)': 'onDrop($event)',
+    '(dragover)': 'offerDrop($event)',
+    '(dragleave)': 'hideDropHint($event)',
+    '(drop)': 'sendDroppedImages($event)',
   },
 })
 export class ChatPage implements OnInit {
@@ -78,19 +78,19 @@ export class ChatPage implements OnInit {
     await this.router.navigate(['/']);
   }
 
-  protected onDragOver(event: DragEvent): void {
+  protected offerDrop(event: DragEvent): void {
     if (!this.open() || !hasFiles(event)) return;
     event.preventDefault();
     if (event.dataTransfer) event.dataTransfer.dropEffect = this.store.ended() ? 'none' : 'copy';
     this.dragging.set(true);
   }
 
-  protected onDragLeave(event: DragEvent): void {
+  protected hideDropHint(event: DragEvent): void {
     const to = event.relatedTarget as Node | null;
     if (!to || !(event.currentTarget as Node).contains(to)) this.dragging.set(false);
   }
 
-  protected onDrop(event: DragEvent): void {
+  protected sendDroppedImages(event: DragEvent): void {
     if (!this.open() || !hasFiles(event)) return;
     event.preventDefault();
     this.dragging.set(false);
