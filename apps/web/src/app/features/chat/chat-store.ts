@@ -1,6 +1,5 @@
 import { DestroyRef, Injectable, computed, effect, inject, signal, untracked } from '@angular/core';
 import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
-import { codePointLength, MAX_TEXT_CHARS } from '@ciphernest/protocol';
 
 import { ApiClient } from '../../core/api/api-client';
 import { ChatConnection } from '../../core/realtime/chat-connection';
@@ -12,6 +11,7 @@ import { ChatLog } from './chat-log';
 import { ChatOutbox } from './chat-outbox';
 import { ChatTyping } from './chat-typing';
 import { ImagePrep, ImagePrepError, type PreparedImage } from './image-prep';
+import { isSendableText } from './is-sendable-text';
 import { RoomPresence } from './room-presence';
 import { UnreadCounter } from './unread-counter';
 
@@ -99,7 +99,7 @@ export class ChatStore {
 
   /** Encrypts and sends a text; it shows as pending at once. False when refused here. */
   sendText(text: string): boolean {
-    if (!this.sessionState() || this.ended() || text.trim() === '' || codePointLength(text, MAX_TEXT_CHARS) > MAX_TEXT_CHARS) return false;
+    if (!this.sessionState() || this.ended() || !isSendableText(text)) return false;
     this.typing.stop();
     this.noticeState.set(undefined);
     this.outbox.sendText(this.me(), text);

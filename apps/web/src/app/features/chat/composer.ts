@@ -2,6 +2,7 @@ import { ChangeDetectionStrategy, Component, computed, input, output, signal } f
 import { codePointLength, MAX_TEXT_CHARS } from '@ciphernest/protocol';
 
 import type { ChatNotice } from './chat-entry';
+import { isSendableText } from './is-sendable-text';
 
 /** The counter shows from this many characters on. */
 export const COUNTER_FROM = MAX_TEXT_CHARS - 1_000;
@@ -55,7 +56,7 @@ export class Composer {
   protected sendMessage(event: Event): void {
     event.preventDefault();
     const text = this.text();
-    if (this.disabled() || text.trim() === '' || this.tooLong()) return;
+    if (this.disabled() || !isSendableText(text)) return;
     this.send.emit(text);
     this.text.set('');
     this.composing.emit(false);
