@@ -30,7 +30,7 @@ function sessionEndReason(payload: unknown): EndReason {
 const closedProblem = () => new ApiProblem('NETWORK', 0, 'The connection was closed.');
 
 /**
- * The real-time channel of PROTOCOL.md §5 for one session: socket.io-client on `/chat` with the
+ * The real-time channel of docs/protocol.md §5 for one session: socket.io-client on `/chat` with the
  * session's token, reconnecting with backoff (500 ms doubling to 5 s, randomized; see
  * ReconnectBackoff for the reconnects socket.io leaves to us), the room's events as typed
  * streams (ServerEventStreams), and unacknowledged messages sent again with their ids on each

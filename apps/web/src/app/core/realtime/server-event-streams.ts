@@ -25,7 +25,7 @@ function toTypingEvent(payload: unknown): TypingEvent | undefined {
 }
 
 /**
- * The room's events of PROTOCOL.md §5 as typed streams, whichever socket carries them:
+ * The room's events of docs/protocol.md §5 as typed streams, whichever socket carries them:
  * `presence`, `member`, `message` (box as bytes) and `typing`. A payload of the wrong shape is
  * dropped here, so subscribers see only what the protocol promises.
  */

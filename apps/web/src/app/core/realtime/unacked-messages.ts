@@ -27,7 +27,7 @@ interface Unacked {
 }
 
 /**
- * Sealed messages waiting for their ack (PROTOCOL.md §5). Each is emitted at once when online,
+ * Sealed messages waiting for their ack (docs/protocol.md §5). Each is emitted at once when online,
  * and again with the same id on every later connection until an ack settles it: the server
  * acknowledges a repeat with its first seq and does not relay it twice. An ack that times out
  * while connected keeps the message for the next connection.

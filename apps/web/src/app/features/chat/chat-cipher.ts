@@ -9,7 +9,7 @@ import { type ChatSession, SessionStore } from '../../core/session/session-store
 export type OutgoingContent = { kind: 'text'; text: string } | { kind: 'image'; image: ImageInput };
 
 /**
- * Seals and opens the open chat's messages (PROTOCOL.md §3) with the room's key, each under
+ * Seals and opens the open chat's messages (docs/protocol.md §3) with the room's key, each under
  * its room key, sender and id. The key comes with the session or, after a reload, is opened by
  * SessionStore with the vault of the first `presence`; until then sealing and opening wait, in
  * order. If it will never come (it did not open, the session ended), they give up.

@@ -12,7 +12,7 @@ import { UnreadCounter } from './unread-counter';
  * Shows what the others send, in the order the server relayed it: one message is opened at a
  * time, once the keys are there. A message whose id was shown already and one of a kind this
  * client does not know are dropped silently; one that does not open is dropped and counted in
- * one line (PROTOCOL.md §3). A message shown ends its sender's typing and counts as unread
+ * one line (docs/protocol.md §3). A message shown ends its sender's typing and counts as unread
  * while the tab is hidden.
  *
  * Security: contents are attacker-chosen (any member can seal anything); they leave here as

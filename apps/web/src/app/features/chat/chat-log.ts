@@ -12,7 +12,7 @@ export const MAX_ENTRIES = 500;
 /**
  * Besides the ids of the messages still in the list, the ids of the last this many messages
  * shown (or sent, or dropped for an unknown kind) are remembered, so that a repeat is dropped.
- * A room's server dedupes a retried id only while it remembers it (PROTOCOL.md §5: 60 s and
+ * A room's server dedupes a retried id only while it remembers it (docs/protocol.md §5: 60 s and
  * the room's last 1,024 ids), so a repeat reaches us only after at least 1,024 newer messages
  * were accepted: the id must be remembered here longer than there, which is why this is four
  * times the server's count (and why forgetting ids after the server's 60 s would be wrong).
@@ -29,7 +29,7 @@ function undecryptableText(count: number): string {
 
 /**
  * The lines of the message list, oldest first, and the ids of the messages it has shown (a
- * receiver drops a message whose id it has shown, PROTOCOL.md §3). A line that leaves the list
+ * receiver drops a message whose id it has shown, docs/protocol.md §3). A line that leaves the list
  * takes its image with it and is announced on `removed$`, so that what else was kept for it
  * goes too.
  */
