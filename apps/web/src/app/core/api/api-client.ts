@@ -79,7 +79,7 @@ function malformed(status: number): ApiProblem {
 }
 
 /**
- * The HTTP API of PROTOCOL.md §4, as Promises over `fetch`, with same-origin relative URLs
+ * The HTTP API of docs/protocol.md §4, as Promises over `fetch`, with same-origin relative URLs
  * from `apiPaths`.
  *
  * Every failure rejects with an {@link ApiProblem}: the server's `{ statusCode, code, message }`

@@ -1,17 +1,17 @@
-import { ErrorCode } from '@ciphernest/protocol';
+import { ERROR_MESSAGES, ErrorCode, HTTP_STATUS } from '@ciphernest/protocol';
 
-/** A code the app can show a sentence for: one of PROTOCOL.md's, or 'NETWORK' when no answer came. */
+/** A code the app can show a sentence for: one of docs/protocol.md's codes, or 'NETWORK' when no answer came. */
 export type ProblemCode = ErrorCode | 'NETWORK';
 
 const KNOWN_CODES: ReadonlySet<string> = new Set(Object.values(ErrorCode));
 
-/** True for the error codes PROTOCOL.md defines (not 'NETWORK'). */
+/** True for the error codes docs/protocol.md defines (not 'NETWORK'). */
 export function isErrorCode(value: unknown): value is ErrorCode {
   return typeof value === 'string' && KNOWN_CODES.has(value);
 }
 
 /**
- * A refused or failed request: the server's error code (PROTOCOL.md §4-5), or 'NETWORK' when
+ * A refused or failed request: the server's error code (docs/protocol.md §4-5), or 'NETWORK' when
  * the server could not be reached or answered with something that is not CipherNest's error
  * body. `status` is the HTTP status (0 when there was none). `message` is for developers;
  * people read `errorText(code)`.
@@ -28,4 +28,12 @@ export class ApiProblem extends Error {
   ) {
     super(message);
   }
+}
+
+/**
+ * A refusal that came without an HTTP answer (a Socket.IO ack or handshake): it carries the
+ * status the code has over HTTP, and the protocol's message unless the server sent its own.
+ */
+export function problemFor(code: ErrorCode, message: string = ERROR_MESSAGES[code]): ApiProblem {
+  return new ApiProblem(code, HTTP_STATUS[code], message);
 }

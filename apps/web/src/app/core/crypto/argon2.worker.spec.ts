@@ -34,7 +34,7 @@ describe('argon2.worker', () => {
     return answered.then(() => replies[0]);
   }
 
-  it('answers with the 32-byte Argon2id master of PROTOCOL.md §2, transferred', async () => {
+  it('answers with the 32-byte Argon2id master of docs/protocol.md §2, transferred', async () => {
     const { reply, transfer } = await ask({ password: vector.password, kdf: vector.kdf });
 
     expect(reply.ok).toBe(true);

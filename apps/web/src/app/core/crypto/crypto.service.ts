@@ -40,7 +40,7 @@ function replyError(error: Extract<Argon2Reply, { ok: false }>['error']): Error 
 }
 
 /**
- * The app's cryptography: PROTOCOL.md §2-3 from `@ciphernest/crypto`, with Argon2id in a Web
+ * The app's cryptography: docs/protocol.md §2-3 from `@ciphernest/crypto`, with Argon2id in a Web
  * Worker so the page never freezes while a key is derived.
  *
  * Security: the password goes to the worker once and is not kept (the worker is terminated
@@ -53,8 +53,8 @@ function replyError(error: Extract<Argon2Reply, { ok: false }>['error']): Error 
 @Injectable({ providedIn: 'root' })
 export class CryptoService {
   /**
-   * The room's keys from its password (PROTOCOL.md §2): Argon2id in a Web Worker, then HKDF
-   * in the page. `roomKey` is the room key of PROTOCOL.md §1, not the name as typed. The
+   * The room's keys from its password (docs/protocol.md §2): Argon2id in a Web Worker, then HKDF
+   * in the page. `roomKey` is the room key of docs/protocol.md §1, not the name as typed. The
    * answer carries encKey's raw bytes for sealing: the caller zeroes them.
    *
    * @throws KdfRejectedError when `kdf` is outside the accepted ranges (nothing is derived);
@@ -92,7 +92,7 @@ export class CryptoService {
     return openSessionSecrets(vault, sealed);
   }
 
-  /** Fresh parameters for a new room: the defaults of PROTOCOL.md §2 and a random salt. */
+  /** Fresh parameters for a new room: the defaults of docs/protocol.md §2 and a random salt. */
   newKdf(): Kdf {
     return newKdf();
   }

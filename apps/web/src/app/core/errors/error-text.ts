@@ -32,7 +32,7 @@ const END_REASON_TEXT: Readonly<Record<EndReason, string>> = {
   ORIGIN_REFUSED: 'This server does not accept connections from the address this page was opened at.',
 };
 
-/** The sentence a person reads for an error code of PROTOCOL.md, or for 'NETWORK'. */
+/** The sentence a person reads for an error code of docs/protocol.md, or for 'NETWORK'. */
 export function errorText(code: ErrorCode | 'NETWORK'): string {
   return ERROR_TEXT[code] ?? ERROR_TEXT.INTERNAL;
 }

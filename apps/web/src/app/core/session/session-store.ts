@@ -8,7 +8,7 @@ import { SEALED_KEY_STORE } from './sealed-key-store';
 export interface ChatSession {
   token: string;
   room: RoomInfo;
-  /** PROTOCOL.md §1 key of `room.name`. */
+  /** docs/protocol.md §1 key of `room.name`. */
   roomKey: string;
   /** Exactly as the server reports it (the grant's member entry). */
   username: string;
@@ -110,7 +110,7 @@ class TabStorage {
 /**
  * This tab's session. The tab gets a random id in sessionStorage; under that id sessionStorage
  * holds the token, room, room key and username, and IndexedDB holds the session's secrets (the
- * room key's bytes and the fingerprint) sealed under the session's vault (PROTOCOL.md §4), with
+ * room key's bytes and the fingerprint) sealed under the session's vault (docs/protocol.md §4), with
  * its `savedAt`. The unsealed keys live in memory only. A reload restores the session without
  * its keys; {@link unlock} opens them with the vault that the server sends in `presence`. A new
  * tab starts with nothing. A duplicated tab (whose sessionStorage is a copy) asks over a

@@ -9,7 +9,7 @@ export type MessageContent =
 
 export interface MessageEntry {
   type: 'message';
-  /** The message id of PROTOCOL.md §3; also the list's track key. */
+  /** The message id of docs/protocol.md §3; also the list's track key. */
   id: string;
   from: string;
   own: boolean;

@@ -8,10 +8,9 @@ import { CryptoService } from '../../core/crypto/crypto.service';
 import { endReasonText } from '../../core/errors/error-text';
 import { ChatConnection } from '../../core/realtime/chat-connection';
 import { SessionStore } from '../../core/session/session-store';
-import { ChatNotifier } from './chat-notifier';
 import { ChatPage } from './chat-page';
-import { ChatStore } from './chat-store';
 import { ImagePrep } from './image-prep';
+import { provideChat } from './provide-chat';
 import { FakeApiClient, FakeChatConnection, FakeCryptoService, FakeImagePrep, FakeSessionStore, ROOM, VAULT, fakeSession } from './testing/chat-fakes';
 
 @Component({ template: '' })
@@ -49,7 +48,7 @@ describe('ChatPage', () => {
       ],
     });
     TestBed.overrideComponent(ChatPage, {
-      set: { providers: [{ provide: ChatConnection, useValue: connection }, ChatStore, ChatNotifier] },
+      set: { providers: [...provideChat(), { provide: ChatConnection, useValue: connection }] },
     });
   });
 

@@ -2,7 +2,6 @@ import { ChangeDetectionStrategy, Component, DestroyRef, type OnInit, effect, in
 import { Title } from '@angular/platform-browser';
 import { ActivatedRoute, Router } from '@angular/router';
 
-import { ChatConnection } from '../../core/realtime/chat-connection';
 import { type ChatSession, SessionStore } from '../../core/session/session-store';
 import { ChatNotifier } from './chat-notifier';
 import { ChatStore } from './chat-store';
@@ -11,6 +10,7 @@ import { ConnectionBanner } from './connection-banner';
 import { KeyFingerprint } from './key-fingerprint';
 import { MemberList } from './member-list';
 import { MessageList } from './message-list';
+import { provideChat } from './provide-chat';
 import { TypingIndicator } from './typing-indicator';
 
 function hasFiles(event: DragEvent): boolean {
@@ -21,14 +21,14 @@ function hasFiles(event: DragEvent): boolean {
 @Component({
   selector: 'app-chat-page',
   imports: [Composer, ConnectionBanner, KeyFingerprint, MemberList, MessageList, TypingIndicator],
-  providers: [ChatConnection, ChatStore, ChatNotifier],
+  providers: provideChat(),
   templateUrl: './chat-page.html',
   styleUrl: './chat-page.css',
   changeDetection: ChangeDetectionStrategy.OnPush,
   host: {
-    '(dragover)': 'onDragOver($event)',
-    '(dragleave)': 'onDragLeave($event)',
-    '(drop)': 'onDrop($event)',
+    '(dragover)': 'offerDrop($event)',
+    '(dragleave)': 'hideDropHint($event)',
+    '(drop)': 'sendDroppedImages($event)',
   },
 })
 export class ChatPage implements OnInit {
@@ -78,19 +78,19 @@ export class ChatPage implements OnInit {
     await this.router.navigate(['/']);
   }
 
-  protected onDragOver(event: DragEvent): void {
+  protected offerDrop(event: DragEvent): void {
     if (!this.open() || !hasFiles(event)) return;
     event.preventDefault();
     if (event.dataTransfer) event.dataTransfer.dropEffect = this.store.ended() ? 'none' : 'copy';
     this.dragging.set(true);
   }
 
-  protected onDragLeave(event: DragEvent): void {
+  protected hideDropHint(event: DragEvent): void {
     const to = event.relatedTarget as Node | null;
     if (!to || !(event.currentTarget as Node).contains(to)) this.dragging.set(false);
   }
 
-  protected onDrop(event: DragEvent): void {
+  protected sendDroppedImages(event: DragEvent): void {
     if (!this.open() || !hasFiles(event)) return;
     event.preventDefault();
     this.dragging.set(false);

@@ -2,6 +2,7 @@ import { ChangeDetectionStrategy, Component, computed, input, output, signal } f
 import { codePointLength, MAX_TEXT_CHARS } from '@ciphernest/protocol';
 
 import type { ChatNotice } from './chat-entry';
+import { isSendableText } from './is-sendable-text';
 
 /** The counter shows from this many characters on. */
 export const COUNTER_FROM = MAX_TEXT_CHARS - 1_000;
@@ -41,44 +42,39 @@ export class Composer {
     return over > 0 ? `${shown}: too long to send. Remove ${format(over)} ${over === 1 ? 'character' : 'characters'}.` : shown;
   });
 
-  protected onInput(event: Event): void {
+  protected updateText(event: Event): void {
     const value = (event.target as HTMLTextAreaElement).value;
     this.text.set(value);
     this.composing.emit(value.trim() !== '');
   }
 
-  protected onKeydown(event: KeyboardEvent): void {
+  protected sendOnEnter(event: KeyboardEvent): void {
     if (event.key !== 'Enter' || event.shiftKey || event.isComposing) return;
-    event.preventDefault();
-    this.submit();
+    this.sendMessage(event);
   }
 
-  protected onSubmit(event: Event): void {
+  protected sendMessage(event: Event): void {
     event.preventDefault();
-    this.submit();
+    const text = this.text();
+    if (this.disabled() || !isSendableText(text)) return;
+    this.send.emit(text);
+    this.text.set('');
+    this.composing.emit(false);
   }
 
-  protected onPick(event: Event): void {
+  protected attachPicked(event: Event): void {
     const picker = event.target as HTMLInputElement;
     for (const file of Array.from(picker.files ?? [])) this.attach.emit(file);
     // Picking the same file again should send it again.
     picker.value = '';
   }
 
-  protected onPaste(event: ClipboardEvent): void {
+  protected attachPasted(event: ClipboardEvent): void {
     const data = event.clipboardData;
     const images = imageFiles(data?.files);
     // Text that comes with an image (e.g. from a document) is pasted as text.
     if (images.length === 0 || data?.types.includes('text/plain')) return;
     event.preventDefault();
     for (const image of images) this.attach.emit(image);
-  }
-
-  private submit(): void {
-    const text = this.text();
-    if (this.disabled() || text.trim() === '' || this.tooLong()) return;
-    this.send.emit(text);
-    this.text.set('');
-    this.composing.emit(false);
   }
 }

@@ -34,7 +34,7 @@ function closeDialog(dialog: HTMLDialogElement): void {
       [attr.aria-label]="image()?.alt"
       (close)="closed.emit()"
       (keydown.escape)="dismiss($event)"
-      (click)="onBackdrop($event)"
+      (click)="dismissOnBackdrop($event)"
     >
       @if (image(); as image) {
         <button #closeButton type="button" class="close secondary small" (click)="dismiss()">Close</button>
@@ -95,7 +95,7 @@ export class ImageViewer {
     closeDialog(this.dialog().nativeElement);
   }
 
-  protected onBackdrop(event: MouseEvent): void {
+  protected dismissOnBackdrop(event: MouseEvent): void {
     // A click on the dialog element itself, not its contents, is a click on the backdrop.
     if (event.target === this.dialog().nativeElement) this.dismiss();
   }

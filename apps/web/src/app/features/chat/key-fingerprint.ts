@@ -1,7 +1,7 @@
 import { ChangeDetectionStrategy, Component, input } from '@angular/core';
 
 /**
- * The room key's fingerprint, for members to compare among themselves (PROTOCOL.md §2). It is a
+ * The room key's fingerprint, for members to compare among themselves (docs/protocol.md §2). It is a
  * function of the password and the public salt, so it must stay inside the room (issue 11,
  * finding 9): shown until the end-to-end layer v2 replaces it with safety numbers.
  */

@@ -56,18 +56,20 @@ export class MessageList {
     this.viewing.set({ url, width, height, alt: this.imageAlt(entry) });
   }
 
-  protected onViewerClosed(): void {
+  /** Focus goes back where a keyboard user opened the viewer from. */
+  protected returnFromViewer(): void {
     this.viewing.set(undefined);
     this.viewedFrom?.focus();
     this.viewedFrom = undefined;
   }
 
-  protected onScroll(): void {
+  protected updateFollowing(): void {
     const log = this.log().nativeElement;
     this.following = log.scrollHeight - log.scrollTop - log.clientHeight < 48;
   }
 
-  protected onImageLoad(): void {
+  /** An image that loads makes its line taller: keep the end in view if we were following. */
+  protected keepEndInView(): void {
     if (this.following) this.scrollToEnd();
   }
 

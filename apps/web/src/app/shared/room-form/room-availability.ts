@@ -21,7 +21,7 @@ const IDLE: Availability = { state: 'idle', name: '' };
 
 /**
  * Asks `lookup` about each room name once typing pauses for `debounceMs`, and only for names
- * that pass PROTOCOL.md §1 and whose room key changed. A newer name cancels the older question.
+ * that pass docs/protocol.md §1 and whose room key changed. A newer name cancels the older question.
  */
 export function roomAvailability(
   names: Observable<string>,

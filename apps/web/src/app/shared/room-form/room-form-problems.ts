@@ -64,7 +64,7 @@ const FIELD_OF_CODE: Readonly<Partial<Record<string, RoomFormField>>> = {
 };
 
 /**
- * Places a failed submission beside the field it is about (PROTOCOL.md's codes), or in the
+ * Places a failed submission beside the field it is about (the codes of docs/protocol.md), or in the
  * form's alert for everything that is not about one field (full room, capacity, rate limits,
  * the network, refused key settings).
  */

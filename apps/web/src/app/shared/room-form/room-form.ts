@@ -47,7 +47,7 @@ const passwordValidator: ValidatorFn = (control: AbstractControl): ValidationErr
   return result.ok ? null : { password: result.problem };
 };
 
-/** The member entry the server made for us: our name exactly as the server reports it (PROTOCOL.md §3 `from`). */
+/** The member entry the server made for us: our name exactly as the server reports it (docs/protocol.md §3 `from`). */
 function grantedName(grant: SessionGrant, username: string): string {
   const key = nameKey(username);
   return grant.members.find((member) => nameKey(member.name) === key)?.name ?? username;
@@ -55,7 +55,7 @@ function grantedName(grant: SessionGrant, username: string): string {
 
 /**
  * The create and join form: room name, username and password with live validation
- * (PROTOCOL.md §1), live availability through the kdf endpoint, key derivation in a worker,
+ * (docs/protocol.md §1), live availability through the kdf endpoint, key derivation in a worker,
  * then the create or join call. On success the session is saved for this tab and the chat opens.
  *
  * Security: the password lives only in the form control and in the submission's scope; the

@@ -3,7 +3,8 @@ import { type DecryptedMessage, type ImageInput, type MessageContext, MessageRej
 import type { MemberEvent, PresenceEvent, RoomInfo, TypingEvent } from '@ciphernest/protocol';
 import { Subject } from 'rxjs';
 
-import type { ConnectionState, EndReason, ReceivedMessage } from '../../../core/realtime/chat-connection';
+import type { ConnectionState, EndReason } from '../../../core/realtime/chat-connection';
+import type { ReceivedMessage } from '../../../core/realtime/server-event-streams';
 import type { ChatSession } from '../../../core/session/session-store';
 import type { PreparedImage } from '../image-prep';
 
@@ -45,6 +46,12 @@ interface Sealed {
 /** A "box" that opens only under the context it was sealed with, like the real AAD. */
 export function fakeBox(ctx: MessageContext, message: Sealed['message']): Uint8Array {
   return new TextEncoder().encode(JSON.stringify({ ctx, message } satisfies Sealed));
+}
+
+/** A text message from `from` as the server relays it, sealed for `id` unless `sealedAs` says otherwise. */
+export function relayedText(from: string, id: string, text: string, sealedAs: Partial<MessageContext> = {}): ReceivedMessage {
+  const box = fakeBox({ roomKey: 'blue room', from, id, ...sealedAs }, { kind: 'text', text });
+  return { id, from, ts: 1_767_225_600_000, seq: 1, box };
 }
 
 export class FakeCryptoService {
@@ -141,8 +148,7 @@ export class FakeChatConnection {
 
   /** Relays a message from `from`, sealed for `id` unless `sealedAs` says otherwise. */
   relay(from: string, id: string, text: string, sealedAs: Partial<MessageContext> = {}): void {
-    const box = fakeBox({ roomKey: 'blue room', from, id, ...sealedAs }, { kind: 'text', text });
-    this.message$.next({ id, from, ts: 1_767_225_600_000, seq: 1, box });
+    this.message$.next(relayedText(from, id, text, sealedAs));
   }
 }
 

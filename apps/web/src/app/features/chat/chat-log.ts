@@ -1,0 +1,100 @@
+import { Injectable, inject, signal } from '@angular/core';
+import { ID_MEMORY_COUNT } from '@ciphernest/protocol';
+import { Subject } from 'rxjs';
+
+import type { ChatEntry, MessageEntry } from './chat-entry';
+import { ObjectUrlRegistry } from './object-url-registry';
+import { RecentIds } from './recent-ids';
+
+/** The list keeps this many lines; older ones leave it (and their images are released). */
+export const MAX_ENTRIES = 500;
+
+/**
+ * Besides the ids of the messages still in the list, the ids of the last this many messages
+ * shown (or sent, or dropped for an unknown kind) are remembered, so that a repeat is dropped.
+ * A room's server dedupes a retried id only while it remembers it (docs/protocol.md §5: 60 s and
+ * the room's last 1,024 ids), so a repeat reaches us only after at least 1,024 newer messages
+ * were accepted: the id must be remembered here longer than there, which is why this is four
+ * times the server's count (and why forgetting ids after the server's 60 s would be wrong).
+ * A repeat of a line still in the list is always dropped; one older than both is shown again,
+ * as the sender's later message, and the tab's memory stays bounded (about 4,096 short ids).
+ */
+export const SHOWN_IDS_KEPT = 4 * ID_MEMORY_COUNT;
+
+function undecryptableText(count: number): string {
+  return count === 1
+    ? 'A message could not be decrypted and was hidden.'
+    : `${count} messages could not be decrypted and were hidden.`;
+}
+
+/**
+ * The lines of the message list, oldest first, and the ids of the messages it has shown (a
+ * receiver drops a message whose id it has shown, docs/protocol.md §3). A line that leaves the list
+ * takes its image with it and is announced on `removed$`, so that what else was kept for it
+ * goes too.
+ */
+@Injectable()
+export class ChatLog {
+  private readonly images = inject(ObjectUrlRegistry);
+  private readonly lines = signal<ChatEntry[]>([]);
+  private readonly shownIds = new RecentIds(SHOWN_IDS_KEPT);
+  private readonly removedIds = new Subject<string>();
+  private systemLines = 0;
+  private undecryptable = 0;
+  private undecryptableLine: string | undefined;
+
+  readonly entries = this.lines.asReadonly();
+  /** The id of each line that leaves the list. */
+  readonly removed$ = this.removedIds.asObservable();
+
+  /** True for the id of a message shown or sent here, which a second message may not reuse. */
+  hasShown(id: string): boolean {
+    return this.shownIds.has(id) || this.lines().some((entry) => entry.type === 'message' && entry.id === id);
+  }
+
+  /** Counts `id` as shown although it has no line (a message of a kind this client does not know). */
+  markShown(id: string): void {
+    this.shownIds.add(id);
+  }
+
+  /** An object URL for a line's image, released when the line leaves the list. Throws when the browser cannot make one. */
+  imageUrl(id: string, bytes: Uint8Array, mime: string): string {
+    return this.images.create(id, bytes, mime);
+  }
+
+  append(entry: ChatEntry): void {
+    if (entry.type === 'message') this.markShown(entry.id);
+    const entries = [...this.lines(), entry];
+    const excess = entries.length - MAX_ENTRIES;
+    const gone = excess > 0 ? entries.splice(0, excess) : [];
+    this.lines.set(entries);
+    for (const line of gone) {
+      this.images.release(line.id);
+      this.removedIds.next(line.id);
+    }
+  }
+
+  /** Changes where one of our messages stands. */
+  update(id: string, changes: Partial<Pick<MessageEntry, 'delivery' | 'ts' | 'error'>>): void {
+    this.lines.update((entries) => entries.map((entry) => (entry.type === 'message' && entry.id === id ? { ...entry, ...changes } : entry)));
+  }
+
+  /** Adds a line about the room (someone joined, left, ...); returns its id. */
+  addSystem(text: string, at: number): string {
+    const id = `system-${++this.systemLines}`;
+    this.append({ type: 'system', id, text, at });
+    return id;
+  }
+
+  /** One more message did not open: a single line counts them, while it is in the list. */
+  countUndecryptable(): void {
+    this.undecryptable++;
+    const text = undecryptableText(this.undecryptable);
+    const lineId = this.undecryptableLine;
+    if (lineId && this.lines().some((entry) => entry.id === lineId)) {
+      this.lines.update((entries) => entries.map((entry) => (entry.id === lineId ? { ...entry, text } : entry)));
+    } else {
+      this.undecryptableLine = this.addSystem(text, Date.now());
+    }
+  }
+}

@@ -1,0 +1,106 @@
+import { TestBed } from '@angular/core/testing';
+
+import { ApiProblem } from '../../core/api/api-problem';
+import { errorText } from '../../core/errors/error-text';
+import { ChatCipher } from './chat-cipher';
+import { ChatLog, MAX_ENTRIES } from './chat-log';
+import { ChatOutbox } from './chat-outbox';
+import { fakeSession } from './testing/chat-fakes';
+import { type ChatDoubles, configureChat, messagesIn, restoreChatGlobals, settle } from './testing/chat-test-bed';
+
+describe('ChatOutbox', () => {
+  let chat: ChatDoubles;
+  let outbox: ChatOutbox;
+  let log: ChatLog;
+
+  beforeEach(() => {
+    chat = configureChat();
+    TestBed.inject(ChatCipher).start(fakeSession());
+    outbox = TestBed.inject(ChatOutbox);
+    log = TestBed.inject(ChatLog);
+  });
+
+  afterEach(() => restoreChatGlobals());
+
+  const messages = () => messagesIn(log.entries());
+
+  it('shows an own message as pending at once, then delivered with the server time', async () => {
+    outbox.sendText('Bob', 'Hello there');
+
+    expect(messages()).toEqual([
+      expect.objectContaining({ id: 'own-message-id-0001', from: 'Bob', own: true, delivery: 'pending', content: { kind: 'text', text: 'Hello there' } }),
+    ]);
+    await settle();
+    expect(chat.crypto.sealedTexts).toEqual([{ ctx: { roomKey: 'blue room', from: 'Bob', id: 'own-message-id-0001' }, text: 'Hello there' }]);
+    expect(chat.connection.sends.map((send) => send.id)).toEqual(['own-message-id-0001']);
+
+    chat.connection.sends[0].resolve({ seq: 7, ts: 1_767_225_600_000 });
+    await settle();
+
+    expect(messages()[0]).toEqual(expect.objectContaining({ delivery: 'delivered', ts: 1_767_225_600_000 }));
+  });
+
+  it('marks a refused message failed with its sentence, and retries it with the same id and box', async () => {
+    outbox.sendText('Bob', 'Hello there');
+    await settle();
+    const first = chat.connection.sends[0];
+
+    first.reject(new ApiProblem('RATE_LIMITED', 429, 'slow down'));
+    await settle();
+    expect(messages()[0]).toEqual(expect.objectContaining({ delivery: 'failed', error: errorText('RATE_LIMITED') }));
+
+    outbox.retry(first.id);
+    expect(messages()[0].delivery).toBe('pending');
+    await settle();
+
+    expect(chat.connection.sends).toHaveLength(2);
+    expect(chat.connection.sends[1].id).toBe(first.id);
+    expect(chat.connection.sends[1].box).toBe(first.box);
+    expect(chat.crypto.sealedTexts).toHaveLength(1);
+    chat.connection.sends[1].resolve({ seq: 8, ts: 5 });
+    await settle();
+    expect(messages()[0]).toEqual(expect.objectContaining({ delivery: 'delivered', ts: 5, error: undefined }));
+  });
+
+  it('shows an image from its own bytes and seals it under our name', async () => {
+    const delivery = outbox.sendImage('Bob', { mime: 'image/png', bytes: new Uint8Array([7, 8]), width: 2, height: 1 });
+    await settle();
+
+    expect(delivery).toBeInstanceOf(Promise);
+    expect(messages()[0].content).toEqual({ kind: 'image', url: 'blob:test/1', mime: 'image/png', width: 2, height: 1 });
+    expect(chat.crypto.sealedImages).toEqual([{ ctx: { roomKey: 'blue room', from: 'Bob', id: 'own-message-id-0001' }, image: { mime: 'image/png', bytes: new Uint8Array([7, 8]), width: 2, height: 1 } }]);
+    chat.connection.sends[0].resolve({ seq: 1, ts: 2 });
+    await delivery;
+    expect(messages()[0].delivery).toBe('delivered');
+  });
+
+  it('fails a message, without sending it, when the keys never come', async () => {
+    TestBed.resetTestingModule();
+    chat = configureChat();
+    const cipher = TestBed.inject(ChatCipher);
+    cipher.start(fakeSession({ keys: undefined }));
+    outbox = TestBed.inject(ChatOutbox);
+    log = TestBed.inject(ChatLog);
+    outbox.sendText('Bob', 'never sealed');
+
+    cipher.abandon();
+    await settle();
+
+    expect(messages()[0]).toEqual(expect.objectContaining({ delivery: 'failed', error: 'The message could not be sent.' }));
+    expect(chat.connection.sends).toEqual([]);
+  });
+
+  it('forgets a failed message once its line has left the list: it can no longer be retried', async () => {
+    outbox.sendText('Bob', 'Hello there');
+    await settle();
+    const first = chat.connection.sends[0];
+    first.reject(new ApiProblem('RATE_LIMITED', 429, 'slow down'));
+    await settle();
+
+    for (let i = 0; i < MAX_ENTRIES; i++) log.addSystem('Carol is away', i);
+    outbox.retry(first.id);
+    await settle();
+
+    expect(chat.connection.sends).toHaveLength(1);
+  });
+});

@@ -1,0 +1,22 @@
+import type { Provider } from '@angular/core';
+
+import { ChatConnection } from '../../core/realtime/chat-connection';
+import { ChatCipher } from './chat-cipher';
+import { ChatInbox } from './chat-inbox';
+import { ChatLog } from './chat-log';
+import { ChatNotifier } from './chat-notifier';
+import { ChatOutbox } from './chat-outbox';
+import { ChatStore } from './chat-store';
+import { ChatTyping } from './chat-typing';
+import { ObjectUrlRegistry } from './object-url-registry';
+import { RoomPresence } from './room-presence';
+import { UnreadCounter } from './unread-counter';
+
+/**
+ * Everything one open chat holds, provided by the chat page so that it lives and goes with the
+ * page: the connection, ChatStore and the parts it composes. A spec may follow these with
+ * providers of its own for the same tokens (a later provider wins).
+ */
+export function provideChat(): Provider[] {
+  return [ChatConnection, ChatNotifier, ChatStore, ChatCipher, ChatLog, ObjectUrlRegistry, RoomPresence, ChatInbox, ChatOutbox, ChatTyping, UnreadCounter];
+}

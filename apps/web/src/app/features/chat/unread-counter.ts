@@ -1,0 +1,31 @@
+import { DOCUMENT, DestroyRef, Injectable, inject, signal } from '@angular/core';
+
+import { ChatNotifier } from './chat-notifier';
+
+/**
+ * Messages from the others that arrived while the tab was hidden: counted (for the title),
+ * announced by the notifier, and forgotten once the tab is seen again.
+ */
+@Injectable()
+export class UnreadCounter {
+  private readonly document = inject(DOCUMENT);
+  private readonly notifier = inject(ChatNotifier);
+  private readonly unread = signal(0);
+
+  readonly count = this.unread.asReadonly();
+
+  constructor() {
+    const resetWhenSeen = () => {
+      if (!this.document.hidden) this.unread.set(0);
+    };
+    this.document.addEventListener('visibilitychange', resetWhenSeen);
+    inject(DestroyRef).onDestroy(() => this.document.removeEventListener('visibilitychange', resetWhenSeen));
+  }
+
+  /** A message from someone else was shown. */
+  arrived(): void {
+    if (!this.document.hidden) return;
+    this.unread.update((count) => count + 1);
+    this.notifier.notify();
+  }
+}
