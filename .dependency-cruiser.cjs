@@ -11,7 +11,7 @@ const SERVER = '^apps/server/src/';
  * two modules can import each other, however indirectly. The composition root (the files at
  * apps/server/src/ itself: main.ts, create-app.ts, app.module.ts) sees them all.
  */
-const MODULES = ['shared', 'config', 'store', 'tokens', 'rooms', 'sessions', 'logging', 'metrics', 'web', 'http', 'realtime'];
+const MODULES = ['shared', 'config', 'store', 'tokens', 'membership', 'logging', 'metrics', 'web', 'http', 'realtime'];
 
 /** Frameworks, drivers and I/O that domain/ and application/ code must not import. */
 const FRAMEWORKS = [
@@ -57,6 +57,13 @@ module.exports = {
       // the web half of issue 12 owns apps/web: drop this exception once that cycle is gone.
       from: { pathNot: '^apps/web/src/app/core/session/(indexed-db-)?sealed-key-store\\.ts$' },
       to: { circular: true },
+    },
+    {
+      name: 'every-module-has-a-place',
+      comment: `A folder of apps/server/src is one of the modules (${MODULES.join(', ')}) or testing/: add a new one to MODULES, in its place.`,
+      severity: 'error',
+      from: { path: `${SERVER}[^/]+/`, pathNot: `${SERVER}(${MODULES.join('|')}|testing)/` },
+      to: {},
     },
     ...downwardOnly,
     {

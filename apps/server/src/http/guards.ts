@@ -13,7 +13,7 @@ import type { Request, Response } from 'express';
 import { roomKeyOf } from '@ciphernest/protocol';
 import { AppConfig } from '../config/app-config';
 import { OriginPolicy } from '../shared/origin-policy';
-import { SlidingWindowLimiter } from '../shared/sliding-window-limiter';
+import { FailedJoinLimiter } from '../membership/application/failed-join-limiter';
 import { ApiError } from './api-error';
 import type { AddressedRequest } from './client-address.middleware';
 import type { BodyCarryingRequest } from './json-body.middleware';
@@ -62,13 +62,6 @@ export class AddressThrottlerGuard extends ThrottlerGuard {
   protected override async throwThrottlingException(context: ExecutionContext, detail: ThrottlerLimitDetail): Promise<void> {
     context.switchToHttp().getResponse<Response>().setHeader('Retry-After', Math.max(1, detail.timeToBlockExpire));
     throw new ApiError('RATE_LIMITED');
-  }
-}
-
-/** Failed joins per (address key, room): a sliding window over BAD_CREDENTIALS answers. */
-export class FailedJoinLimiter extends SlidingWindowLimiter {
-  static key(addressKey: string, roomKey: string): string {
-    return `${addressKey}\n${roomKey}`;
   }
 }
 

@@ -2,17 +2,15 @@ import { Module, type ExecutionContext, type MiddlewareConsumer, type NestModule
 import { APP_FILTER, APP_PIPE, Reflector } from '@nestjs/core';
 import { ThrottlerModule } from '@nestjs/throttler';
 import { AppConfig } from '../config/app-config';
-import { AttemptLog } from '../shared/attempt-log';
-import { Clock } from '../shared/clock';
-import { RoomsModule } from '../rooms/rooms.module';
-import { SessionsModule } from '../sessions/sessions.module';
+import { MembershipModule } from '../membership/membership.module';
 import { SharedRateLimits } from '../store/shared-rate-limits';
 import { ApiExceptionFilter } from './api-exception.filter';
 import { apiValidationPipe } from './api-validation.pipe';
 import { ClientAddressMiddleware } from './client-address.middleware';
-import { FailedJoinInterceptor, FailedJoinLimiter, RATE_BUCKET, type RateBucket } from './guards';
+import { FailedJoinInterceptor, RATE_BUCKET, type RateBucket } from './guards';
 import { HealthController } from './health.controller';
 import { JsonBodyMiddleware } from './json-body.middleware';
+import { MetricsController } from './metrics.controller';
 import { RoomsController } from './rooms.controller';
 import { SessionController } from './session.controller';
 
@@ -35,11 +33,10 @@ function throttlers(config: AppConfig) {
   }));
 }
 
-/** The HTTP API of PROTOCOL.md §4. */
+/** The HTTP API of PROTOCOL.md §4, the health check and /metrics. */
 @Module({
   imports: [
-    RoomsModule,
-    SessionsModule,
+    MembershipModule,
     ThrottlerModule.forRootAsync({
       inject: [AppConfig, SharedRateLimits],
       useFactory: (config: AppConfig, shared: SharedRateLimits) => ({
@@ -49,14 +46,8 @@ function throttlers(config: AppConfig) {
       }),
     }),
   ],
-  controllers: [RoomsController, SessionController, HealthController],
+  controllers: [RoomsController, SessionController, HealthController, MetricsController],
   providers: [
-    {
-      provide: FailedJoinLimiter,
-      inject: [AppConfig, Clock, AttemptLog],
-      useFactory: (config: AppConfig, clock: Clock, attempts: AttemptLog) =>
-        new FailedJoinLimiter(config.limits.rateFailedJoinsPerMin, MINUTE_MS, clock, attempts),
-    },
     FailedJoinInterceptor,
     { provide: APP_FILTER, useClass: ApiExceptionFilter },
     { provide: APP_PIPE, useFactory: apiValidationPipe },

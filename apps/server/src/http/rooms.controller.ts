@@ -12,16 +12,16 @@ import {
 import { AppConfig } from '../config/app-config';
 import { LogAddress } from '../logging/log-address';
 import { nameSkeleton } from '../shared/name-skeleton';
-import { CreateRoom } from '../rooms/application/create-room.use-case';
-import { ListRooms } from '../rooms/application/list-rooms.use-case';
-import { LookupKdf } from '../rooms/application/lookup-kdf.use-case';
-import type { IssuedSession } from '../sessions/application/issued-session';
-import { JoinRoom } from '../sessions/application/join-room.use-case';
+import { CreateRoom } from '../membership/application/create-room.use-case';
+import { ListRooms } from '../membership/application/list-rooms.use-case';
+import { LookupKdf } from '../membership/application/lookup-kdf.use-case';
+import type { IssuedSession } from '../membership/application/issued-session';
+import { JoinRoom } from '../membership/application/join-room.use-case';
 import { ApiError } from './api-error';
 import type { AddressedRequest } from './client-address.middleware';
 import { CreateRoomDto } from './dto/create-room.dto';
 import { JoinRoomDto } from './dto/join-room.dto';
-import type { AddressLimit } from '../shared/address-quota';
+import type { AddressLimit } from '../membership/domain/address-quota';
 import { AddressThrottlerGuard, FailedJoinInterceptor, LimitFailedJoins, OriginGuard, RateLimit, ReadableBodyInterceptor } from './guards';
 import { RoomParamPipe, type RoomRef } from './room-param.pipe';
 

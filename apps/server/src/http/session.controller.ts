@@ -1,7 +1,7 @@
 import { Controller, Delete, Headers, HttpCode, Req, UseGuards } from '@nestjs/common';
 import { PinoLogger } from 'nestjs-pino';
-import { AuthenticateSession } from '../sessions/application/authenticate-session.use-case';
-import { EndSession } from '../sessions/application/end-session.use-case';
+import { AuthenticateSession } from '../membership/application/authenticate-session.use-case';
+import { EndSession } from '../membership/application/end-session.use-case';
 import { LogAddress } from '../logging/log-address';
 import { ApiError } from './api-error';
 import type { AddressedRequest } from './client-address.middleware';
