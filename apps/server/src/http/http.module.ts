@@ -7,10 +7,11 @@ import { SharedRateLimits } from '../store/shared-rate-limits';
 import { ApiExceptionFilter } from './api-exception.filter';
 import { apiValidationPipe } from './api-validation.pipe';
 import { ClientAddressMiddleware } from './client-address.middleware';
-import { FailedJoinInterceptor, RATE_BUCKET, type RateBucket } from './guards';
+import { FailedJoinInterceptor } from './failed-join.interceptor';
 import { HealthController } from './health.controller';
 import { JsonBodyMiddleware } from './json-body.middleware';
 import { MetricsController } from './metrics.controller';
+import { RATE_BUCKET, type RateBucket } from './rate-limit.decorator';
 import { RoomsController } from './rooms.controller';
 import { SessionController } from './session.controller';
 

@@ -15,20 +15,29 @@ import { nameSkeleton } from '../shared/name-skeleton';
 import { CreateRoom } from '../membership/application/create-room.use-case';
 import { ListRooms } from '../membership/application/list-rooms.use-case';
 import { LookupKdf } from '../membership/application/lookup-kdf.use-case';
-import type { IssuedSession } from '../membership/application/issued-session';
+import type { IssuedSession } from '../membership/application/issue-session';
 import { JoinRoom } from '../membership/application/join-room.use-case';
+import { AddressThrottlerGuard } from './address-throttler.guard';
 import { ApiError } from './api-error';
 import type { AddressedRequest } from './client-address.middleware';
 import { CreateRoomDto } from './dto/create-room.dto';
 import { JoinRoomDto } from './dto/join-room.dto';
+import { FailedJoinInterceptor, LimitFailedJoins } from './failed-join.interceptor';
+import { OriginGuard } from './origin.guard';
+import { RateLimit } from './rate-limit.decorator';
+import { ReadableBodyInterceptor } from './readable-body.interceptor';
 import type { AddressLimit } from '../membership/domain/address-quota';
-import { AddressThrottlerGuard, FailedJoinInterceptor, LimitFailedJoins, OriginGuard, RateLimit, ReadableBodyInterceptor } from './guards';
 import { RoomParamPipe, type RoomRef } from './room-param.pipe';
 
 /** Validated names arrive here already; this re-derives their normal forms, keys and skeletons. */
 function normalized(check: NameCheck): { name: string; key: string; skeleton: string } {
   if (!check.ok) throw new ApiError('VALIDATION_FAILED');
   return { name: check.name, key: check.key, skeleton: nameSkeleton(check.name) };
+}
+
+/** The client address a new token is bound to, and the key the per-address caps count it under. */
+function clientOf(request: AddressedRequest): { address: string; addressKey: string } {
+  return { address: request.clientAddress, addressKey: request.addressKey };
 }
 
 function toWire(grant: IssuedSession): SessionGrant {
@@ -66,14 +75,7 @@ export class RoomsController {
     const room = normalized(checkRoomName(body.room));
     const username = normalized(checkUsername(body.username));
     const ip = this.addresses.format(request.clientAddress);
-    const result = await this.createRoom.execute({
-      room,
-      username,
-      verifier: body.verifier,
-      kdf: body.kdf,
-      address: request.clientAddress,
-      addressKey: request.addressKey,
-    });
+    const result = await this.createRoom.execute({ room, username, verifier: body.verifier, kdf: body.kdf, ...clientOf(request) });
     if (!result.ok) {
       this.logger.info({ event: 'room.rejected', room: room.name, user: username.name, ip, reason: result.code }, 'room not created');
       throw refusal(result.code);
@@ -102,13 +104,7 @@ export class RoomsController {
   ): Promise<SessionGrant> {
     const username = normalized(checkUsername(body.username));
     const ip = this.addresses.format(request.clientAddress);
-    const result = await this.joinRoom.execute({
-      roomKey: room.key,
-      username,
-      verifier: body.verifier,
-      address: request.clientAddress,
-      addressKey: request.addressKey,
-    });
+    const result = await this.joinRoom.execute({ roomKey: room.key, username, verifier: body.verifier, ...clientOf(request) });
     if (!result.ok) {
       this.logger.info({ event: 'session.rejected', room: room.name, user: username.name, ip, reason: result.code }, 'join refused');
       throw refusal(result.code);

@@ -4,12 +4,12 @@ import { Clock } from '../shared/clock';
 import { TokenService } from '../tokens/application/ports/token-service';
 import { AuthenticateSession } from './application/authenticate-session.use-case';
 import { ConnectSession } from './application/connect-session.use-case';
-import { CreateRoom } from './application/create-room.use-case';
+import { CreateRoom, type CreateRoomLimits } from './application/create-room.use-case';
 import { DisconnectSocket } from './application/disconnect-socket.use-case';
 import { EndSession } from './application/end-session.use-case';
 import { ExpireAwaySessions } from './application/expire-away-sessions.use-case';
 import { FailedJoinLimiter } from './application/failed-join-limiter';
-import { JoinRoom } from './application/join-room.use-case';
+import { JoinRoom, type JoinRoomLimits } from './application/join-room.use-case';
 import { ListRooms } from './application/list-rooms.use-case';
 import { LookupKdf } from './application/lookup-kdf.use-case';
 import { AttemptLog } from './application/ports/attempt-log';
@@ -23,25 +23,26 @@ import { ResolveSpeaker } from './application/resolve-speaker.use-case';
 
 const MINUTE_MS = 60_000;
 
+function createRoomLimits({ limits, perAddress }: AppConfig): CreateRoomLimits {
+  return { maxRooms: limits.maxRooms, maxRoomsPerAddress: perAddress.maxRoomsPerAddress, maxSessionsPerAddress: perAddress.maxSessionsPerAddress };
+}
+
+function joinRoomLimits({ limits, perAddress }: AppConfig): JoinRoomLimits {
+  return { maxMembers: limits.maxMembersPerRoom, maxSessionsPerAddress: perAddress.maxSessionsPerAddress };
+}
+
 const useCases: FactoryProvider[] = [
   {
     provide: CreateRoom,
     inject: [RoomRepository, SessionRepository, TokenService, Clock, AppConfig],
     useFactory: (rooms: RoomRepository, sessions: SessionRepository, tokens: TokenService, clock: Clock, config: AppConfig) =>
-      new CreateRoom(rooms, sessions, tokens, clock, {
-        maxRooms: config.limits.maxRooms,
-        maxRoomsPerAddress: config.perAddress.maxRoomsPerAddress,
-        maxSessionsPerAddress: config.perAddress.maxSessionsPerAddress,
-      }),
+      new CreateRoom(rooms, sessions, tokens, clock, createRoomLimits(config)),
   },
   {
     provide: JoinRoom,
     inject: [RoomRepository, SessionRepository, TokenService, Clock, AppConfig],
     useFactory: (rooms: RoomRepository, sessions: SessionRepository, tokens: TokenService, clock: Clock, config: AppConfig) =>
-      new JoinRoom(rooms, sessions, tokens, clock, {
-        maxMembers: config.limits.maxMembersPerRoom,
-        maxSessionsPerAddress: config.perAddress.maxSessionsPerAddress,
-      }),
+      new JoinRoom(rooms, sessions, tokens, clock, joinRoomLimits(config)),
   },
   { provide: LookupKdf, inject: [RoomRepository], useFactory: (rooms: RoomRepository) => new LookupKdf(rooms) },
   {

@@ -15,7 +15,7 @@ import { ExpireAwaySessions } from '../membership/application/expire-away-sessio
 import { JoinRoom } from '../membership/application/join-room.use-case';
 import { ReleaseOrphanedSessions } from '../membership/application/release-orphaned-sessions.use-case';
 import { ResolveSpeaker } from '../membership/application/resolve-speaker.use-case';
-import type { IssuedSession } from '../membership/application/issued-session';
+import type { IssuedSession } from '../membership/application/issue-session';
 import { nameSkeleton } from '../shared/name-skeleton';
 import { HmacTokenService } from '../tokens/adapters/hmac-token.service';
 import { ManualClock } from './manual-clock';

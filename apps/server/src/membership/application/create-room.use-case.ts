@@ -3,8 +3,7 @@ import { fail, ok, type Result } from '../../shared/result';
 import type { Clock } from '../../shared/clock';
 import { Room } from '../domain/room';
 import type { CreateRoomError } from '../domain/room.errors';
-import { Session } from '../domain/session';
-import { issueSession, type IssuedSession } from './issued-session';
+import { issueSession, startSession, type IssuedSession } from './issue-session';
 import type { SessionRepository } from './ports/session.repository';
 import type { TokenService } from '../../tokens/application/ports/token-service';
 import type { RoomRepository } from './ports/room.repository';
@@ -64,16 +63,7 @@ export class CreateRoom {
     if (insertion === 'address-full') return fail('ROOMS_PER_ADDRESS');
     if (insertion === 'exists') return fail('ROOM_EXISTS');
     if (insertion === 'full') return fail('CAPACITY');
-    const session = Session.start({
-      id: this.tokens.newSessionId(),
-      vault: this.tokens.newVault(),
-      roomKey: room.key,
-      name: input.username.name,
-      userKey: input.username.key,
-      address: input.address,
-      creator: true,
-      createdAt: now,
-    });
+    const session = startSession(this.tokens, room.key, input, true, now);
     const sessionQuota = { key: input.addressKey, max: this.limits.maxSessionsPerAddress };
     const sessionInsertion = await this.sessions.insert(session, Number.POSITIVE_INFINITY, input.username.skeleton, sessionQuota);
     if (sessionInsertion !== 'inserted') {

@@ -2,10 +2,9 @@ import { fail, ok, type Result } from '../../shared/result';
 import type { Clock } from '../../shared/clock';
 import type { RoomRepository } from './ports/room.repository';
 import type { TokenService } from '../../tokens/application/ports/token-service';
-import { Session } from '../domain/session';
 import type { JoinRoomError } from '../domain/session.errors';
 import type { SessionRepository } from './ports/session.repository';
-import { issueSession, type IssuedSession } from './issued-session';
+import { issueSession, startSession, type IssuedSession } from './issue-session';
 
 export interface JoinRoomInput {
   roomKey: string;
@@ -47,16 +46,7 @@ export class JoinRoom {
     const room = await this.rooms.get(input.roomKey);
     if (!room) return fail('ROOM_NOT_FOUND');
     if (!room.admits(input.verifier)) return fail('BAD_CREDENTIALS');
-    const session = Session.start({
-      id: this.tokens.newSessionId(),
-      vault: this.tokens.newVault(),
-      roomKey: room.key,
-      name: input.username.name,
-      userKey: input.username.key,
-      address: input.address,
-      creator: false,
-      createdAt: this.clock.now(),
-    });
+    const session = startSession(this.tokens, room.key, input, false, this.clock.now());
     const insertion = await this.sessions.insert(session, this.limits.maxMembers, input.username.skeleton, { key: input.addressKey, max: this.limits.maxSessionsPerAddress });
     if (insertion === 'address-full') return fail('SESSIONS_PER_ADDRESS');
     if (insertion === 'taken') return fail('USERNAME_TAKEN');

@@ -3,7 +3,7 @@ import { checkRoomName, checkUsername, type MemberEventType } from '@ciphernest/
 import type { EndedSession, MembershipChange } from './ports/room-events';
 import { nameSkeleton } from '../../shared/name-skeleton';
 import { aKdf, DEFAULT_ADDRESS, MembershipHarness, verifierFor } from '../../testing/membership-harness';
-import type { IssuedSession } from './issued-session';
+import type { IssuedSession } from './issue-session';
 
 // The membership state machine of PROTOCOL.md §5-6, driven through the use cases with random
 // sequences of create, join, connect, disconnect, replace, leave, relay, clock steps and expiry,

@@ -126,4 +126,41 @@ describe('Session', () => {
     expect(restored.snapshot().awayFrom).toBe(CREATED_AT + 500);
     expect(restored.attach('socket-2')).toEqual({ kind: 'back' });
   });
+
+  describe('speaksIn: the speaker rule', () => {
+    it('holds for its room and its current socket', () => {
+      const session = newSession();
+      session.attach('socket-1');
+
+      expect(session.speaksIn('lobby', 'socket-1')).toBe(true);
+    });
+
+    it('fails for another room, even on its current socket', () => {
+      const session = newSession();
+      session.attach('socket-1');
+
+      expect(session.speaksIn('kitchen', 'socket-1')).toBe(false);
+    });
+
+    it('fails for a socket a newer one replaced', () => {
+      const session = newSession();
+      session.attach('socket-1');
+      session.attach('socket-2');
+
+      expect(session.speaksIn('lobby', 'socket-1')).toBe(false);
+      expect(session.speaksIn('lobby', 'socket-2')).toBe(true);
+    });
+
+    it('fails while away, for the socket it last had too', () => {
+      const session = newSession();
+      session.attach('socket-1');
+      session.detach('socket-1', CREATED_AT + 500);
+
+      expect(session.speaksIn('lobby', 'socket-1')).toBe(false);
+    });
+
+    it('fails before the first connection', () => {
+      expect(newSession().speaksIn('lobby', 'socket-1')).toBe(false);
+    });
+  });
 });

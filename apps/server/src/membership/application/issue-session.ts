@@ -1,6 +1,6 @@
 import type { Member, RoomInfo } from '@ciphernest/protocol';
 import type { Room } from '../domain/room';
-import type { Session } from '../domain/session';
+import { Session } from '../domain/session';
 import type { SessionRepository } from './ports/session.repository';
 import type { TokenService } from '../../tokens/application/ports/token-service';
 
@@ -14,6 +14,23 @@ export interface IssuedSession {
   session: Session;
 }
 
+/** Who a new session is for: the username (its normal form and key) and the client address its token is bound to. */
+export interface SessionHolder {
+  username: { name: string; key: string };
+  address: string;
+}
+
+/** A new session of `holder` in the room, with a fresh id and vault (not stored yet). */
+export function startSession(tokens: TokenService, roomKey: string, holder: SessionHolder, creator: boolean, now: number): Session {
+  const { username, address } = holder;
+  return Session.start({ id: tokens.newSessionId(), vault: tokens.newVault(), roomKey, name: username.name, userKey: username.key, address, creator, createdAt: now });
+}
+
+/**
+ * The answer to a create or a join whose session was just stored: a token bound to the
+ * session, its room, its username and the client address, and the room's members as they are
+ * now. Security: the token and the vault are secrets; never log them.
+ */
 export async function issueSession(
   tokens: TokenService,
   sessions: SessionRepository,
