@@ -17,7 +17,7 @@ function isBadCredentials(error: unknown): boolean {
 }
 
 /**
- * RATE_FAILED_JOINS_PER_MIN per (address key, room), PROTOCOL.md §4: a join takes a slot before
+ * RATE_FAILED_JOINS_PER_MIN per (address key, room), docs/protocol.md §4: a join takes a slot before
  * its body is read or its verifier checked, and gives it back before answering unless the answer
  * is BAD_CREDENTIALS. So no more wrong-password answers are ever given than the limit, however
  * many guesses arrive at once, and while every slot is held even the right password is refused.

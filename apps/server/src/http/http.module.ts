@@ -34,7 +34,7 @@ function throttlers(config: AppConfig) {
   }));
 }
 
-/** The HTTP API of PROTOCOL.md §4, the health check and /metrics. */
+/** The HTTP API of docs/protocol.md §4, the health check and /metrics. */
 @Module({
   imports: [
     MembershipModule,

@@ -5,7 +5,7 @@ import { OriginPolicy } from '../shared/origin-policy';
 import { ApiError } from './api-error';
 
 /**
- * First check of PROTOCOL.md §4, on every /api route and method: a request from a foreign
+ * First check of docs/protocol.md §4, on every /api route and method: a request from a foreign
  * Origin, or one the browser marks as cross-site (Sec-Fetch-Site), is refused before it counts
  * toward any rate limit, so a foreign page cannot spend a visitor's look-ups (issue 11).
  */

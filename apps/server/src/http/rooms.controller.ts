@@ -44,7 +44,7 @@ function toWire(grant: IssuedSession): SessionGrant {
   return { token: grant.token, vault: grant.vault, room: grant.room, members: grant.members };
 }
 
-/** The per-address caps answer 429 RATE_LIMITED (PROTOCOL.md §4), each saying which. */
+/** The per-address caps answer 429 RATE_LIMITED (docs/protocol.md §4), each saying which. */
 const ADDRESS_LIMIT_MESSAGES: Record<AddressLimit, string> = {
   ROOMS_PER_ADDRESS: 'This address holds too many rooms at once; try again once one of them has ended.',
   SESSIONS_PER_ADDRESS: 'This address holds too many sessions at once; leave a room and try again.',
@@ -54,7 +54,7 @@ function refusal(code: ErrorCode | AddressLimit): ApiError {
   return code === 'ROOMS_PER_ADDRESS' || code === 'SESSIONS_PER_ADDRESS' ? new ApiError('RATE_LIMITED', ADDRESS_LIMIT_MESSAGES[code]) : new ApiError(code);
 }
 
-/** Rooms: create, look up the kdf, join, and the optional directory (PROTOCOL.md §4). */
+/** Rooms: create, look up the kdf, join, and the optional directory (docs/protocol.md §4). */
 @Controller('api/rooms')
 @UseGuards(OriginGuard, AddressThrottlerGuard)
 @UseInterceptors(FailedJoinInterceptor, ReadableBodyInterceptor)

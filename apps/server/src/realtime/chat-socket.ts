@@ -11,7 +11,7 @@ export interface ChatSocketData {
   name: string;
   /** The client address as the log shows it (LOG_IP). */
   ip: string | undefined;
-  /** Messages per socket (PROTOCOL.md §7). */
+  /** Messages per socket (docs/protocol.md §7). */
   bucket: TokenBucket;
   /** Typing events get a bucket of their own, so they never eat into the message budget. */
   typingBucket: TokenBucket;

@@ -16,7 +16,7 @@ import { SocketReport } from './socket-report';
 type AcceptedMessage = Extract<ParsedMessage, { ok: true }>;
 
 /**
- * The real-time channel of PROTOCOL.md §5 on namespace `/chat`: each client event becomes a
+ * The real-time channel of docs/protocol.md §5 on namespace `/chat`: each client event becomes a
  * use-case call, each result an ack and at most one Socket.IO-room broadcast. The connections'
  * life (handshake, attachment, slow consumers, stop) is ChatConnections'; the ack convention is
  * bindHandler's. Payloads are never logged or echoed.

@@ -27,9 +27,9 @@ interface EngineConnection {
  *   prefix), joined to /chat or not. Over it the handshake is refused with Engine.IO's own
  *   answer carrying `RATE_LIMITED`: long-polling gets 403 `{"code":4,"message":"RATE_LIMITED"}`,
  *   a WebSocket upgrade 400 with the body `RATE_LIMITED`. Counted per process.
- * - a handshake whose `Origin` is not allowed (PROTOCOL.md §4) gets a connection that only
+ * - a handshake whose `Origin` is not allowed (docs/protocol.md §4) gets a connection that only
  *   carries Socket.IO's `connect_error` ORIGIN_REFUSED for /chat and is closed at once: clients
- *   tell the refusal apart as PROTOCOL.md §5 promises (a refused HTTP handshake cannot say why
+ *   tell the refusal apart as docs/protocol.md §5 promises (a refused HTTP handshake cannot say why
  *   to a browser's WebSocket), and nothing the client sends on it is read (Engine.IO drops
  *   packets of a closing connection).
  */

@@ -59,7 +59,7 @@ export class SocketAttachment {
 
   /**
    * Before the process stops. Alone (in-memory store), every room ends with it: every socket
-   * hears `shutdown` and is closed (PROTOCOL.md §5). With a shared store the rooms live on in
+   * hears `shutdown` and is closed (docs/protocol.md §5). With a shared store the rooms live on in
    * the other processes: this process's sockets are closed without `session:end`, their
    * sessions turn away (the others hear `away`), and clients reconnect to another process
    * within the grace and come `back`. Resolves once every session is turned away.

@@ -25,7 +25,7 @@ class HandshakeRefusal extends Error {
 }
 
 /**
- * Who may join /chat (PROTOCOL.md §4-5), checked in this order: the Origin, the connect rate per
+ * Who may join /chat (docs/protocol.md §4-5), checked in this order: the Origin, the connect rate per
  * address key (RATE_CONNECTS_PER_MIN, shared by every process with Redis), the token (through
  * AuthenticateSession, bound to the client address). An admitted socket gets its ChatSocketData.
  * Security: the token is a secret; it is never logged.

@@ -1,6 +1,6 @@
 import { ERROR_MESSAGES, type ErrorCode } from '@ciphernest/protocol';
 
-/** A refusing ack of PROTOCOL.md §5. */
+/** A refusing ack of docs/protocol.md §5. */
 export interface SocketRefusal {
   ok: false;
   error: { code: ErrorCode; message: string };

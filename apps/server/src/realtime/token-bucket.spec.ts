@@ -87,7 +87,7 @@ describe('TokenBucket', () => {
   });
 
   it('does not take tokens away when the clock steps back', () => {
-    // Date.now() is wall-clock time: an NTP step back must not drain the bucket (PROTOCOL.md §7).
+    // Date.now() is wall-clock time: an NTP step back must not drain the bucket (docs/protocol.md §7).
     const bucket = new TokenBucket(20, 40, clock);
 
     expect(takeAt(bucket, T0 - 3_600_000)).toBe(true);

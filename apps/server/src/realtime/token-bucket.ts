@@ -1,7 +1,7 @@
 import type { Clock } from '../shared/clock';
 
 /**
- * Messages per socket (PROTOCOL.md §7): `ratePerSec` tokens a second, at most `burst` saved up.
+ * Messages per socket (docs/protocol.md §7): `ratePerSec` tokens a second, at most `burst` saved up.
  * Either at 0 turns the limit off.
  */
 export class TokenBucket {

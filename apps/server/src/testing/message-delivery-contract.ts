@@ -30,7 +30,7 @@ function aRoom(name: string, createdAt = 1): Room {
 
 /**
  * The MessageDelivery contract (the port's TSDoc): the speaker rule (Session.speaksIn), the stamp
- * of PROTOCOL.md §5 and the hand-over to the room's sockets, as one step. Every adapter's spec
+ * of docs/protocol.md §5 and the hand-over to the room's sockets, as one step. Every adapter's spec
  * runs it, the Redis one against a real redis-server.
  */
 export function messageDeliveryContract(makeRig: () => Promise<DeliveryRig>): void {
@@ -195,7 +195,7 @@ export function messageDeliveryContract(makeRig: () => Promise<DeliveryRig>): vo
     expect((await rig.sockets.firstRelays(50)).map(({ message }) => message.seq)).toEqual(ids.map((_, n) => n + 1));
   });
 
-  describe('the ids a room remembers (PROTOCOL.md §5)', () => {
+  describe('the ids a room remembers (docs/protocol.md §5)', () => {
     const later = (n: number) => `later-${String(n).padStart(10, '0')}`;
 
     it('remembers an id for 60 s even after 1,024 later messages', async () => {

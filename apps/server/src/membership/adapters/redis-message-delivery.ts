@@ -12,7 +12,7 @@ import type { RoomSockets } from '../application/ports/room-sockets';
  * memory (ms, count), the Pub/Sub channel, the box.
  *
  * The speaker rule is Session.speaksIn, restated: the session exists, is in the room and holds
- * the socket. The stamp is MessageLog.accept, restated (PROTOCOL.md §5): a remembered id gets
+ * the socket. The stamp is MessageLog.accept, restated (docs/protocol.md §5): a remembered id gets
  * its first stamp back; a new one the room's next seq, then ids neither within the last
  * `memoryMs` nor among the last `memoryCount` messages are forgotten, oldest first. A fresh
  * message is published as `seq "\n" ts "\n" JSON RelayHeader "\n" box`.

@@ -9,7 +9,7 @@ import type { TokenService } from '../../tokens/application/ports/token-service'
 import type { RoomRepository } from './ports/room.repository';
 
 export interface CreateRoomInput {
-  /** Normalised name, its key (PROTOCOL.md §1) and its skeleton (shared/name-skeleton.ts), already validated. */
+  /** Normalised name, its key (docs/protocol.md §1) and its skeleton (shared/name-skeleton.ts), already validated. */
   room: { name: string; key: string; skeleton: string };
   username: { name: string; key: string; skeleton: string };
   /** b64url verifier; only its SHA-256 is kept. */

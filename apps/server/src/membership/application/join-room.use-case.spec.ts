@@ -165,7 +165,7 @@ describe('JoinRoom', () => {
   });
 
   it('refuses a join into a room deleted meanwhile (race with the last leave)', async () => {
-    // A join racing the room's last leave must not leave a session in a deleted room (PROTOCOL.md §6):
+    // A join racing the room's last leave must not leave a session in a deleted room (docs/protocol.md §6):
     // the use cases interleave at every await, which a store doing I/O (Redis) makes real.
     const h = new MembershipHarness();
     const alice = await h.create('Lobby', 'Alice');

@@ -8,7 +8,7 @@ import { issueSession, startSession, type IssuedSession } from './issue-session'
 
 export interface JoinRoomInput {
   roomKey: string;
-  /** Normalised name, its key (PROTOCOL.md §1) and its skeleton (shared/name-skeleton.ts), already validated. */
+  /** Normalised name, its key (docs/protocol.md §1) and its skeleton (shared/name-skeleton.ts), already validated. */
   username: { name: string; key: string; skeleton: string };
   verifier: string;
   /** The client address the token is bound to. */

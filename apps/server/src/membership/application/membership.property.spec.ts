@@ -5,7 +5,7 @@ import { nameSkeleton } from '../../shared/name-skeleton';
 import { aKdf, DEFAULT_ADDRESS, MembershipHarness, verifierFor } from '../../testing/membership-harness';
 import type { IssuedSession } from './issue-session';
 
-// The membership state machine of PROTOCOL.md §5-6, driven through the use cases with random
+// The membership state machine of docs/protocol.md §5-6, driven through the use cases with random
 // sequences of create, join, connect, disconnect, replace, leave, relay, clock steps and expiry,
 // against a model of what the protocol says must happen. After every step the repositories
 // must agree with the model, and every event emitted must be the one the model predicts.
@@ -340,7 +340,7 @@ function expectEventHistoryConsistent(run: Run): void {
   expect(gone).toEqual(run.sessions.filter((session) => session.ended).map((session) => session.id).sort());
 }
 
-describe('Membership state machine (PROTOCOL.md §5-6)', () => {
+describe('Membership state machine (docs/protocol.md §5-6)', () => {
   it('keeps the repositories, the results and the events in line with the protocol for any sequence of actions', async () => {
     await fc.assert(
       fc.asyncProperty(fc.array(action, { minLength: 1, maxLength: 80 }), async (actions) => {

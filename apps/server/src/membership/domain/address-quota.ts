@@ -10,5 +10,5 @@ export interface AddressQuota {
   max: number;
 }
 
-/** Which per-address cap refused: answered 429 RATE_LIMITED (PROTOCOL.md §4), each with its own message. */
+/** Which per-address cap refused: answered 429 RATE_LIMITED (docs/protocol.md §4), each with its own message. */
 export type AddressLimit = 'ROOMS_PER_ADDRESS' | 'SESSIONS_PER_ADDRESS';

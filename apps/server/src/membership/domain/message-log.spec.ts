@@ -116,7 +116,7 @@ describe('MessageLog', () => {
     expect(log.accept(id(3_976), T0 + 60_001)).toEqual({ seq: 5_002, ts: T0 + 60_001, fresh: true });
   });
 
-  it('stamps like the plain model of PROTOCOL.md §5 through retries, bursts and long gaps', () => {
+  it('stamps like the plain model of docs/protocol.md §5 through retries, bursts and long gaps', () => {
     // The model: every id with its first stamp; remembered while within 60 s or the last 1,024 seqs.
     const step = fc.record({ id: fc.nat(40), gapMs: fc.oneof(fc.constant(0), fc.nat(50), fc.integer({ min: 30_000, max: 70_000 })), burst: fc.nat(1_100) });
     fc.assert(

@@ -9,7 +9,7 @@ export interface MessageStamp {
 }
 
 /**
- * A room's sequence counter and its memory of accepted message ids (PROTOCOL.md §5):
+ * A room's sequence counter and its memory of accepted message ids (docs/protocol.md §5):
  * every id accepted within the last 60 s, and the ids of the last 1,024 messages.
  */
 export class MessageLog {

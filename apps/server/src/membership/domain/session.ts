@@ -9,7 +9,7 @@ export interface NewSession {
   creator: boolean;
   createdAt: number;
   /**
-   * PROTOCOL.md §4 (1.1): 32 random bytes (b64url) made for this session alone. Held in memory
+   * docs/protocol.md §4 (1.1): 32 random bytes (b64url) made for this session alone. Held in memory
    * only, handed only to the session, gone with it. A secret: never log it.
    */
   vault: string;

@@ -9,14 +9,14 @@ export interface OutgoingMessage {
   /** The socket it came on: it must be the session's current one; it gets the ack, never the relay. */
   senderSocketId: string;
   id: string;
-  /** Opaque ciphertext (PROTOCOL.md §3). Security: never inspect or log it. */
+  /** Opaque ciphertext (docs/protocol.md §3). Security: never inspect or log it. */
   box: Buffer;
 }
 
 /**
  * Relays a message, in one atomic step per room: checks the speaker rule (Session.speaksIn: the
  * sender's session still exists, is in that room and holds that socket); stamps the message with
- * the room's next seq (or returns the first stamp of an id the room still remembers, PROTOCOL.md
+ * the room's next seq (or returns the first stamp of an id the room still remembers, docs/protocol.md
  * §5); and hands a fresh one to the room's other members (RoomSockets, in every process that
  * holds some). Nothing can come between the check, the stamp and the hand-over, so every member
  * sees a room's messages in seq order whichever server process accepted them, and no socket that

@@ -4,7 +4,7 @@ import type { Room } from '../../domain/room';
 export type RoomInsertion = 'inserted' | 'exists' | 'full' | 'address-full';
 
 /**
- * Where rooms live while they have members. Keys are room keys (PROTOCOL.md §1).
+ * Where rooms live while they have members. Keys are room keys (docs/protocol.md §1).
  * Security: holds verifier hashes and kdf salts, never messages.
  */
 export abstract class RoomRepository {

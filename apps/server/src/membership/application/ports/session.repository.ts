@@ -10,7 +10,7 @@ export interface OutstayedCondition {
 }
 
 /**
- * Live sessions. A session's username is unique in its room by its key (PROTOCOL.md §1), and
+ * Live sessions. A session's username is unique in its room by its key (docs/protocol.md §1), and
  * by its skeleton: no two members of a room have names that look the same.
  * A shared store keeps copies: callers that change a session must `save` it, and read it again
  * when the save says someone else changed it first.
