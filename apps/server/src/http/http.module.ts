@@ -12,6 +12,7 @@ import { HealthController } from './health.controller';
 import { JsonBodyMiddleware } from './json-body.middleware';
 import { MetricsController } from './metrics.controller';
 import { RATE_BUCKET, type RateBucket } from './rate-limit.decorator';
+import { RoomDirectoryController } from './room-directory.controller';
 import { RoomsController } from './rooms.controller';
 import { SessionController } from './session.controller';
 
@@ -47,7 +48,7 @@ function throttlers(config: AppConfig) {
       }),
     }),
   ],
-  controllers: [RoomsController, SessionController, HealthController, MetricsController],
+  controllers: [RoomsController, RoomDirectoryController, SessionController, HealthController, MetricsController],
   providers: [
     FailedJoinInterceptor,
     { provide: APP_FILTER, useClass: ApiExceptionFilter },
@@ -56,6 +57,6 @@ function throttlers(config: AppConfig) {
 })
 export class HttpModule implements NestModule {
   configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(ClientAddressMiddleware, JsonBodyMiddleware).forRoutes(RoomsController, SessionController);
+    consumer.apply(ClientAddressMiddleware, JsonBodyMiddleware).forRoutes(RoomsController, RoomDirectoryController, SessionController);
   }
 }

@@ -6,14 +6,11 @@ import {
   type ErrorCode,
   type KdfResponse,
   type NameCheck,
-  type RoomDirectory,
   type SessionGrant,
 } from '@ciphernest/protocol';
-import { AppConfig } from '../config/app-config';
 import { LogAddress } from '../logging/log-address';
 import { nameSkeleton } from '../shared/name-skeleton';
 import { CreateRoom } from '../membership/application/create-room.use-case';
-import { ListRooms } from '../membership/application/list-rooms.use-case';
 import { LookupKdf } from '../membership/application/lookup-kdf.use-case';
 import type { IssuedSession } from '../membership/application/issue-session';
 import { JoinRoom } from '../membership/application/join-room.use-case';
@@ -54,7 +51,7 @@ function refusal(code: ErrorCode | AddressLimit): ApiError {
   return code === 'ROOMS_PER_ADDRESS' || code === 'SESSIONS_PER_ADDRESS' ? new ApiError('RATE_LIMITED', ADDRESS_LIMIT_MESSAGES[code]) : new ApiError(code);
 }
 
-/** Rooms: create, look up the kdf, join, and the optional directory (docs/protocol.md §4). */
+/** Rooms: create, look up the kdf, join (docs/protocol.md §4). The directory is RoomDirectoryController's. */
 @Controller('api/rooms')
 @UseGuards(OriginGuard, AddressThrottlerGuard)
 @UseInterceptors(FailedJoinInterceptor, ReadableBodyInterceptor)
@@ -63,8 +60,6 @@ export class RoomsController {
     private readonly createRoom: CreateRoom,
     private readonly lookupKdf: LookupKdf,
     private readonly joinRoom: JoinRoom,
-    private readonly listRooms: ListRooms,
-    private readonly config: AppConfig,
     private readonly addresses: LogAddress,
     private readonly logger: PinoLogger,
   ) {}
@@ -111,12 +106,5 @@ export class RoomsController {
     }
     this.logger.info({ event: 'session.created', room: result.value.room.name, user: username.name, ip, creator: false }, 'session created');
     return toWire(result.value);
-  }
-
-  @Get()
-  @RateLimit('lookups')
-  async directory(): Promise<RoomDirectory> {
-    if (!this.config.roomDirectory) throw new ApiError('NOT_FOUND');
-    return this.listRooms.execute();
   }
 }
