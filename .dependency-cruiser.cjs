@@ -15,21 +15,9 @@ const MODULES = ['shared', 'config', 'store', 'tokens', 'membership', 'logging',
 
 /** Frameworks, drivers and I/O that domain/ and application/ code must not import. */
 const FRAMEWORKS = [
-  '^@nestjs/',
-  '^@nest-lab/',
-  '^nestjs-pino$',
-  '^pino',
-  '^socket\\.io',
-  '^@socket\\.io/',
-  '^engine\\.io',
-  '^express$',
-  '^ioredis$',
-  '^prom-client$',
-  '^helmet$',
-  '^rxjs',
-  '^class-validator$',
-  '^class-transformer$',
-  '^proxy-addr$',
+  // packages, as resolved (dependency-cruiser matches the resolved path)
+  '^node_modules/(@nestjs|@nest-lab|nestjs-pino|pino|pino-[^/]+|socket\\.io|socket\\.io-[^/]+|@socket\\.io|engine\\.io|express|ioredis|prom-client|helmet|rxjs|class-validator|class-transformer|proxy-addr)/',
+  // Node's I/O modules
   '^(node:)?(net|http|https|http2|tls|dgram|dns|fs|fs/promises|child_process|cluster|worker_threads)$',
 ].join('|');
 
@@ -114,6 +102,27 @@ module.exports = {
       to: { path: `${SERVER}[^/]+/adapters/`, pathNot: `${SERVER}$1/adapters/` },
     },
     {
+      name: 'libs-are-plain',
+      comment: 'libs/ is shared by the server and the browser: plain TypeScript, no framework (a decorator would drag Nest into the browser bundle).',
+      severity: 'error',
+      from: { path: '^libs/' },
+      to: { path: '^node_modules/(@nestjs|@angular|socket\\.io|socket\\.io-[^/]+|class-validator|class-transformer)/' },
+    },
+    {
+      name: 'libs-import-no-app',
+      comment: 'libs/ sits below both applications.',
+      severity: 'error',
+      from: { path: '^libs/' },
+      to: { path: '^(apps|test)/' },
+    },
+    {
+      name: 'apps-apart',
+      comment: 'The server and the web app share only libs/.',
+      severity: 'error',
+      from: { path: '^apps/(server|web)/' },
+      to: { path: '^apps/', pathNot: '^apps/$1/' },
+    },
+    {
       name: 'no-orphans',
       comment: 'A file nothing imports is dead, unless it is an entry point, a spec, a test helper or a configuration.',
       severity: 'error',
@@ -141,7 +150,7 @@ module.exports = {
   ],
   options: {
     doNotFollow: { path: 'node_modules' },
-    exclude: { path: ['^dist/', '^node_modules/', '^coverage/', '^\\.angular/'] },
+    exclude: { path: ['^dist/', '^coverage/', '^\\.angular/'] },
     tsPreCompilationDeps: true,
     tsConfig: { fileName: 'tsconfig.json' },
     enhancedResolveOptions: {

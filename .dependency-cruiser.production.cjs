@@ -19,6 +19,6 @@ module.exports = {
     },
   ],
   options: {
-    exclude: { path: ['^dist/', '^node_modules/', '\\.spec\\.ts$', '/testing/', '(^|/)test-setup\\.ts$', '^test/'] },
+    exclude: { path: ['^dist/', '\\.spec\\.ts$', '/testing/', '(^|/)test-setup\\.ts$', '^test/'] },
   },
 };
