@@ -106,7 +106,7 @@ describe('RedisMessageDelivery', () => {
     expect(relayed).toEqual([{ roomKey: 'lobby', senderSocketId: 'bob-socket', message: { id: ID, from: 'Bob', ts: 1234, seq: 7, box: BOX } }]);
   });
 
-  it('drops a payload it cannot read, telling onUnreadable, and goes on', async () => {
+  it('drops a payload it cannot read (no header lines, or a header of another version), telling onUnreadable, and goes on', async () => {
     const commands = await redis.fresh();
     const subscriber = redis.server().client();
     const sockets = new RecordingRoomSockets();
@@ -115,11 +115,12 @@ describe('RedisMessageDelivery', () => {
     await delivery.listen();
 
     await commands.publish(redisKeys.messages, Buffer.from('no header lines'));
+    await commands.publish(redisKeys.messages, Buffer.concat([Buffer.from(`1\n1\n{"r":"lobby","i":"${ID}","f":"Bob","s":"bob-socket"}\n`), BOX]));
     const header = JSON.stringify({ roomKey: 'lobby', id: ID, from: 'Bob', senderSocketId: 'bob-socket' });
     await commands.publish(redisKeys.messages, Buffer.concat([Buffer.from(`1\n1\n${header}\n`), BOX]));
     await sockets.firstRelays(1);
     subscriber.disconnect();
 
-    expect(unreadable).toHaveLength(1);
+    expect(unreadable).toHaveLength(2);
   });
 });

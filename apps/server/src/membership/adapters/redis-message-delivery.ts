@@ -74,6 +74,16 @@ interface RelayHeader {
 
 const NEWLINE = 0x0a;
 
+/** The header of a relayed message, or a throw for one this version cannot read (another version's). */
+function readHeader(parsed: unknown): RelayHeader {
+  const header = (typeof parsed === 'object' && parsed !== null ? parsed : {}) as Record<string, unknown>;
+  const { roomKey, id, from, senderSocketId } = header;
+  if (typeof roomKey !== 'string' || typeof id !== 'string' || typeof from !== 'string' || typeof senderSocketId !== 'string') {
+    throw new Error('a relayed message whose header lacks roomKey, id, from or senderSocketId');
+  }
+  return { roomKey, id, from, senderSocketId };
+}
+
 /**
  * Several server processes (STORE=redis): one script checks the speaker, stamps the message and
  * publishes a fresh one on one Redis channel, and every process, the sender's included, hands
@@ -125,7 +135,7 @@ export class RedisMessageDelivery extends MessageDelivery {
     if (first < 0 || second < 0 || third < 0) throw new Error('a relayed message without its three header lines');
     const seq = Number(payload.toString('latin1', 0, first));
     const ts = Number(payload.toString('latin1', first + 1, second));
-    const header = JSON.parse(payload.toString('utf8', second + 1, third)) as RelayHeader;
+    const header = readHeader(JSON.parse(payload.toString('utf8', second + 1, third)));
     const box = payload.subarray(third + 1);
     this.sockets.relay(header.roomKey, header.senderSocketId, { id: header.id, from: header.from, ts, seq, box });
   }
