@@ -4,11 +4,8 @@ import { defineConfig } from 'eslint/config';
 import tseslint from 'typescript-eslint';
 import angular from 'angular-eslint';
 
-const frameworkImports = [
-  { group: ['@nestjs/*', 'nestjs-pino', 'pino', 'pino-*'], message: 'Domain and application code stays free of Nest and logging.' },
-  { group: ['socket.io', 'socket.io-*', 'express', 'engine.io'], message: 'Domain and application code stays free of transports.' },
-  { group: ['**/adapters/*', '**/http/*', '**/realtime/*', '**/store/*', '**/logging/*'], message: 'Dependencies point inward: no adapters here.' },
-];
+// Which file may import which (layers, cycles, libs/ and the two apps kept apart) is
+// dependency-cruiser's job: .dependency-cruiser.cjs, run by `npm run lint`.
 
 export default defineConfig(
   { ignores: ['dist/**', 'node_modules/**', 'coverage/**', '.angular/**', 'jest.config.js'] },
@@ -26,30 +23,6 @@ export default defineConfig(
     files: ['apps/server/src/**/*.ts'],
     ignores: ['apps/server/src/**/domain/**', 'apps/server/src/**/application/**'],
     rules: { '@typescript-eslint/consistent-type-imports': 'off' },
-  },
-  {
-    files: ['apps/server/src/**/domain/**/*.ts', 'apps/server/src/**/application/**/*.ts'],
-    ignores: ['**/*.spec.ts'],
-    rules: { 'no-restricted-imports': ['error', { patterns: frameworkImports }] },
-  },
-  {
-    files: ['apps/server/src/**/domain/**/*.ts'],
-    ignores: ['**/*.spec.ts'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        { patterns: [...frameworkImports, { group: ['**/application/*', '**/application/**'], message: 'The domain imports no use cases or ports.' }] },
-      ],
-    },
-  },
-  {
-    files: ['libs/**/*.ts'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        { patterns: [{ group: ['@nestjs/*', '@angular/*', 'socket.io', 'socket.io-*', 'class-validator', 'class-transformer'], message: 'libs/ is shared by the server and the browser: plain TypeScript only.' }] },
-      ],
-    },
   },
   {
     files: ['apps/web/**/*.ts'],

@@ -14,7 +14,7 @@ import { clientAddress } from './shared/client-address';
 import type { Clock } from './shared/clock';
 import { HostPolicy } from './shared/host-policy';
 import { RedisStore } from './store/redis/redis-store';
-import { REDIS_SCRIPTS } from './store/store.module';
+import { MEMBERSHIP_REDIS_SCRIPTS } from './membership/membership.providers';
 import { securityHeaders } from './web/security-headers';
 import { staticFiles } from './web/static-files';
 import { WebRoot } from './web/web-root';
@@ -60,7 +60,7 @@ export function strictHttpAdapter(): ExpressAdapter {
 export async function createApp(config: AppConfig, options: { clock?: Clock; web?: WebRoot } = {}): Promise<NestExpressApplication> {
   const web = options.web ?? WebRoot.find();
   // Before Nest: a Redis that cannot be used is a ConfigError with nothing else printed.
-  const redis = config.store === 'redis' ? await RedisStore.connect(config.redisUrl ?? '', { scripts: REDIS_SCRIPTS }) : undefined;
+  const redis = config.store === 'redis' ? await RedisStore.connect(config.redisUrl ?? '', { scripts: MEMBERSHIP_REDIS_SCRIPTS }) : undefined;
   try {
     const module = AppModule.forRoot(config, { ...options, web, redis });
     const app = await NestFactory.create<NestExpressApplication>(module, strictHttpAdapter(), applicationOptions(config));

@@ -15,7 +15,7 @@ const SECRET = 'x'.repeat(32);
 
 describe('loadConfig', () => {
   describe('defaults', () => {
-    it('uses the limits of PROTOCOL.md §7', () => {
+    it('uses the limits of docs/protocol.md §7', () => {
       expect(loadConfig({}).limits).toEqual({
         maxMessageBytes: 8_388_608,
         maxBufferedBytes: 33_554_432,

@@ -1,6 +1,6 @@
 import { ERROR_MESSAGES, HTTP_STATUS, type ErrorBody, type ErrorCode } from '@ciphernest/protocol';
 
-/** An expected failure on its way to the client as PROTOCOL.md's error body. */
+/** An expected failure on its way to the client as docs/protocol.md's error body. */
 export class ApiError extends Error {
   constructor(
     readonly code: ErrorCode,

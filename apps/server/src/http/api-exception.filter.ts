@@ -24,7 +24,7 @@ function toApiError(exception: unknown): ApiError {
   return new ApiError('INTERNAL');
 }
 
-/** Every HTTP error leaves as `{ statusCode, code, message }` (PROTOCOL.md §4); stack traces stay in the log. */
+/** Every HTTP error leaves as `{ statusCode, code, message }` (docs/protocol.md §4); stack traces stay in the log. */
 @Catch()
 export class ApiExceptionFilter implements ExceptionFilter {
   constructor(

@@ -53,7 +53,7 @@ function fieldsOf(metatype: Type): ReadonlySet<string> {
 }
 
 /**
- * ValidationPipe whose whitelist counts every own key of the body (PROTOCOL.md 1.1 §4).
+ * ValidationPipe whose whitelist counts every own key of the body (docs/protocol.md 1.1 §4).
  * class-validator's own whitelist looks a key's rules up in a plain object, so a key named like
  * an inherited method with parameters (`hasOwnProperty`, `isPrototypeOf`, ...) found "rules"
  * there and passed as known.

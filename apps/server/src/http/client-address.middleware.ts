@@ -4,7 +4,7 @@ import { AppConfig } from '../config/app-config';
 import { addressKey, clientAddress } from '../shared/client-address';
 
 export interface AddressedRequest extends IncomingMessage {
-  /** PROTOCOL.md §4's client address, computed once per request; tokens are bound to it. */
+  /** docs/protocol.md §4's client address, computed once per request; tokens are bound to it. */
   clientAddress: string;
   /**
    * What every per-address limit counts under: the client address, or for IPv6 its network of

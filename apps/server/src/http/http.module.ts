@@ -2,17 +2,17 @@ import { Module, type ExecutionContext, type MiddlewareConsumer, type NestModule
 import { APP_FILTER, APP_PIPE, Reflector } from '@nestjs/core';
 import { ThrottlerModule } from '@nestjs/throttler';
 import { AppConfig } from '../config/app-config';
-import { AttemptLog } from '../shared/attempt-log';
-import { Clock } from '../shared/clock';
-import { RoomsModule } from '../rooms/rooms.module';
-import { SessionsModule } from '../sessions/sessions.module';
+import { MembershipModule } from '../membership/membership.module';
 import { SharedRateLimits } from '../store/shared-rate-limits';
 import { ApiExceptionFilter } from './api-exception.filter';
 import { apiValidationPipe } from './api-validation.pipe';
 import { ClientAddressMiddleware } from './client-address.middleware';
-import { FailedJoinInterceptor, FailedJoinLimiter, RATE_BUCKET, type RateBucket } from './guards';
+import { FailedJoinInterceptor } from './failed-join.interceptor';
 import { HealthController } from './health.controller';
 import { JsonBodyMiddleware } from './json-body.middleware';
+import { MetricsController } from './metrics.controller';
+import { RATE_BUCKET, type RateBucket } from './rate-limit.decorator';
+import { RoomDirectoryController } from './room-directory.controller';
 import { RoomsController } from './rooms.controller';
 import { SessionController } from './session.controller';
 
@@ -35,11 +35,10 @@ function throttlers(config: AppConfig) {
   }));
 }
 
-/** The HTTP API of PROTOCOL.md §4. */
+/** The HTTP API of docs/protocol.md §4, the health check and /metrics. */
 @Module({
   imports: [
-    RoomsModule,
-    SessionsModule,
+    MembershipModule,
     ThrottlerModule.forRootAsync({
       inject: [AppConfig, SharedRateLimits],
       useFactory: (config: AppConfig, shared: SharedRateLimits) => ({
@@ -49,14 +48,8 @@ function throttlers(config: AppConfig) {
       }),
     }),
   ],
-  controllers: [RoomsController, SessionController, HealthController],
+  controllers: [RoomsController, RoomDirectoryController, SessionController, HealthController, MetricsController],
   providers: [
-    {
-      provide: FailedJoinLimiter,
-      inject: [AppConfig, Clock, AttemptLog],
-      useFactory: (config: AppConfig, clock: Clock, attempts: AttemptLog) =>
-        new FailedJoinLimiter(config.limits.rateFailedJoinsPerMin, MINUTE_MS, clock, attempts),
-    },
     FailedJoinInterceptor,
     { provide: APP_FILTER, useClass: ApiExceptionFilter },
     { provide: APP_PIPE, useFactory: apiValidationPipe },
@@ -64,6 +57,6 @@ function throttlers(config: AppConfig) {
 })
 export class HttpModule implements NestModule {
   configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(ClientAddressMiddleware, JsonBodyMiddleware).forRoutes(RoomsController, SessionController);
+    consumer.apply(ClientAddressMiddleware, JsonBodyMiddleware).forRoutes(RoomsController, RoomDirectoryController, SessionController);
   }
 }

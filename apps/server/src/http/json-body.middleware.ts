@@ -5,7 +5,7 @@ import { MAX_JSON_BODY_BYTES } from '@ciphernest/protocol';
 import { ApiError } from './api-error';
 
 export interface BodyCarryingRequest extends Request {
-  /** A body that could not be read; raised after the Origin and rate-limit checks (PROTOCOL.md §4 order). */
+  /** A body that could not be read; raised after the Origin and rate-limit checks (docs/protocol.md §4 order). */
   bodyError?: ApiError;
 }
 

@@ -6,23 +6,24 @@ import {
   type ErrorCode,
   type KdfResponse,
   type NameCheck,
-  type RoomDirectory,
   type SessionGrant,
 } from '@ciphernest/protocol';
-import { AppConfig } from '../config/app-config';
 import { LogAddress } from '../logging/log-address';
 import { nameSkeleton } from '../shared/name-skeleton';
-import { CreateRoom } from '../rooms/application/create-room.use-case';
-import { ListRooms } from '../rooms/application/list-rooms.use-case';
-import { LookupKdf } from '../rooms/application/lookup-kdf.use-case';
-import type { IssuedSession } from '../sessions/application/issued-session';
-import { JoinRoom } from '../sessions/application/join-room.use-case';
+import { CreateRoom } from '../membership/application/create-room.use-case';
+import { LookupKdf } from '../membership/application/lookup-kdf.use-case';
+import type { IssuedSession } from '../membership/application/issue-session';
+import { JoinRoom } from '../membership/application/join-room.use-case';
+import { AddressThrottlerGuard } from './address-throttler.guard';
 import { ApiError } from './api-error';
 import type { AddressedRequest } from './client-address.middleware';
 import { CreateRoomDto } from './dto/create-room.dto';
 import { JoinRoomDto } from './dto/join-room.dto';
-import type { AddressLimit } from '../shared/address-quota';
-import { AddressThrottlerGuard, FailedJoinInterceptor, LimitFailedJoins, OriginGuard, RateLimit, ReadableBodyInterceptor } from './guards';
+import { FailedJoinInterceptor, LimitFailedJoins } from './failed-join.interceptor';
+import { OriginGuard } from './origin.guard';
+import { RateLimit } from './rate-limit.decorator';
+import { ReadableBodyInterceptor } from './readable-body.interceptor';
+import type { AddressLimit } from '../membership/domain/address-quota';
 import { RoomParamPipe, type RoomRef } from './room-param.pipe';
 
 /** Validated names arrive here already; this re-derives their normal forms, keys and skeletons. */
@@ -31,11 +32,16 @@ function normalized(check: NameCheck): { name: string; key: string; skeleton: st
   return { name: check.name, key: check.key, skeleton: nameSkeleton(check.name) };
 }
 
+/** The client address a new token is bound to, and the key the per-address caps count it under. */
+function clientOf(request: AddressedRequest): { address: string; addressKey: string } {
+  return { address: request.clientAddress, addressKey: request.addressKey };
+}
+
 function toWire(grant: IssuedSession): SessionGrant {
   return { token: grant.token, vault: grant.vault, room: grant.room, members: grant.members };
 }
 
-/** The per-address caps answer 429 RATE_LIMITED (PROTOCOL.md §4), each saying which. */
+/** The per-address caps answer 429 RATE_LIMITED (docs/protocol.md §4), each saying which. */
 const ADDRESS_LIMIT_MESSAGES: Record<AddressLimit, string> = {
   ROOMS_PER_ADDRESS: 'This address holds too many rooms at once; try again once one of them has ended.',
   SESSIONS_PER_ADDRESS: 'This address holds too many sessions at once; leave a room and try again.',
@@ -45,7 +51,7 @@ function refusal(code: ErrorCode | AddressLimit): ApiError {
   return code === 'ROOMS_PER_ADDRESS' || code === 'SESSIONS_PER_ADDRESS' ? new ApiError('RATE_LIMITED', ADDRESS_LIMIT_MESSAGES[code]) : new ApiError(code);
 }
 
-/** Rooms: create, look up the kdf, join, and the optional directory (PROTOCOL.md §4). */
+/** Rooms: create, look up the kdf, join (docs/protocol.md §4). The directory is RoomDirectoryController's. */
 @Controller('api/rooms')
 @UseGuards(OriginGuard, AddressThrottlerGuard)
 @UseInterceptors(FailedJoinInterceptor, ReadableBodyInterceptor)
@@ -54,8 +60,6 @@ export class RoomsController {
     private readonly createRoom: CreateRoom,
     private readonly lookupKdf: LookupKdf,
     private readonly joinRoom: JoinRoom,
-    private readonly listRooms: ListRooms,
-    private readonly config: AppConfig,
     private readonly addresses: LogAddress,
     private readonly logger: PinoLogger,
   ) {}
@@ -66,14 +70,7 @@ export class RoomsController {
     const room = normalized(checkRoomName(body.room));
     const username = normalized(checkUsername(body.username));
     const ip = this.addresses.format(request.clientAddress);
-    const result = await this.createRoom.execute({
-      room,
-      username,
-      verifier: body.verifier,
-      kdf: body.kdf,
-      address: request.clientAddress,
-      addressKey: request.addressKey,
-    });
+    const result = await this.createRoom.execute({ room, username, verifier: body.verifier, kdf: body.kdf, ...clientOf(request) });
     if (!result.ok) {
       this.logger.info({ event: 'room.rejected', room: room.name, user: username.name, ip, reason: result.code }, 'room not created');
       throw refusal(result.code);
@@ -102,25 +99,12 @@ export class RoomsController {
   ): Promise<SessionGrant> {
     const username = normalized(checkUsername(body.username));
     const ip = this.addresses.format(request.clientAddress);
-    const result = await this.joinRoom.execute({
-      roomKey: room.key,
-      username,
-      verifier: body.verifier,
-      address: request.clientAddress,
-      addressKey: request.addressKey,
-    });
+    const result = await this.joinRoom.execute({ roomKey: room.key, username, verifier: body.verifier, ...clientOf(request) });
     if (!result.ok) {
       this.logger.info({ event: 'session.rejected', room: room.name, user: username.name, ip, reason: result.code }, 'join refused');
       throw refusal(result.code);
     }
     this.logger.info({ event: 'session.created', room: result.value.room.name, user: username.name, ip, creator: false }, 'session created');
     return toWire(result.value);
-  }
-
-  @Get()
-  @RateLimit('lookups')
-  async directory(): Promise<RoomDirectory> {
-    if (!this.config.roomDirectory) throw new ApiError('NOT_FOUND');
-    return this.listRooms.execute();
   }
 }

@@ -1,13 +1,12 @@
 import { Controller, Delete, Headers, HttpCode, Req, UseGuards } from '@nestjs/common';
 import { PinoLogger } from 'nestjs-pino';
-import { AuthenticateSession } from '../sessions/application/authenticate-session.use-case';
-import { EndSession } from '../sessions/application/end-session.use-case';
+import { AuthenticateSession } from '../membership/application/authenticate-session.use-case';
+import { EndSession } from '../membership/application/end-session.use-case';
 import { LogAddress } from '../logging/log-address';
 import { ApiError } from './api-error';
 import type { AddressedRequest } from './client-address.middleware';
-import { OriginGuard } from './guards';
-
-const BEARER = /^Bearer\s+(\S+)\s*$/i;
+import { bearerToken } from './bearer-token';
+import { OriginGuard } from './origin.guard';
 
 /** DELETE /api/session: ends the caller's session at once, as `leave` does. */
 @Controller('api/session')
@@ -23,7 +22,7 @@ export class SessionController {
   @Delete()
   @HttpCode(204)
   async end(@Headers('authorization') authorization: string | undefined, @Req() request: AddressedRequest): Promise<void> {
-    const token = BEARER.exec(authorization ?? '')?.[1];
+    const token = bearerToken(authorization);
     const session = await this.authenticate.execute(token, request.clientAddress);
     if (!session.ok) {
       this.logger.info({ event: 'session.rejected', ip: this.addresses.format(request.clientAddress), reason: session.code }, 'session end refused');

@@ -1,8 +1,8 @@
 import { loadConfig } from '../config/app-config';
-import { InMemoryRoomRepository } from '../rooms/adapters/in-memory-room.repository';
-import { Room } from '../rooms/domain/room';
-import { InMemorySessionRepository } from '../sessions/adapters/in-memory-session.repository';
-import { Session } from '../sessions/domain/session';
+import { InMemoryRoomRepository } from '../membership/adapters/in-memory-room.repository';
+import { Room } from '../membership/domain/room';
+import { InMemorySessionRepository } from '../membership/adapters/in-memory-session.repository';
+import { Session } from '../membership/domain/session';
 import { nameSkeleton } from '../shared/name-skeleton';
 import { ChatMetrics } from './chat-metrics';
 

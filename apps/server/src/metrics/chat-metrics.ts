@@ -2,8 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
 import type { ErrorCode } from '@ciphernest/protocol';
 import { AppConfig } from '../config/app-config';
-import { RoomRepository } from '../rooms/application/ports/room.repository';
-import { SessionRepository } from '../sessions/application/ports/session.repository';
+import { RoomRepository } from '../membership/application/ports/room.repository';
+import { SessionRepository } from '../membership/application/ports/session.repository';
 
 /** Where a request was refused: an HTTP answer, a Socket.IO handshake, or a `message` ack. */
 export type RejectionChannel = 'http' | 'handshake' | 'message';

@@ -14,7 +14,7 @@ import { limitFrames, PRE_ADMISSION_FRAME_BYTES } from './frame-limits';
 import { singleAttachmentParser } from './single-attachment-parser';
 import { refuseForeignEngineHosts } from './refuse-foreign-engine-hosts';
 
-/** Ping timing of PROTOCOL.md §6: a lost network is noticed within interval + timeout. */
+/** Ping timing of docs/protocol.md §6: a lost network is noticed within interval + timeout. */
 export const PING_INTERVAL_MS = 10_000;
 export const PING_TIMEOUT_MS = 5_000;
 

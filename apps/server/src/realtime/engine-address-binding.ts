@@ -15,7 +15,7 @@ interface EngineWithClients {
  * Every request for an existing Engine.IO connection (a poll, a post, an upgrade carrying its
  * `sid`) must come from the client address that opened it. Engine.IO itself accepts any request
  * that knows the sid, which would let another address take over a member's connection and
- * bypass the token's address binding (PROTOCOL.md §4).
+ * bypass the token's address binding (docs/protocol.md §4).
  */
 export function bindEngineConnectionsToAddress(server: Server, trust: TrustPolicy): void {
   const engine = server.engine as unknown as EngineWithClients;

@@ -1,14 +1,12 @@
 import type { IncomingMessage } from 'node:http';
 import { Injectable } from '@nestjs/common';
-import { PinoLogger } from 'nestjs-pino';
 import type { Server } from 'socket.io';
 import { PacketType } from 'socket.io-parser';
 import { CHAT_NAMESPACE, ERROR_MESSAGES, ErrorCode } from '@ciphernest/protocol';
 import { AppConfig } from '../config/app-config';
-import { LogAddress } from '../logging/log-address';
-import { ChatMetrics } from '../metrics/chat-metrics';
 import { addressKey, clientAddress } from '../shared/client-address';
 import { OriginPolicy } from '../shared/origin-policy';
+import { SocketReport } from './socket-report';
 
 /** Engine.IO's `allowRequest` callback: an error text and whether the handshake may go on. */
 type AllowRequestAnswer = (error: string | null | undefined, success: boolean) => void;
@@ -29,9 +27,9 @@ interface EngineConnection {
  *   prefix), joined to /chat or not. Over it the handshake is refused with Engine.IO's own
  *   answer carrying `RATE_LIMITED`: long-polling gets 403 `{"code":4,"message":"RATE_LIMITED"}`,
  *   a WebSocket upgrade 400 with the body `RATE_LIMITED`. Counted per process.
- * - a handshake whose `Origin` is not allowed (PROTOCOL.md §4) gets a connection that only
+ * - a handshake whose `Origin` is not allowed (docs/protocol.md §4) gets a connection that only
  *   carries Socket.IO's `connect_error` ORIGIN_REFUSED for /chat and is closed at once: clients
- *   tell the refusal apart as PROTOCOL.md §5 promises (a refused HTTP handshake cannot say why
+ *   tell the refusal apart as docs/protocol.md §5 promises (a refused HTTP handshake cannot say why
  *   to a browser's WebSocket), and nothing the client sends on it is read (Engine.IO drops
  *   packets of a closing connection).
  */
@@ -45,9 +43,7 @@ export class EngineAdmission {
 
   constructor(
     private readonly config: AppConfig,
-    private readonly addresses: LogAddress,
-    private readonly metrics: ChatMetrics,
-    private readonly logger: PinoLogger,
+    private readonly report: SocketReport,
   ) {
     this.origins = new OriginPolicy(config.allowedOrigins, config.trustProxy);
   }
@@ -56,8 +52,7 @@ export class EngineAdmission {
   readonly allowRequest = (request: IncomingMessage, answer: AllowRequestAnswer): void => {
     const address = clientAddress(request, this.config.trustProxy);
     if ((this.open.get(this.keyOf(address)) ?? 0) >= this.config.perAddress.maxConnectionsPerAddress) {
-      this.logger.warn({ event: 'rate.limited', ip: this.addresses.format(address), limit: 'connections' }, 'rate limit hit');
-      this.metrics.rejected(ErrorCode.RateLimited, 'handshake');
+      this.report.handshakeRateLimited(this.report.ip(address), 'connections');
       answer(ErrorCode.RateLimited, false);
       return;
     }
@@ -90,9 +85,7 @@ export class EngineAdmission {
 
   private refuseOrigin(server: Server, connection: EngineConnection): void {
     const code = ErrorCode.OriginRefused;
-    const ip = this.addresses.format(clientAddress(connection.request, this.config.trustProxy));
-    this.logger.info({ event: 'socket.rejected', ip, reason: code }, 'connection refused');
-    this.metrics.rejected(code, 'handshake');
+    this.report.handshakeRefused(this.report.ip(clientAddress(connection.request, this.config.trustProxy)), code);
     const refusal = { type: PacketType.CONNECT_ERROR, nsp: CHAT_NAMESPACE, data: { message: ERROR_MESSAGES[code], data: { code } } };
     for (const encoded of server.encoder.encode(refusal) as string[]) connection.write(encoded);
     // Sends what is queued, then closes; packets arriving meanwhile are dropped unread.

@@ -36,7 +36,7 @@ interface EngineConnection {
 }
 
 /**
- * Frame limits by admission (PROTOCOL.md §5, docs/protocol-transport.md): PRE_ADMISSION_FRAME_BYTES
+ * Frame limits by admission (docs/protocol.md §5, docs/protocol-transport.md): PRE_ADMISSION_FRAME_BYTES
  * until the connection's socket has joined /chat, `admittedFrameBytes` (the transport limit)
  * from then on, on its current transport and on the one it upgrades to. A connection whose
  * /chat socket goes away is closed: nothing else is served on it. Every connection's partial

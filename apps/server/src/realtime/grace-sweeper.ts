@@ -1,8 +1,8 @@
 import { Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { PinoLogger } from 'nestjs-pino';
 import { AppConfig } from '../config/app-config';
-import { ExpireAwaySessions } from '../sessions/application/expire-away-sessions.use-case';
-import { ReleaseOrphanedSessions } from '../sessions/application/release-orphaned-sessions.use-case';
+import { ExpireAwaySessions } from '../membership/application/expire-away-sessions.use-case';
+import { ReleaseOrphanedSessions } from '../membership/application/release-orphaned-sessions.use-case';
 
 /**
  * Drives ReleaseOrphanedSessions and ExpireAwaySessions on a short interval, so an away session

@@ -5,7 +5,7 @@ export type ParsedMessage =
   | { ok: false; code: Extract<ErrorCode, 'VALIDATION_FAILED' | 'PAYLOAD_TOO_LARGE'>; message: string };
 
 /**
- * Checks a `message` payload's shape and size (PROTOCOL.md §5). Hand-written rather than a DTO:
+ * Checks a `message` payload's shape and size (docs/protocol.md §5). Hand-written rather than a DTO:
  * it runs once per message on the hot path and the box must stay an untouched Buffer.
  * Security: the box is opaque ciphertext; it is never inspected or logged.
  */

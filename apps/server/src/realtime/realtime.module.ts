@@ -1,14 +1,20 @@
 import { Module } from '@nestjs/common';
-import { RoomsModule } from '../rooms/rooms.module';
-import { SessionsModule } from '../sessions/sessions.module';
+import { MembershipModule } from '../membership/membership.module';
+import { ChatConnections } from './chat-connections';
 import { ChatGateway } from './chat.gateway';
 import { EngineAdmission } from './engine-admission';
 import { GraceSweeper } from './grace-sweeper';
-import { RoomEventsModule } from './room-events.module';
+import { SocketAttachment } from './socket-attachment';
+import { SocketHandshake } from './socket-handshake';
+import { SocketReport } from './socket-report';
 
+/**
+ * The real-time channel (/chat) and the sweeper of away sessions. Its adapters of membership's
+ * ports (RoomEvents, RoomSockets) are bound at the composition root (realtime.providers.ts).
+ */
 @Module({
-  imports: [RoomsModule, SessionsModule, RoomEventsModule],
-  providers: [ChatGateway, GraceSweeper, EngineAdmission],
+  imports: [MembershipModule],
+  providers: [ChatGateway, ChatConnections, SocketHandshake, SocketAttachment, SocketReport, GraceSweeper, EngineAdmission],
   exports: [ChatGateway, EngineAdmission],
 })
 export class RealtimeModule {}

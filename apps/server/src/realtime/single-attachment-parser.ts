@@ -4,7 +4,7 @@ import { TRANSPORT_OVERHEAD_BYTES } from '@ciphernest/protocol';
 /**
  * The longest text part of a packet that announces a binary attachment. A `message` carries its
  * `box` as the attachment; everything else of it (id, placeholder, ignored extras) must fit in
- * the transport's allowance beyond the box (PROTOCOL.md §5: `MAX_MESSAGE_BYTES` plus 64 KiB).
+ * the transport's allowance beyond the box (docs/protocol.md §5: `MAX_MESSAGE_BYTES` plus 64 KiB).
  * This text is held until its attachment arrives, so it is kept small.
  */
 export const MAX_BINARY_HEADER_CHARS = TRANSPORT_OVERHEAD_BYTES;

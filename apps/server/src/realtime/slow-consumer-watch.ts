@@ -19,7 +19,7 @@ function packetBytes(packet: EnginePacket): number {
 }
 
 /**
- * PROTOCOL.md §5's slow-consumer rule: when a packet is about to be queued for a socket that
+ * docs/protocol.md §5's slow-consumer rule: when a packet is about to be queued for a socket that
  * already has more than `maxBufferedBytes` waiting in this process (Engine.IO's write buffer,
  * counted as packets are queued and flushed, plus what the WebSocket has not yet handed to the
  * operating system), `onSlow` runs once. O(1) per packet; the socket's own send path is per

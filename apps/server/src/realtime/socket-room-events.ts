@@ -2,8 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { PinoLogger } from 'nestjs-pino';
 import type { Namespace } from 'socket.io';
 import { ServerEvent, type MemberEvent } from '@ciphernest/protocol';
-import { RoomEvents, type EndedSession, type MembershipChange } from '../rooms/application/ports/room-events';
-import { roomChannel, sessionChannel } from './channels';
+import { RoomEvents, type EndedSession, type MembershipChange } from '../membership/application/ports/room-events';
+import { socketRooms } from './socket-rooms';
 
 /**
  * Delivers membership changes to the room's sockets through Socket.IO rooms (one broadcast per
@@ -24,13 +24,13 @@ export class SocketRoomEvents extends RoomEvents {
   memberChanged(change: MembershipChange): void {
     const event: MemberEvent = { type: change.type, name: change.name, at: change.at };
     if (change.reason) event.reason = change.reason;
-    this.namespace?.to(roomChannel(change.roomKey)).except(sessionChannel(change.sessionId)).emit(ServerEvent.Member, event);
+    this.namespace?.to(socketRooms.ofRoom(change.roomKey)).except(socketRooms.ofSession(change.sessionId)).emit(ServerEvent.Member, event);
   }
 
   sessionEnded(ended: EndedSession): void {
     this.logger.info({ event: 'session.ended', room: ended.room, user: ended.name, reason: ended.reason }, 'session ended');
     if (ended.reason !== 'left' || !this.namespace) return;
-    const sockets = this.namespace.in(sessionChannel(ended.sessionId));
+    const sockets = this.namespace.in(socketRooms.ofSession(ended.sessionId));
     sockets.emit(ServerEvent.SessionEnd, { reason: 'left' });
     sockets.disconnectSockets();
   }

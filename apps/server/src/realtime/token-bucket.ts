@@ -1,5 +1,7 @@
+import type { Clock } from '../shared/clock';
+
 /**
- * Messages per socket (PROTOCOL.md §7): `ratePerSec` tokens a second, at most `burst` saved up.
+ * Messages per socket (docs/protocol.md §7): `ratePerSec` tokens a second, at most `burst` saved up.
  * Either at 0 turns the limit off.
  */
 export class TokenBucket {
@@ -9,14 +11,15 @@ export class TokenBucket {
   constructor(
     private readonly ratePerSec: number,
     private readonly burst: number,
-    now: number,
+    private readonly clock: Clock,
   ) {
     this.tokens = burst;
-    this.refilledAt = now;
+    this.refilledAt = clock.now();
   }
 
-  take(now: number): boolean {
+  take(): boolean {
     if (this.ratePerSec === 0 || this.burst === 0) return true;
+    const now = this.clock.now();
     // A wall clock stepping back must not drain the bucket.
     const elapsed = Math.max(0, now - this.refilledAt);
     this.tokens = Math.min(this.burst, this.tokens + (elapsed * this.ratePerSec) / 1000);

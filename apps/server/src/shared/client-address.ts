@@ -29,7 +29,7 @@ export function normalizeAddress(address: string): string {
 }
 
 /**
- * The client address of PROTOCOL.md §4, for HTTP requests and Socket.IO handshakes alike:
+ * The client address of docs/protocol.md §4, for HTTP requests and Socket.IO handshakes alike:
  * the socket's peer, or where that peer is a trusted proxy, the right-most X-Forwarded-For
  * address that is not itself a trusted proxy.
  */

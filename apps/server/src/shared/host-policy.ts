@@ -2,7 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import { isIP } from 'node:net';
 import { fromTrustedProxy, type TrustPolicy } from './client-address';
 
-/** What a refused request is told (403 ORIGIN_REFUSED, PROTOCOL.md §4's error body). */
+/** What a refused request is told (403 ORIGIN_REFUSED, docs/protocol.md §4's error body). */
 export const FOREIGN_HOST_MESSAGE = 'This server does not answer to the host name this request was sent to (Host header).';
 
 /** A Host value: a name or an IPv4 address, or an IPv6 address in brackets, and an optional port. Nothing else (no userinfo, path or spaces). */

@@ -13,8 +13,8 @@ function round(text: string): string {
 }
 
 /**
- * The look-alike form of a normalised room name or username (PROTOCOL.md §1 as
- * docs/protocol.md §1 "Look-alike names" reads it): two names with one skeleton look the same, so they are one
+ * The look-alike form of a normalised room name or username (docs/protocol.md §1
+ * "Look-alike names"): two names with one skeleton look the same, so they are one
  * room, or one member of a room. Never shown to anyone and never part of a key: the room key
  * (the crypto labels use it) stays the lower-cased name.
  *

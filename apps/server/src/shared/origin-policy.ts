@@ -23,7 +23,7 @@ function originOf(text: string): string | undefined {
 const OWN_FETCH_SITES: ReadonlySet<string> = new Set(['same-origin', 'none']);
 
 /**
- * The Origin rule of PROTOCOL.md §4: a request without `Origin` is allowed; one with an Origin
+ * The Origin rule of docs/protocol.md §4: a request without `Origin` is allowed; one with an Origin
  * must match ALLOWED_ORIGINS, or by default the server's own origin (scheme and Host, or
  * behind a trusted proxy its X-Forwarded-Proto and X-Forwarded-Host).
  */

@@ -1,4 +1,4 @@
-import type { AttemptLog, AttemptReservation } from '../shared/attempt-log';
+import type { AttemptLog, AttemptReservation } from '../membership/application/ports/attempt-log';
 
 const T0 = 1_700_000_000_000;
 const WINDOW = 60_000;

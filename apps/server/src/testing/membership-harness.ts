@@ -1,25 +1,26 @@
 import { createHash } from 'node:crypto';
 import { checkRoomName, checkUsername, type Kdf } from '@ciphernest/protocol';
-import { InMemoryRoomRepository } from '../rooms/adapters/in-memory-room.repository';
-import { CreateRoom } from '../rooms/application/create-room.use-case';
-import { ListRooms } from '../rooms/application/list-rooms.use-case';
-import { LookupKdf } from '../rooms/application/lookup-kdf.use-case';
-import { RelayMessage } from '../rooms/application/relay-message.use-case';
-import { InMemorySessionRepository } from '../sessions/adapters/in-memory-session.repository';
-import { AuthenticateSession } from '../sessions/application/authenticate-session.use-case';
-import { ConnectSession } from '../sessions/application/connect-session.use-case';
-import { DisconnectSocket } from '../sessions/application/disconnect-socket.use-case';
-import { EndSession } from '../sessions/application/end-session.use-case';
-import { ExpireAwaySessions } from '../sessions/application/expire-away-sessions.use-case';
-import { JoinRoom } from '../sessions/application/join-room.use-case';
-import { ReleaseOrphanedSessions } from '../sessions/application/release-orphaned-sessions.use-case';
-import { ResolveSpeaker } from '../sessions/application/resolve-speaker.use-case';
-import type { IssuedSession } from '../sessions/application/issued-session';
+import { InMemoryRoomRepository } from '../membership/adapters/in-memory-room.repository';
+import { LocalMessageDelivery } from '../membership/adapters/local-message-delivery';
+import { CreateRoom } from '../membership/application/create-room.use-case';
+import { ListRooms } from '../membership/application/list-rooms.use-case';
+import { LookupKdf } from '../membership/application/lookup-kdf.use-case';
+import { RelayMessage } from '../membership/application/relay-message.use-case';
+import { InMemorySessionRepository } from '../membership/adapters/in-memory-session.repository';
+import { AuthenticateSession } from '../membership/application/authenticate-session.use-case';
+import { ConnectSession } from '../membership/application/connect-session.use-case';
+import { DisconnectSocket } from '../membership/application/disconnect-socket.use-case';
+import { EndSession } from '../membership/application/end-session.use-case';
+import { ExpireAwaySessions } from '../membership/application/expire-away-sessions.use-case';
+import { JoinRoom } from '../membership/application/join-room.use-case';
+import { ReleaseOrphanedSessions } from '../membership/application/release-orphaned-sessions.use-case';
+import { ResolveSpeaker } from '../membership/application/resolve-speaker.use-case';
+import type { IssuedSession } from '../membership/application/issue-session';
 import { nameSkeleton } from '../shared/name-skeleton';
 import { HmacTokenService } from '../tokens/adapters/hmac-token.service';
 import { ManualClock } from './manual-clock';
-import { RecordingMessageDelivery } from './recording-message-delivery';
 import { RecordingRoomEvents } from './recording-room-events';
+import { RecordingRoomSockets } from './recording-room-sockets';
 
 /** A b64url verifier (32 bytes, 43 characters) that is the same for the same seed. */
 export function verifierFor(seed: string): string {
@@ -56,7 +57,8 @@ export const DEFAULT_ADDRESS = '203.0.113.7';
 
 /**
  * Every membership use case wired the way the Nest modules wire them, over the in-memory
- * adapters, a manual clock, a recording RoomEvents and MessageDelivery; no sockets.
+ * adapters (the real LocalMessageDelivery among them), a manual clock, and recording doubles of
+ * the ports the real-time adapter implements (RoomEvents, RoomSockets); no sockets.
  */
 export class MembershipHarness {
   readonly clock = new ManualClock();
@@ -64,7 +66,8 @@ export class MembershipHarness {
   readonly sessions = new InMemorySessionRepository();
   readonly tokens = new HmacTokenService();
   readonly events = new RecordingRoomEvents();
-  readonly delivery = new RecordingMessageDelivery(this.sessions, this.rooms);
+  readonly sockets = new RecordingRoomSockets();
+  readonly delivery = new LocalMessageDelivery(this.sessions, this.rooms, this.sockets);
   readonly createRoom: CreateRoom;
   readonly joinRoom: JoinRoom;
   readonly authenticate: AuthenticateSession;
@@ -121,6 +124,14 @@ export class MembershipHarness {
     });
     if (!result.ok) throw new Error(`join ${room} as ${name} failed: ${result.code}`);
     return result.value;
+  }
+
+  /**
+   * How many sessions the store holds, in any room, the ones nobody would look for included.
+   * The repositories answer by room only; a stray session is what these checks are for.
+   */
+  storedSessions(): number {
+    return (this.sessions as unknown as { byId: Map<string, unknown> }).byId.size;
   }
 
   /** Attaches a socket to the session or fails the test. */

@@ -1,4 +1,4 @@
-import { RoomEvents, type EndedSession, type MembershipChange } from '../rooms/application/ports/room-events';
+import { RoomEvents, type EndedSession, type MembershipChange } from '../membership/application/ports/room-events';
 
 /** A RoomEvents double that keeps everything it is told, in order. */
 export class RecordingRoomEvents extends RoomEvents {

@@ -1,7 +1,7 @@
-import { Room } from '../rooms/domain/room';
-import { type RoomRepository } from '../rooms/application/ports/room.repository';
+import { Room } from '../membership/domain/room';
+import { type RoomRepository } from '../membership/application/ports/room.repository';
 import { nameSkeleton } from '../shared/name-skeleton';
-import type { AddressQuota } from '../shared/address-quota';
+import type { AddressQuota } from '../membership/domain/address-quota';
 import { aKdf, verifierFor } from './membership-harness';
 
 function aRoom(name: string, createdAt = 1_700_000_000_000): Room {
@@ -15,8 +15,6 @@ function aRoom(name: string, createdAt = 1_700_000_000_000): Room {
     verifier: verifierFor(name),
   });
 }
-
-const ID = 'AAAAAAAAAAAAAAAAAAAAAA';
 
 /** Spellings of "coco" that look alike but have keys of their own: Cyrillic, Greek, mathematical bold, digit zeros. */
 const LOOK_ALIKES = ['\u0441\u043E\u0441\u043E', '\u03F2\u03BF\u03F2\u03BF', '\u{1D41C}\u{1D428}\u{1D41C}\u{1D428}', 'c0c0'];
@@ -187,21 +185,6 @@ export function roomRepositoryContract(makeRepository: () => RoomRepository | Pr
     });
   });
 
-  it('stamps messages with the room seq and remembers their ids', async () => {
-    await insert(aRoom('Lobby'), 10);
-
-    expect(await rooms.acceptMessage('lobby', ID, 1_000)).toEqual({ seq: 1, ts: 1_000, fresh: true });
-    expect(await rooms.acceptMessage('lobby', 'BBBBBBBBBBBBBBBBBBBBBB', 1_001)).toEqual({ seq: 2, ts: 1_001, fresh: true });
-    expect(await rooms.acceptMessage('lobby', ID, 1_002)).toEqual({ seq: 1, ts: 1_000, fresh: false });
-  });
-
-  it('stamps nothing for a room that is gone', async () => {
-    await insert(aRoom('Lobby'), 10);
-    await rooms.remove('lobby');
-
-    expect(await rooms.acceptMessage('lobby', ID, 1_000)).toBeUndefined();
-  });
-
   it('restores a room that admits its verifier only, with its creator address', async () => {
     await insert(aRoom('Lobby'), 10);
 
@@ -209,55 +192,5 @@ export function roomRepositoryContract(makeRepository: () => RoomRepository | Pr
     expect(found?.admits(verifierFor('Kitchen'))).toBe(false);
     expect(found?.creatorAddress).toBe('203.0.113.7');
     expect(found?.isSameAs(aRoom('Lobby'))).toBe(true);
-  });
-
-  it('counts seq separately in each room', async () => {
-    await insert(aRoom('Lobby'), 10);
-    await insert(aRoom('Kitchen'), 10);
-    await rooms.acceptMessage('lobby', ID, 1_000);
-
-    expect(await rooms.acceptMessage('kitchen', ID, 1_001)).toEqual({ seq: 1, ts: 1_001, fresh: true });
-  });
-
-  it('starts a re-created room at seq 1 with no remembered ids', async () => {
-    await insert(aRoom('Lobby', 1), 10);
-    await rooms.acceptMessage('lobby', ID, 1_000);
-    await rooms.remove('lobby');
-    await insert(aRoom('Lobby', 2), 10);
-
-    expect(await rooms.acceptMessage('lobby', ID, 2_000)).toEqual({ seq: 1, ts: 2_000, fresh: true });
-  });
-
-  it('hands out distinct, gap-free seqs to messages accepted at once', async () => {
-    await insert(aRoom('Lobby'), 10);
-    const ids = Array.from({ length: 50 }, (_, n) => `message-${String(n).padStart(8, '0')}`);
-
-    const stamps = await Promise.all(ids.map((id) => rooms.acceptMessage('lobby', id, 1_000)));
-
-    expect(stamps.map((stamp) => stamp?.seq).sort((a, b) => a! - b!)).toEqual(ids.map((_, n) => n + 1));
-  });
-
-  it('remembers an id for 60 s even after 1,024 later messages', async () => {
-    await insert(aRoom('Lobby'), 10);
-    await rooms.acceptMessage('lobby', ID, 1_000);
-    for (let n = 0; n < 1_100; n++) await rooms.acceptMessage('lobby', `later-${String(n).padStart(10, '0')}`, 1_000 + n);
-
-    expect(await rooms.acceptMessage('lobby', ID, 60_999)).toEqual({ seq: 1, ts: 1_000, fresh: false });
-  });
-
-  it('remembers the ids of the last 1,024 messages after 60 s', async () => {
-    await insert(aRoom('Lobby'), 10);
-    await rooms.acceptMessage('lobby', ID, 1_000);
-    for (let n = 0; n < 1_023; n++) await rooms.acceptMessage('lobby', `later-${String(n).padStart(10, '0')}`, 1_000);
-
-    expect(await rooms.acceptMessage('lobby', ID, 500_000)).toEqual({ seq: 1, ts: 1_000, fresh: false });
-  });
-
-  it('forgets an id older than 60 s and beyond the last 1,024 messages: a retry is a new message', async () => {
-    await insert(aRoom('Lobby'), 10);
-    await rooms.acceptMessage('lobby', ID, 1_000);
-    for (let n = 0; n < 1_024; n++) await rooms.acceptMessage('lobby', `later-${String(n).padStart(10, '0')}`, 1_000);
-
-    expect(await rooms.acceptMessage('lobby', ID, 61_000)).toEqual({ seq: 1_026, ts: 61_000, fresh: true });
   });
 }

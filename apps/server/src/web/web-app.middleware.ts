@@ -7,7 +7,7 @@ import { SpaShell } from './spa-shell';
 /** The Angular router's pages: they answer 200 with the app. */
 export const APP_ROUTES: readonly string[] = ['/', '/create', '/login', '/chat', '/about'];
 
-/** Paths the server itself answers; a miss there stays a JSON error (PROTOCOL.md §4). */
+/** Paths the server itself answers; a miss there stays a JSON error (docs/protocol.md §4). */
 export const SERVER_PATHS: readonly string[] = ['/api', '/socket.io', '/healthz', '/metrics'];
 
 function underServerPath(path: string): boolean {

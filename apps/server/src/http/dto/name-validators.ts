@@ -25,13 +25,13 @@ function nameRule(name: string, check: (value: unknown) => NameCheck, options?: 
   );
 }
 
-/** PROTOCOL.md §1 room name (1-64 characters of the allowed classes and of one script, after trim and NFC). */
+/** docs/protocol.md §1 room name (1-64 characters of the allowed classes and of one script, after trim and NFC). */
 export const IsRoomName = (options?: ValidationOptions) => nameRule('isRoomName', checkRoomName, options);
 
-/** PROTOCOL.md §1 username (1-32 characters of the allowed classes and of one script, after trim and NFC). */
+/** docs/protocol.md §1 username (1-32 characters of the allowed classes and of one script, after trim and NFC). */
 export const IsUsername = (options?: ValidationOptions) => nameRule('isUsername', checkUsername, options);
 
-/** PROTOCOL.md §2 kdf parameters, exact fields and ranges. */
+/** docs/protocol.md §2 kdf parameters, exact fields and ranges. */
 export const IsAcceptableKdf = (options?: ValidationOptions) =>
   ValidateBy(
     {

@@ -11,7 +11,7 @@ export const redisKeys = {
   roomSkeletons: `${KEY_PREFIX}rooms:skeletons`,
   /** Hash: holder (the creator's address key), name, creator, creatorAddress, createdAt, kdf (JSON), verifierHash, seq, skeleton. */
   room: (roomKey: string) => `${KEY_PREFIX}room:${roomKey}`,
-  /** Hash: message id -> "seq:ts" of the ids the room remembers (PROTOCOL.md §5). */
+  /** Hash: message id -> "seq:ts" of the ids the room remembers (docs/protocol.md §5). */
   roomIds: (roomKey: string) => `${KEY_PREFIX}room:${roomKey}:ids`,
   /** List: "seq:ts:id", oldest first, to forget ids in order. */
   roomIdOrder: (roomKey: string) => `${KEY_PREFIX}room:${roomKey}:order`,

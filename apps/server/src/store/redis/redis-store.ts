@@ -13,7 +13,7 @@ const CONNECT_TIMEOUT_MS = 5_000;
 /**
  * Registers a process. When no registered process is alive (a cold start of the whole
  * deployment) everything CipherNest held is forgotten and a new epoch begins, so a full
- * restart forgets every room and session and voids every token (PROTOCOL.md §4, §6), as a
+ * restart forgets every room and session and voids every token (docs/protocol.md §4, §6), as a
  * single process does; a process joining live ones keeps their state, epoch and log key.
  * The log key (LOG_IP=hashed) is random, not derived from TOKEN_SECRET: once a cold start has
  * deleted it, nothing can reverse the hashes of an earlier run.

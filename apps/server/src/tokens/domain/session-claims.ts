@@ -1,4 +1,4 @@
-/** What a session token binds (PROTOCOL.md §4): the session, its room and user, and the client address. */
+/** What a session token binds (docs/protocol.md §4): the session, its room and user, and the client address. */
 export interface SessionClaims {
   sessionId: string;
   roomKey: string;

@@ -12,7 +12,7 @@ export abstract class TokenService {
   abstract newSessionId(): string;
 
   /**
-   * A fresh session vault (PROTOCOL.md §4, 1.1): 32 bytes from a CSPRNG, b64url (43 characters).
+   * A fresh session vault (docs/protocol.md §4, 1.1): 32 bytes from a CSPRNG, b64url (43 characters).
    * Security: a secret handed only to its session; never log it.
    */
   abstract newVault(): string;

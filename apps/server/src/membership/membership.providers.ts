@@ -1,0 +1,69 @@
+import type { Provider } from '@nestjs/common';
+import { PinoLogger } from 'nestjs-pino';
+import type { RedisStore } from '../store/redis/redis-store';
+import { InMemoryAttemptLog } from './adapters/in-memory-attempt-log';
+import { InMemoryRoomRepository } from './adapters/in-memory-room.repository';
+import { InMemorySessionRepository } from './adapters/in-memory-session.repository';
+import { LocalMessageDelivery } from './adapters/local-message-delivery';
+import { RedisAttemptLog } from './adapters/redis-attempt-log';
+import { RedisMessageDelivery } from './adapters/redis-message-delivery';
+import { RedisRoomRepository } from './adapters/redis-room.repository';
+import { RedisSessionRepository } from './adapters/redis-session.repository';
+import { AttemptLog } from './application/ports/attempt-log';
+import { MessageDelivery } from './application/ports/message-delivery';
+import { RoomRepository } from './application/ports/room.repository';
+import { RoomSockets } from './application/ports/room-sockets';
+import { SessionRepository } from './application/ports/session.repository';
+
+/** The ports of membership that the store implements (RoomEvents and RoomSockets are the real-time adapter's). */
+export const MEMBERSHIP_STORE_PORTS = [RoomRepository, SessionRepository, AttemptLog, MessageDelivery];
+
+/** Every script the Redis adapters run, loaded when the store connects. */
+export const MEMBERSHIP_REDIS_SCRIPTS = [
+  ...RedisRoomRepository.scripts,
+  ...RedisSessionRepository.scripts,
+  ...RedisMessageDelivery.scripts,
+  ...RedisAttemptLog.scripts,
+];
+
+/**
+ * STORE=memory: everything in this process. The delivery reads the very repositories the use
+ * cases write, synchronously, so a message costs no promise.
+ */
+export function inMemoryMembershipAdapters(): Provider[] {
+  return [
+    InMemoryRoomRepository,
+    InMemorySessionRepository,
+    { provide: RoomRepository, useExisting: InMemoryRoomRepository },
+    { provide: SessionRepository, useExisting: InMemorySessionRepository },
+    { provide: AttemptLog, useClass: InMemoryAttemptLog },
+    {
+      provide: MessageDelivery,
+      inject: [InMemorySessionRepository, InMemoryRoomRepository, RoomSockets],
+      useFactory: (sessions: InMemorySessionRepository, rooms: InMemoryRoomRepository, sockets: RoomSockets) => new LocalMessageDelivery(sessions, rooms, sockets),
+    },
+  ];
+}
+
+/**
+ * STORE=redis: shared by every process of the deployment through the connected store. The
+ * delivery subscribes before the server accepts its first message.
+ */
+export function redisMembershipAdapters(store: RedisStore): Provider[] {
+  return [
+    { provide: RoomRepository, useFactory: () => new RedisRoomRepository(store.commands) },
+    { provide: SessionRepository, useFactory: () => new RedisSessionRepository(store.commands, store.nodeId) },
+    { provide: AttemptLog, useFactory: () => new RedisAttemptLog(store.commands) },
+    {
+      provide: MessageDelivery,
+      inject: [RoomSockets, PinoLogger],
+      useFactory: async (sockets: RoomSockets, logger: PinoLogger) => {
+        const delivery = new RedisMessageDelivery(store.commands, store.subscriber, sockets, (error) =>
+          logger.error({ event: 'redis.unreadable', err: { message: (error as Error).message } }, 'a relayed message could not be read; dropped'),
+        );
+        await delivery.listen();
+        return delivery;
+      },
+    },
+  ];
+}
