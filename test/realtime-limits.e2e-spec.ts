@@ -9,8 +9,8 @@ import {
   type MessageAck,
   type RelayedMessage,
 } from '@ciphernest/protocol';
-import { newId, randomBox, setUpRoom } from './support/builders';
-import { type ChatClient, closeAllClients } from './support/chat-client';
+import { connectAs, createRoom, joinRoom, newId, randomBox, setUpRoom } from './support/builders';
+import { ChatClient, closeAllClients } from './support/chat-client';
 import { expectedMember, memberEvent } from './support/events';
 import { useServer } from './support/server-process';
 
@@ -113,6 +113,33 @@ describe('Real-time size limits and slow consumers (PROTOCOL.md §5, §7)', () =
       const { clients } = await setUpRoom(server(), ['alice']);
       expect(await send(clients[0], randomBox(DEFAULT_LIMITS.maxMessageBytes + 1), 20_000)).toEqual(payloadTooLarge);
       expect(clients[0].connected).toBe(true);
+    });
+
+    // Long-polling carries binary as base64, about 4/3 larger: the limit must hold for the box, not its encoding.
+    describe('over long-polling (requests from Node come from 127.0.0.1)', () => {
+      async function pollingPair(): Promise<{ poller: ChatClient; bob: ChatClient }> {
+        const owner = await createRoom(server(), { username: 'alice', from: '127.0.0.1' });
+        const bobSession = await joinRoom(server(), owner, { username: 'bob' });
+        const bob = (await connectAs(server(), bobSession)).client;
+        const poller = await new ChatClient(server().url, { token: owner.token, transports: ['polling'] }).connect();
+        await poller.next(ServerEvent.Presence);
+        return { poller, bob };
+      }
+
+      it('accepts a box of exactly 8 MiB and relays it intact', async () => {
+        const { poller, bob } = await pollingPair();
+        const box = randomBox(DEFAULT_LIMITS.maxMessageBytes);
+        expect((await send(poller, box, 30_000)).ok).toBe(true);
+        const relayed = await bob.next<RelayedMessage>(ServerEvent.Message, () => true, 30_000);
+        expect(Buffer.from(relayed.box as Uint8Array).equals(box)).toBe(true);
+      }, 60_000);
+
+      it('refuses 8 MiB + 1 byte with PAYLOAD_TOO_LARGE and keeps the connection', async () => {
+        const { poller } = await pollingPair();
+        expect(await send(poller, randomBox(DEFAULT_LIMITS.maxMessageBytes + 1), 30_000)).toEqual(payloadTooLarge);
+        expect(poller.connected).toBe(true);
+        expect((await send(poller, randomBox(100))).ok).toBe(true);
+      }, 60_000);
     });
   });
 });

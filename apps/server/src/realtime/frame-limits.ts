@@ -55,12 +55,21 @@ export function limitFrames(server: Server, admittedFrameBytes: number): void {
 }
 
 /**
+ * What a POST body of long-polling may hold to carry a frame of `bytes`: polling sends binary
+ * as base64 text (4 characters per 3 bytes, after a `b` marker), so a box of MAX_MESSAGE_BYTES
+ * must fit in about 4/3 of the limit, and packets of a batch are joined by a separator.
+ */
+export function pollingBodyBytes(bytes: number): number {
+  return 4 * Math.ceil(bytes / 3) + 1_024;
+}
+
+/**
  * Long-polling reads `maxHttpBufferSize` of its transport at every POST. `ws` has no setting
  * per connection: its receiver's `_maxPayload` is read at every frame header. Should a later
  * `ws` rename it, connections keep the small limit (tests catch it), never a larger one.
  */
 function setFrameLimit(transport: EngineTransport, bytes: number): void {
-  if (transport.name === 'polling') transport.maxHttpBufferSize = bytes;
+  if (transport.name === 'polling') transport.maxHttpBufferSize = pollingBodyBytes(bytes);
   const receiver = transport.socket?._receiver;
   if (transport.name === 'websocket' && receiver && typeof receiver._maxPayload === 'number') receiver._maxPayload = bytes;
 }
