@@ -194,11 +194,11 @@ describe('Hostile input over a raw WebSocket (issue 6)', () => {
       await raw.closedWithin(3_000);
     });
 
-    it.each(['/admin', '/__proto__', '/constructor', '/chat/', '/CHAT', '/chat/../chat'])('answers a CONNECT to namespace %s with connect_error "Invalid namespace"', async (nsp) => {
+    it.each(['/admin', '/__proto__', '/constructor', '/chat/', '/CHAT', '/chat/../chat'])('answers a CONNECT to namespace %s with connect_error NOT_FOUND (docs/protocol.md §5)', async (nsp) => {
       const owner = await createRoom(server());
       const raw = await RawSocket.open(server().url, { from: owner.from });
       const answer = await raw.connectNamespace(nsp, { token: owner.token });
-      expect(answer).toEqual({ ok: false, data: { message: 'Invalid namespace' } });
+      expect(answer).toEqual({ ok: false, data: { message: expect.any(String), data: { code: ErrorCode.NotFound } } });
     });
 
     it('answers a CONNECT to the default namespace with connect_error NOT_FOUND', async () => {

@@ -11,7 +11,7 @@ import { TRANSPORT_HEADERS } from '../web/security-headers';
 import { bindEngineConnectionsToAddress } from './engine-address-binding';
 import { EngineAdmission } from './engine-admission';
 import { limitFrames, PRE_ADMISSION_FRAME_BYTES } from './frame-limits';
-import { singleAttachmentParser } from './single-attachment-parser';
+import { chatSocketParser } from './chat-socket-parser';
 import { refuseForeignEngineHosts } from './refuse-foreign-engine-hosts';
 
 /** Ping timing of docs/protocol.md §6: a lost network is noticed within interval + timeout. */
@@ -42,7 +42,7 @@ export class ConfiguredIoAdapter extends IoAdapter {
       allowRequest: admission.allowRequest,
       // Until the connection's socket has joined /chat; then the transport limit (limitFrames).
       maxHttpBufferSize: PRE_ADMISSION_FRAME_BYTES,
-      parser: singleAttachmentParser,
+      parser: chatSocketParser,
       pingInterval: PING_INTERVAL_MS,
       pingTimeout: PING_TIMEOUT_MS,
       connectTimeout: 10_000,

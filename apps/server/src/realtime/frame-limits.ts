@@ -1,6 +1,6 @@
 import type { Server, Socket } from 'socket.io';
 import { CHAT_NAMESPACE } from '@ciphernest/protocol';
-import { announcesAttachments } from './single-attachment-parser';
+import { announcesAttachments } from './chat-socket-parser';
 
 /**
  * The largest frame (a WebSocket message, or a long-polling POST) a connection may send before

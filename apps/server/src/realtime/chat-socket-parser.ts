@@ -1,5 +1,5 @@
 import { Decoder, Encoder, PacketType, protocol } from 'socket.io-parser';
-import { TRANSPORT_OVERHEAD_BYTES } from '@ciphernest/protocol';
+import { ERROR_MESSAGES, ErrorCode, TRANSPORT_OVERHEAD_BYTES } from '@ciphernest/protocol';
 
 /**
  * The longest text part of a packet that announces a binary attachment. A `message` carries its
@@ -33,5 +33,27 @@ class SingleAttachmentDecoder extends Decoder {
   }
 }
 
-/** The `parser` option of the Socket.IO server: the standard encoder, the bounded decoder. */
-export const singleAttachmentParser = { protocol, PacketType, Encoder, Decoder: SingleAttachmentDecoder };
+/** What Socket.IO answers a CONNECT to a namespace that does not exist, before any middleware could. */
+const INVALID_NAMESPACE = 'Invalid namespace';
+
+/**
+ * Socket.IO's encoder, but a refused CONNECT to a namespace that does not exist carries
+ * `NOT_FOUND` as docs/protocol.md §5 asks (`connect_error` with `data: { code }`), like the default
+ * namespace's refusal. Socket.IO writes that answer itself, with no hook before it; rewriting it
+ * here creates no namespace per name tried (a dynamic namespace would, with an adapter each).
+ */
+class NotFoundNamespaceEncoder extends Encoder {
+  override encode(packet: Parameters<Encoder['encode']>[0]): ReturnType<Encoder['encode']> {
+    const data: unknown = packet.data;
+    const invalidNamespace =
+      packet.type === PacketType.CONNECT_ERROR && typeof data === 'object' && data !== null && (data as { message?: unknown }).message === INVALID_NAMESPACE;
+    if (!invalidNamespace) return super.encode(packet);
+    return super.encode({ ...packet, data: { message: ERROR_MESSAGES.NOT_FOUND, data: { code: ErrorCode.NotFound } } });
+  }
+}
+
+/**
+ * The `parser` option of the Socket.IO server: the decoder bounded to one attachment, and the
+ * encoder that answers unknown namespaces with NOT_FOUND.
+ */
+export const chatSocketParser = { protocol, PacketType, Encoder: NotFoundNamespaceEncoder, Decoder: SingleAttachmentDecoder };
