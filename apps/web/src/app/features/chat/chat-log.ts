@@ -75,7 +75,7 @@ export class ChatLog {
   }
 
   /** Changes where one of our messages stands. */
-  update(id: string, changes: Partial<Pick<MessageEntry, 'delivery' | 'ts' | 'error'>>): void {
+  update(id: string, changes: Partial<Pick<MessageEntry, 'delivery' | 'ts' | 'seq' | 'reach' | 'error'>>): void {
     this.lines.update((entries) => entries.map((entry) => (entry.type === 'message' && entry.id === id ? { ...entry, ...changes } : entry)));
   }
 

@@ -1,14 +1,17 @@
-import { DestroyRef, Injectable, computed, effect, inject, signal, untracked } from '@angular/core';
+import { DOCUMENT, DestroyRef, Injectable, computed, effect, inject, signal, untracked } from '@angular/core';
 import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
 
 import { ApiClient } from '../../core/api/api-client';
 import { ChatConnection } from '../../core/realtime/chat-connection';
 import { type ChatSession, SessionStore } from '../../core/session/session-store';
 import type { ChatNotice } from './chat-entry';
+import { CarriedOverMessages } from './carried-over-messages';
 import { ChatCipher } from './chat-cipher';
+import { ChatDelivery } from './chat-delivery';
 import { ChatInbox } from './chat-inbox';
 import { ChatLog } from './chat-log';
 import { ChatOutbox } from './chat-outbox';
+import { ChatReceipts } from './chat-receipts';
 import { ChatTyping } from './chat-typing';
 import { ImagePrep, ImagePrepError, type PreparedImage } from './image-prep';
 import { isSendableText } from './is-sendable-text';
@@ -47,6 +50,10 @@ export class ChatStore {
   private readonly outbox = inject(ChatOutbox);
   private readonly typing = inject(ChatTyping);
   private readonly unreadCounter = inject(UnreadCounter);
+  private readonly receipts = inject(ChatReceipts);
+  private readonly delivery = inject(ChatDelivery);
+  private readonly carriedOver = inject(CarriedOverMessages);
+  private readonly document = inject(DOCUMENT);
   private readonly destroyRef = inject(DestroyRef);
 
   private readonly sessionState = signal<ChatSession | undefined>(undefined);
@@ -65,6 +72,15 @@ export class ChatStore {
   readonly endReason = this.connection.endReason;
   readonly ended = computed(() => this.connection.state() === 'ended');
   readonly title = computed(() => chatTitle(this.roomName(), this.unread()));
+  /** Why the member list is not current, while the connection is down; undefined while it is up. */
+  readonly membersStale = computed(() => {
+    const state = this.connection.state();
+    if (state === 'reconnecting') return 'Connection lost: this list is not current.';
+    if (state === 'ended') return 'Session ended: this list is not current.';
+    return undefined;
+  });
+  /** Our messages in the list that have not gone out (pending or failed). */
+  readonly unsentCount = computed(() => this.entries().filter((entry) => entry.type === 'message' && entry.own && (entry.delivery === 'pending' || entry.delivery === 'failed')).length);
 
   private leaving = false;
   private closing = false;
@@ -80,21 +96,19 @@ export class ChatStore {
     });
   }
 
-  /** Shows `session` and connects with its token. */
+  /**
+   * Shows `session` and connects with its token, resuming from 0 for a session that comes with
+   * its keys (just created or joined; docs/protocol.md §5.1). Messages a previous session in this
+   * room could not send are offered again.
+   */
   start(session: ChatSession): void {
     this.sessionState.set(session);
-    this.presence.start(session.room);
+    this.presence.start(session.room, session.username);
     this.cipher.start(session);
-    this.connection.presence$.pipe(takeUntilDestroyed(this.destroyRef)).subscribe((event) => {
-      this.presence.replace(event);
-      void this.cipher.unlock(event.vault).then((outcome) => this.leaveIfLocked(outcome));
-    });
-    this.connection.member$.pipe(takeUntilDestroyed(this.destroyRef)).subscribe((event) => this.presence.follow(event));
-    this.connection.message$.pipe(takeUntilDestroyed(this.destroyRef)).subscribe((message) => this.inbox.receive(message));
-    this.connection.typing$.pipe(takeUntilDestroyed(this.destroyRef)).subscribe((event) => {
-      if (event.name !== this.me()) this.typing.follow(event);
-    });
-    this.connection.connect(session.token);
+    this.receipts.start(session.keys ? { seen: 0, opened: 0, receipted: 0 } : undefined);
+    this.follow();
+    this.offerCarriedOver(session);
+    this.connection.connect(session.token, () => this.receipts.resumePoint());
   }
 
   /** Encrypts and sends a text; it shows as pending at once. False when refused here. */
@@ -128,6 +142,18 @@ export class ChatStore {
   /** Sends a failed message again with the same id (and the same box, once sealed). */
   retry(id: string): void {
     if (!this.ended()) this.outbox.retry(id);
+  }
+
+  /** Copies the text of one of our messages (one that was not sent, say) to the clipboard; says how it went. */
+  async copy(id: string): Promise<void> {
+    const entry = this.entries().find((line) => line.type === 'message' && line.id === id);
+    if (entry?.type !== 'message' || entry.content.kind !== 'text') return;
+    try {
+      await this.document.defaultView?.navigator.clipboard.writeText(entry.content.text);
+      this.noticeState.set({ tone: 'info', text: 'Copied.' });
+    } catch {
+      this.noticeState.set({ tone: 'error', text: 'This browser did not allow copying. Select the text to copy it.' });
+    }
   }
 
   /** The composer's text changed: tell the others we are typing, or that we stopped. */
@@ -164,6 +190,33 @@ export class ChatStore {
     this.connection.disconnect();
   }
 
+  /** Hands ChatConnection's events to the parts that follow them. */
+  private follow(): void {
+    const until = <T>() => takeUntilDestroyed<T>(this.destroyRef);
+    this.connection.presence$.pipe(until()).subscribe((event) => {
+      this.presence.replace(event);
+      this.receipts.reconnected();
+      void this.cipher.unlock(event.vault).then((outcome) => this.leaveIfLocked(outcome));
+    });
+    this.connection.member$.pipe(until()).subscribe((event) => this.presence.follow(event));
+    this.connection.message$.pipe(until()).subscribe((message) => this.inbox.receive(message));
+    this.connection.typing$.pipe(until()).subscribe((event) => {
+      if (event.name !== this.me()) this.typing.follow(event);
+    });
+    this.connection.received$.pipe(until()).subscribe((receipt) => {
+      if (receipt.name !== this.me()) this.delivery.follow(receipt);
+    });
+    this.connection.missed$.pipe(until()).subscribe((span) => this.receipts.lost(span));
+  }
+
+  private offerCarriedOver(session: ChatSession): void {
+    const carried = this.carriedOver.take(session.roomKey);
+    if (carried.length === 0) return;
+    this.outbox.offer(session.username, carried);
+    const count = carried.length === 1 ? 'A message' : `${carried.length} messages`;
+    this.noticeState.set({ tone: 'info', text: `${count} from your last session could not be sent: send again or copy below.` });
+  }
+
   private async leaveIfLocked(outcome: 'opened' | 'failed' | 'skipped'): Promise<void> {
     if (outcome !== 'failed' || this.destroyed || this.leaving || this.closing) return;
     // Without its keys this tab can neither read nor send: give the place back to the others.
@@ -179,7 +232,10 @@ export class ChatStore {
     this.cipher.abandon();
     // Without a reason the page closed the socket itself (close()): the session lives on.
     if (this.leaving || this.closing || this.connection.endReason() === undefined) return;
-    // The session is over on the server; nothing of it is worth keeping in this tab.
+    // The session is over on the server; nothing of it is worth keeping in this tab but what we
+    // wrote and could not send, offered again when we join again.
+    const session = this.sessionState();
+    if (session) this.carriedOver.keep(session.roomKey, this.outbox.unsent());
     void this.sessions.clear().catch(() => undefined);
   }
 }

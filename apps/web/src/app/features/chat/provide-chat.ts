@@ -2,10 +2,12 @@ import type { Provider } from '@angular/core';
 
 import { ChatConnection } from '../../core/realtime/chat-connection';
 import { ChatCipher } from './chat-cipher';
+import { ChatDelivery } from './chat-delivery';
 import { ChatInbox } from './chat-inbox';
 import { ChatLog } from './chat-log';
 import { ChatNotifier } from './chat-notifier';
 import { ChatOutbox } from './chat-outbox';
+import { ChatReceipts } from './chat-receipts';
 import { ChatStore } from './chat-store';
 import { ChatTyping } from './chat-typing';
 import { ObjectUrlRegistry } from './object-url-registry';
@@ -18,5 +20,5 @@ import { UnreadCounter } from './unread-counter';
  * providers of its own for the same tokens (a later provider wins).
  */
 export function provideChat(): Provider[] {
-  return [ChatConnection, ChatNotifier, ChatStore, ChatCipher, ChatLog, ObjectUrlRegistry, RoomPresence, ChatInbox, ChatOutbox, ChatTyping, UnreadCounter];
+  return [ChatConnection, ChatNotifier, ChatStore, ChatCipher, ChatLog, ObjectUrlRegistry, RoomPresence, ChatInbox, ChatOutbox, ChatTyping, UnreadCounter, ChatReceipts, ChatDelivery];
 }

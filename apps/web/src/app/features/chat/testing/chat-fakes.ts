@@ -1,9 +1,9 @@
 import { signal } from '@angular/core';
 import { type DecryptedMessage, type ImageInput, type MessageContext, MessageRejectedError, type SessionSecrets, UnknownKindError } from '@ciphernest/crypto';
-import type { MemberEvent, PresenceEvent, RoomInfo, TypingEvent } from '@ciphernest/protocol';
+import type { MemberEvent, MissedEvent, PresenceEvent, ReceiptEvent, RoomInfo, SeqRange, TypingEvent } from '@ciphernest/protocol';
 import { Subject } from 'rxjs';
 
-import type { ConnectionState, EndReason } from '../../../core/realtime/chat-connection';
+import type { ConnectionState, EndReason, ResumePoint } from '../../../core/realtime/chat-connection';
 import type { ReceivedMessage } from '../../../core/realtime/server-event-streams';
 import type { ChatSession } from '../../../core/session/session-store';
 import type { PreparedImage } from '../image-prep';
@@ -49,9 +49,9 @@ export function fakeBox(ctx: MessageContext, message: Sealed['message']): Uint8A
 }
 
 /** A text message from `from` as the server relays it, sealed for `id` unless `sealedAs` says otherwise. */
-export function relayedText(from: string, id: string, text: string, sealedAs: Partial<MessageContext> = {}): ReceivedMessage {
+export function relayedText(from: string, id: string, text: string, sealedAs: Partial<MessageContext> = {}, seq = 1): ReceivedMessage {
   const box = fakeBox({ roomKey: 'blue room', from, id, ...sealedAs }, { kind: 'text', text });
-  return { id, from, ts: 1_767_225_600_000, seq: 1, box };
+  return { id, from, ts: 1_767_225_600_000, seq, box };
 }
 
 export class FakeCryptoService {
@@ -107,16 +107,28 @@ export class FakeChatConnection {
   readonly member$ = new Subject<MemberEvent>();
   readonly message$ = new Subject<ReceivedMessage>();
   readonly typing$ = new Subject<TypingEvent>();
+  readonly received$ = new Subject<ReceiptEvent>();
+  readonly missed$ = new Subject<MissedEvent>();
 
   readonly connectedWith: string[] = [];
+  /** The resume point of the last connect: what every handshake would carry. */
+  resumePoint: ResumePoint = () => undefined;
+  readonly receipts: { seq: number; missed?: SeqRange }[] = [];
   readonly sends: RecordedSend[] = [];
   readonly typingSent: boolean[] = [];
   leaves = 0;
   disconnects = 0;
 
-  connect(token: string): void {
+  connect(token: string, resume: ResumePoint = () => undefined): void {
     this.connectedWith.push(token);
+    this.resumePoint = resume;
     this.stateSignal.set('online');
+  }
+
+  receipt(seq: number, missed?: SeqRange): boolean {
+    if (this.stateSignal() !== 'online') return false;
+    this.receipts.push(missed === undefined ? { seq } : { seq, missed });
+    return true;
   }
 
   send(message: { id: string; box: Uint8Array }): Promise<{ seq: number; ts: number }> {
@@ -147,8 +159,8 @@ export class FakeChatConnection {
   }
 
   /** Relays a message from `from`, sealed for `id` unless `sealedAs` says otherwise. */
-  relay(from: string, id: string, text: string, sealedAs: Partial<MessageContext> = {}): void {
-    this.message$.next(relayedText(from, id, text, sealedAs));
+  relay(from: string, id: string, text: string, sealedAs: Partial<MessageContext> = {}, seq = 1): void {
+    this.message$.next(relayedText(from, id, text, sealedAs, seq));
   }
 }
 
