@@ -15,7 +15,9 @@ export interface Reach {
 
 export type MessageContent =
   | { kind: 'text'; text: string }
-  | { kind: 'image'; url: string; mime: ImageMime; width?: number; height?: number };
+  | { kind: 'image'; url: string; mime: ImageMime; width?: number; height?: number }
+  /** An image whose bytes were not kept across a reload (over ConversationKeeper's byte budget). */
+  | { kind: 'image-not-kept'; mime: ImageMime; width?: number; height?: number };
 
 export interface MessageEntry {
   type: 'message';

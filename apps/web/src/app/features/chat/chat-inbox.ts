@@ -35,6 +35,14 @@ export class ChatInbox {
     inject(DestroyRef).onDestroy(() => (this.closed = true));
   }
 
+  /** Messages received from now on wait for `ready` (the conversation kept across a reload, put back first). */
+  holdUntil(ready: Promise<unknown>): void {
+    this.queue = this.queue.then(() => ready).then(
+      () => undefined,
+      () => undefined,
+    );
+  }
+
   receive(message: ReceivedMessage): void {
     // One message that cannot be shown must not hold up those behind it.
     this.queue = this.queue.then(() => this.show(message)).catch(() => undefined);

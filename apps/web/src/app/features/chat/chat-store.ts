@@ -13,6 +13,7 @@ import { ChatLog } from './chat-log';
 import { ChatOutbox } from './chat-outbox';
 import { ChatReceipts } from './chat-receipts';
 import { ChatTyping } from './chat-typing';
+import { ConversationKeeper } from './conversation-keeper';
 import { ImagePrep, ImagePrepError, type PreparedImage } from './image-prep';
 import { isSendableText } from './is-sendable-text';
 import { RoomPresence } from './room-presence';
@@ -53,6 +54,7 @@ export class ChatStore {
   private readonly receipts = inject(ChatReceipts);
   private readonly delivery = inject(ChatDelivery);
   private readonly carriedOver = inject(CarriedOverMessages);
+  private readonly keeper = inject(ConversationKeeper);
   private readonly document = inject(DOCUMENT);
   private readonly destroyRef = inject(DestroyRef);
 
@@ -97,18 +99,31 @@ export class ChatStore {
   }
 
   /**
-   * Shows `session` and connects with its token, resuming from 0 for a session that comes with
-   * its keys (just created or joined; docs/protocol.md §5.1). Messages a previous session in this
-   * room could not send are offered again.
+   * Shows `session` and connects with its token. A session that comes with its keys was just
+   * created or joined: it resumes from 0 (docs/protocol.md §5.1). One restored after a reload
+   * first reads where the conversation it kept stands and resumes from there (from nowhere if it
+   * kept none); received messages wait until that conversation is back in the list. Messages a
+   * previous session in this room could not send are offered again.
    */
   start(session: ChatSession): void {
     this.sessionState.set(session);
     this.presence.start(session.room, session.username);
     this.cipher.start(session);
-    this.receipts.start(session.keys ? { seen: 0, opened: 0, receipted: 0 } : undefined);
     this.follow();
     this.offerCarriedOver(session);
-    this.connection.connect(session.token, () => this.receipts.resumePoint());
+    const connect = () => this.connection.connect(session.token, () => this.receipts.resumePoint());
+    if (session.keys) {
+      this.receipts.start({ seen: 0, opened: 0, receipted: 0 });
+      this.keeper.begin(session);
+      connect();
+      return;
+    }
+    this.inbox.holdUntil(this.keeper.restored);
+    void this.keeper.prepare(session).then((point) => {
+      if (this.destroyed) return;
+      this.receipts.start(point);
+      connect();
+    });
   }
 
   /** Encrypts and sends a text; it shows as pending at once. False when refused here. */
@@ -169,6 +184,8 @@ export class ChatStore {
   async leave(): Promise<void> {
     this.leaving = true;
     this.typing.clear();
+    // Nothing more is kept; what was is erased (after a write under way, if any).
+    void this.keeper.end();
     const state = this.connection.state();
     const token = this.sessionState()?.token;
     try {
@@ -197,6 +214,7 @@ export class ChatStore {
       this.presence.replace(event);
       this.receipts.reconnected();
       void this.cipher.unlock(event.vault).then((outcome) => this.leaveIfLocked(outcome));
+      void this.keeper.unlock(event.vault);
     });
     this.connection.member$.pipe(until()).subscribe((event) => this.presence.follow(event));
     this.connection.message$.pipe(until()).subscribe((message) => this.inbox.receive(message));
@@ -236,6 +254,7 @@ export class ChatStore {
     // wrote and could not send, offered again when we join again.
     const session = this.sessionState();
     if (session) this.carriedOver.keep(session.roomKey, this.outbox.unsent());
+    void this.keeper.end();
     void this.sessions.clear().catch(() => undefined);
   }
 }
