@@ -87,9 +87,10 @@ import type { Member } from '@ciphernest/protocol';
       font-size: 0.75rem;
       color: var(--muted);
     }
-    ul.stale {
-      opacity: 0.55;
-      filter: grayscale(1);
+    /* Greyed, yet as legible as any muted text (no opacity, which would fail contrast). */
+    ul.stale .name {
+      font-weight: 400;
+      color: var(--muted);
     }
     ul.stale .dot {
       background: transparent;
