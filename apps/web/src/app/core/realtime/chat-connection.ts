@@ -58,8 +58,9 @@ const closedProblem = () => new ApiProblem('NETWORK', 0, 'The connection was clo
  * TOKEN_INVALID, SESSION_NOT_FOUND, IP_MISMATCH or ORIGIN_REFUSED. RATE_LIMITED and network
  * failures are retried.
  *
- * Provided by the chat page (not root); destroying it closes the socket without leaving, so a
- * reload keeps the session within the server's grace.
+ * Provided per open chat (ActiveChat's injector, not root), so it outlives the chat page while
+ * the session lives; destroying it closes the socket without leaving, so a reload keeps the
+ * session within the server's grace.
  *
  * Security: boxes are opaque ciphertext and the token is a credential: neither is logged.
  */

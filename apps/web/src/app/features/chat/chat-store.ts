@@ -28,15 +28,19 @@ export function chatTitle(roomName: string, unread: number): string {
 }
 
 /**
- * What the chat page shows and does: the room, its members, the message list, who is typing,
- * the connection and the unread count; sending, retrying, leaving. It hands ChatConnection's
- * events to the parts that follow them (RoomPresence, ChatInbox, ChatTyping), our messages to
- * ChatOutbox, and runs the session's life: start, keys after a reload, leave, close, end.
- * Provided by the chat page with those parts (provideChat).
+ * What the chat page shows and does: the room, its members (and whether that list is current),
+ * the message list, who is typing, the connection and the unread count; sending, sending
+ * again, copying, leaving. It hands ChatConnection's events to the parts that follow them
+ * (RoomPresence, ChatInbox, ChatTyping, ChatDelivery for receipts, ChatReceipts for missed), our
+ * messages to ChatOutbox, and runs the session's life: start (resuming, docs/protocol.md §5.1),
+ * keys and the kept conversation after a reload (ConversationKeeper), leave, close, end (what
+ * could not be sent is kept for the next session, CarriedOverMessages). Provided with those
+ * parts in the open chat's injector (provideChat, ActiveChat).
  *
  * After a reload the session comes without its keys: the first `presence` carries the
- * session's vault, with which ChatCipher opens them; until then received messages wait in
- * order and sends wait to be sealed. If they cannot be opened, the tab leaves the room.
+ * session's vault, with which ChatCipher opens them and ConversationKeeper the conversation;
+ * until then received messages wait in order and sends wait to be sealed. If the keys cannot be
+ * opened, the tab leaves the room.
  */
 @Injectable()
 export class ChatStore {
