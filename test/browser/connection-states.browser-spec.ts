@@ -14,6 +14,8 @@ import {
   waitForMessage,
   waitForPath,
 } from './support/pages';
+import { chatHandshakes } from './support/kept-conversation';
+import { TrafficRecorder } from './support/traffic-recorder';
 import { type BrowserApp, useBrowserApp } from './support/use-browser-app';
 
 // Issue 13: what the chat says about the connection and about each of our messages, against the
@@ -37,11 +39,12 @@ async function write(page: Page, text: string): Promise<void> {
 }
 
 /** Ada creates a room in `app`, Bob joins it, and each sees the other online. */
-async function pair(app: () => BrowserApp) {
+async function pair(app: () => BrowserApp, traffic = new TrafficRecorder()) {
   const room = uniqueRoom('States');
   const password = uniquePassword();
   // Ada's page gets axe-core injected, which the app's CSP rightly forbids (the CSP spec covers it).
   const ada = await app().newUser({ bypassCSP: true });
+  traffic.watchContext(ada.context);
   const bob = await app().newUser();
   await createRoom(ada.page, { room, user: 'Ada', password });
   await joinRoom(bob.page, { room, user: 'Bob', password });
@@ -63,7 +66,10 @@ describe('What the chat says about the connection and our messages, within the g
   }, 60_000);
 
   it('offline: the banner says it is reconnecting, the member list is greyed and not current, what we write waits as Sending; back online all is normal', async () => {
-    const { ada, bob } = await pair(app);
+    const traffic = new TrafficRecorder();
+    const { ada, bob } = await pair(app, traffic);
+    await write(bob.page, 'seq 1, before the drop');
+    await waitForMessage(ada.page, 'seq 1, before the drop');
 
     await ada.context.setOffline(true);
     await eventually(async () => expect(await banner(ada.page).innerText()).toContain('Reconnecting… Messages you write are sent when it is back.'), { timeout: 30_000 });
@@ -86,6 +92,11 @@ describe('What the chat says about the connection and our messages, within the g
     });
     await waitForMessage(bob.page, 'written while offline');
     await eventually(async () => expect(await messageItemDescription(ada.page, 'written while offline')).toMatch(/\b(Sent|Delivered)\b/));
+    // The reconnect resumed from the highest seq Ada had seen (docs/protocol.md §5.1).
+    const resumes = chatHandshakes(traffic.frames).map((auth) => auth['resume']);
+    expect(resumes[0]).toBe(0);
+    expect(resumes.slice(1)).toContain(1);
+    expect(resumes.slice(1).every((resume) => resume === 1)).toBe(true);
   }, 90_000);
 
 });

@@ -1,6 +1,6 @@
 import type { Page } from 'playwright-core';
 import { eventually } from './support/eventually';
-import { keptPoint } from './support/kept-conversation';
+import { chatHandshakes, keptPoint } from './support/kept-conversation';
 import { quadrantPng } from './support/make-png';
 import {
   attachImage,
@@ -18,6 +18,7 @@ import {
   waitForMessage,
   waitForPath,
 } from './support/pages';
+import { TrafficRecorder } from './support/traffic-recorder';
 import { useBrowserApp } from './support/use-browser-app';
 
 // Issue 13: a reload, or leaving the chat page within the app, keeps the conversation. Against
@@ -39,10 +40,11 @@ function mentions(lines: string[], name: string, pattern: RegExp): boolean {
 describe('The conversation survives a reload and moving around the app (real Chromium)', () => {
   const app = useBrowserApp({ DISCONNECT_GRACE_MS: String(GRACE_MS) });
 
-  async function pair() {
+  async function pair(traffic = new TrafficRecorder()) {
     const room = uniqueRoom('Kept');
     const password = uniquePassword();
     const ada = await app().newUser();
+    traffic.watchContext(ada.context);
     const bob = await app().newUser();
     const print = await createRoom(ada.page, { room, user: 'Ada', password });
     await joinRoom(bob.page, { room, user: 'Bob', password });
@@ -50,8 +52,9 @@ describe('The conversation survives a reload and moving around the app (real Chr
     return { room, print, ada, bob };
   }
 
-  it('a reload brings back the whole conversation, text and images, and the others see no one leave or join', async () => {
-    const { print, ada, bob } = await pair();
+  it('a reload brings back the whole conversation, text and images, resumes from where it was, and the others see no one leave or join', async () => {
+    const traffic = new TrafficRecorder();
+    const { print, ada, bob } = await pair(traffic);
     await sendText(ada.page, 'first, from Ada');
     await waitForMessage(ada.page, 'first, from Ada');
     await sendText(bob.page, 'second, from Bob');
@@ -67,6 +70,8 @@ describe('The conversation survives a reload and moving around the app (real Chr
 
     await ada.page.reload();
     expect(await waitForChat(ada.page)).toBe(print);
+    // The session's first connection resumed from 0; the one after the reload from the kept seq.
+    expect(chatHandshakes(traffic.frames).map((auth) => auth['resume'])).toEqual([0, 4]);
 
     await eventually(async () => expect(await conversation(ada.page)).toEqual(before));
     const images = await eventually(async () => {

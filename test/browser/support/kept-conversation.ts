@@ -31,3 +31,15 @@ export function keptPoint(page: Page): Promise<KeptPoint | undefined> {
     }
   });
 }
+
+/**
+ * The `auth` of every Socket.IO CONNECT to /chat that `frames` saw the tab send (Engine.IO
+ * message "4", Socket.IO CONNECT "0", namespace, then the JSON auth), in order.
+ */
+export function chatHandshakes(frames: readonly { direction: 'sent' | 'received'; binary: boolean; bytes: Buffer }[]): Record<string, unknown>[] {
+  return frames
+    .filter((frame) => frame.direction === 'sent' && !frame.binary)
+    .map((frame) => frame.bytes.toString('utf8'))
+    .filter((text) => text.startsWith('40/chat,'))
+    .map((text) => JSON.parse(text.slice('40/chat,'.length)) as Record<string, unknown>);
+}

@@ -43,6 +43,23 @@ describe('ChatStore across disconnects (docs/protocol.md §5.1, §5.2)', () => {
       expect(chat.connection.resumePoint()).toBe(6);
     });
 
+    it('shows what is replayed after a reconnect in order, drops a repeat by id, and resumes from the last', async () => {
+      const store = startStore();
+      chat.connection.relay('Alice', 'alice-message-0001', 'one', {}, 1);
+      await settle();
+      chat.connection.setState('reconnecting');
+      chat.connection.setState('online');
+      chat.connection.presence$.next({ room: ROOM, members: ALICE_AND_BOB, vault: VAULT });
+
+      chat.connection.relay('Alice', 'alice-message-0001', 'one', {}, 1);
+      chat.connection.relay('Carol', 'carol-message-0002', 'two', {}, 2);
+      chat.connection.relay('Alice', 'alice-message-0003', 'three', {}, 3);
+      await settle();
+
+      expect(messages(store).map((entry) => entry.id)).toEqual(['alice-message-0001', 'carol-message-0002', 'alice-message-0003']);
+      expect(chat.connection.resumePoint()).toBe(3);
+    });
+
     it('asks for no replay after a reload that kept nothing', () => {
       TestBed.inject(ChatStore).start(fakeSession({ keys: undefined }));
 
