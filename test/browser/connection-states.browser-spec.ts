@@ -5,6 +5,8 @@ import {
   createRoom,
   field,
   joinRoom,
+  leaveChat,
+  logLines,
   memberList,
   memberStatus,
   messageItemDescription,
@@ -99,6 +101,32 @@ describe('What the chat says about the connection and our messages, within the g
     expect(resumes.slice(1).every((resume) => resume === 1)).toBe(true);
   }, 90_000);
 
+
+  it('back from offline, says who left and who joined meanwhile', async () => {
+    const { room, password, ada, bob } = await pair(app);
+    const carol = await app().newUser();
+    await joinRoom(carol.page, { room, user: 'Carol', password });
+    await eventually(async () => expect(await memberStatus(ada.page, 'Carol')).toBe('online'));
+
+    await ada.context.setOffline(true);
+    await eventually(async () => expect(await banner(ada.page).innerText()).toContain('Reconnecting…'), { timeout: 30_000 });
+    await leaveChat(carol.page);
+    const dan = await app().newUser();
+    await joinRoom(dan.page, { room, user: 'Dan', password });
+    await eventually(async () => expect(await memberStatus(bob.page, 'Dan')).toBe('online'));
+    await ada.context.setOffline(false);
+
+    await eventually(
+      async () => {
+        const lines = await logLines(ada.page);
+        expect(lines.some((line) => line.startsWith('Carol left while you were away'))).toBe(true);
+        expect(lines.some((line) => line.startsWith('Dan joined while you were away'))).toBe(true);
+      },
+      { timeout: 30_000 },
+    );
+    expect(await memberStatus(ada.page, 'Carol')).toBeUndefined();
+    expect(await memberStatus(ada.page, 'Dan')).toBe('online');
+  }, 90_000);
 });
 
 describe('What the chat says once the session ended while offline (real Chromium)', () => {
