@@ -7,8 +7,10 @@ import {
   decryptMessage,
   encKeyBytesFromMaster,
   openSessionSecrets,
+  openUnderVault,
   roomKeysFromMaster,
   VaultSealError,
+  vaultSealKey,
   type RoomKeys,
 } from '@ciphernest/crypto';
 import { apiPaths, ErrorCode, nameKey, normalizeName, ServerEvent, type RelayedMessage, type SessionGrant } from '@ciphernest/protocol';
@@ -16,6 +18,8 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { connectAs, joinRoom } from '../support/builders';
 import { ChatClient, closeAllClients } from '../support/chat-client';
 import { ServerProcess } from '../support/server-process';
+import { eventually } from './support/eventually';
+import { keptPoint } from './support/kept-conversation';
 import { launchChromiumWithProfile } from './support/launch-chromium';
 import { button, createRoom, sendText, uniquePassword, uniqueRoom, waitForChat, waitForPath } from './support/pages';
 
@@ -83,14 +87,14 @@ function secretForms(what: string, bytes: Uint8Array, text?: string): Secret[] {
   return forms;
 }
 
-/** Every binary value this origin keeps in IndexedDB, in any database and store: what Chromium writes to disk for it. */
-function binaryValuesInIndexedDb(page: Page): Promise<number[][]> {
+/** Every binary value this origin keeps in IndexedDB, in any database and store (named): what Chromium writes to disk for it. */
+function binaryValuesInIndexedDb(page: Page): Promise<{ store: string; bytes: number[] }[]> {
   return page.evaluate(async () => {
-    const found: number[][] = [];
-    const collect = (value: unknown, depth: number): void => {
-      if (value instanceof ArrayBuffer) found.push(Array.from(new Uint8Array(value)));
-      else if (ArrayBuffer.isView(value)) found.push(Array.from(new Uint8Array(value.buffer, value.byteOffset, value.byteLength)));
-      else if (typeof value === 'object' && value !== null && depth < 4) for (const inner of Object.values(value)) collect(inner, depth + 1);
+    const found: { store: string; bytes: number[] }[] = [];
+    const collect = (store: string, value: unknown, depth: number): void => {
+      if (value instanceof ArrayBuffer) found.push({ store, bytes: Array.from(new Uint8Array(value)) });
+      else if (ArrayBuffer.isView(value)) found.push({ store, bytes: Array.from(new Uint8Array(value.buffer, value.byteOffset, value.byteLength)) });
+      else if (typeof value === 'object' && value !== null && depth < 4) for (const inner of Object.values(value)) collect(store, inner, depth + 1);
     };
     const settle = <T>(request: IDBRequest<T>) =>
       new Promise<T>((resolve, reject) => {
@@ -101,7 +105,7 @@ function binaryValuesInIndexedDb(page: Page): Promise<number[][]> {
       if (name === undefined) continue;
       const database = await settle(indexedDB.open(name));
       for (const store of Array.from(database.objectStoreNames)) {
-        for (const value of await settle(database.transaction(store).objectStore(store).getAll())) collect(value, 0);
+        for (const value of await settle(database.transaction(store).objectStore(store).getAll())) collect(store, value, 0);
       }
       database.close();
     }
@@ -203,21 +207,31 @@ describe('What the browser leaves on disk (real Chromium, a profile of its own)'
 
   it('after closing without leaving, once the session timed out, nothing on disk opens: the vault went with the session', async () => {
     const chat = await chatInOwnProfile();
-    const sealed = (await binaryValuesInIndexedDb(chat.page)).map((values) => Buffer.from(values));
+    // Both messages (seq 1 and 2) are in the conversation the tab keeps.
+    await eventually(async () => expect((await keptPoint(chat.page))?.seen).toBe(2));
+    const sealed = await binaryValuesInIndexedDb(chat.page);
 
     await chat.context.close();
     await running().waitForLog((record) => record.event === 'session.ended' && record['user'] === 'Ada' && record['reason'] === 'timeout', GRACE_MS + 30_000);
 
     expect(await secretsOnDisk(chat.profile, chat.secrets)).toEqual([]);
+    // Nor does any hold what was said, in the clear: the conversation the tab kept is sealed.
+    const said = ['sent before the reload', 'sent after the reload'].flatMap((text) => secretForms(`the message "${text}"`, Buffer.from(text), text));
+    expect(await secretsOnDisk(chat.profile, said)).toEqual([]);
     // The server forgot the session: its token gets no `presence`, so no vault, ever again.
     expect(await connectAsAda(chat)).toBe(ErrorCode.SessionNotFound);
-    // What the tab kept for its reload is on disk, sealed: it opens under the session's vault
-    // (which this test kept from the grant; no file holds it) and under nothing else.
-    expect(sealed).toHaveLength(1);
-    const [blob] = sealed;
-    await expect(openSessionSecrets(randomBytes(32).toString('base64url'), blob)).rejects.toThrow(VaultSealError);
-    const opened = await openSessionSecrets(chat.grant.vault, blob);
+    // What the tab kept for its reload is on disk, sealed: its keys and its conversation (issue
+    // 13), each opening under the session's vault (which this test kept from the grant; no file
+    // holds it) and under nothing else.
+    expect(sealed.map(({ store }) => store)).toEqual(['sealed-conversations', 'sealed-keys']);
+    const [conversation, keys] = sealed.map(({ bytes }) => Buffer.from(bytes));
+    await expect(openSessionSecrets(randomBytes(32).toString('base64url'), keys)).rejects.toThrow(VaultSealError);
+    const opened = await openSessionSecrets(chat.grant.vault, keys);
     const [, last] = chat.recorded;
     expect(await decryptMessage(opened.encKey, { roomKey: chat.roomKey, from: last.from, id: last.id }, last.box)).toEqual({ kind: 'text', text: 'sent after the reload' });
+    await expect(openUnderVault(await vaultSealKey(randomBytes(32).toString('base64url')), 'conversation', conversation)).rejects.toThrow(VaultSealError);
+    const lines = new TextDecoder().decode(await openUnderVault(await vaultSealKey(chat.grant.vault), 'conversation', conversation));
+    expect(lines).toContain('sent before the reload');
+    expect(lines).toContain('sent after the reload');
   }, 90_000);
 });

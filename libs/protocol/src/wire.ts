@@ -93,6 +93,19 @@ export const CHAT_NAMESPACE = '/chat';
 
 export interface HandshakeAuth {
   token: string;
+  /**
+   * (1.1, §5.1) The highest `seq` this session has seen (messages received and its own
+   * acknowledged ones): the server sends every held message after it. `0` on a session's first
+   * connection; left out by a client that kept nothing (it gets no replay). An integer from 0 to
+   * 2^53-1; anything else is refused with VALIDATION_FAILED.
+   */
+  resume?: number;
+}
+
+/** (1.1) A span of a room's `seq`, both ends included: 1 <= from <= to. */
+export interface SeqRange {
+  from: number;
+  to: number;
 }
 
 /** `connect_error.data` of a refused connection. */
@@ -114,6 +127,15 @@ export interface LeaveAck {
 
 export interface TypingSend {
   active: boolean;
+}
+
+/**
+ * (1.1, §5.2) A delivery receipt: the highest `seq` received and decrypted, at most once a
+ * second and only when it grows; `missed` once, after a `missed` event (1 <= from <= to <= seq).
+ */
+export interface ReceiptSend {
+  seq: number;
+  missed?: SeqRange;
 }
 
 export interface PresenceEvent {
@@ -147,6 +169,16 @@ export interface TypingEvent {
   active: boolean;
 }
 
+/** (1.1, §5.2) Another member's receipt, relayed: `name` has received everything up to `seq` (except `missed`). */
+export interface ReceiptEvent {
+  name: string;
+  seq: number;
+  missed?: SeqRange;
+}
+
+/** (1.1, §5.1) During a resume: messages the socket should have had that are no longer held. */
+export type MissedEvent = SeqRange;
+
 export type SessionEndReason = 'left' | 'replaced' | 'shutdown';
 
 export interface SessionEndEvent {
@@ -157,6 +189,8 @@ export const ClientEvent = {
   Message: 'message',
   Leave: 'leave',
   Typing: 'typing',
+  /** (1.1) */
+  Received: 'received',
 } as const;
 
 export const ServerEvent = {
@@ -164,6 +198,10 @@ export const ServerEvent = {
   Member: 'member',
   Message: 'message',
   Typing: 'typing',
+  /** (1.1) */
+  Received: 'received',
+  /** (1.1) */
+  Missed: 'missed',
   SessionEnd: 'session:end',
 } as const;
 
@@ -172,6 +210,7 @@ export interface ClientToServerEvents {
   message: (payload: MessageSend, ack: (answer: MessageAck) => void) => void;
   leave: (ack: (answer: LeaveAck) => void) => void;
   typing: (payload: TypingSend) => void;
+  received: (payload: ReceiptSend) => void;
 }
 
 /** Socket.IO typing of the events the server sends. */
@@ -180,5 +219,7 @@ export interface ServerToClientEvents {
   member: (payload: MemberEvent) => void;
   message: (payload: RelayedMessage) => void;
   typing: (payload: TypingEvent) => void;
+  received: (payload: ReceiptEvent) => void;
+  missed: (payload: MissedEvent) => void;
   'session:end': (payload: SessionEndEvent) => void;
 }

@@ -1,6 +1,7 @@
 import { Injectable } from '@angular/core';
 import {
   assertAcceptableKdf,
+  b64urlEncode,
   decryptMessage,
   encKeyBytesFromMaster,
   encryptImage,
@@ -9,8 +10,11 @@ import {
   newKdf,
   newMessageId,
   openSessionSecrets,
+  openUnderVault,
   roomKeysFromMaster,
   sealSessionSecrets,
+  sealUnderVault,
+  vaultSealKey,
   type DecryptedMessage,
   type ImageInput,
   type MessageContext,
@@ -90,6 +94,39 @@ export class CryptoService {
    */
   openSessionSecrets(vault: string, sealed: Uint8Array): Promise<SessionSecrets> {
     return openSessionSecrets(vault, sealed);
+  }
+
+  /**
+   * The key a session's vault seals under (`vaultSealKey` of `@ciphernest/crypto`: HKDF-SHA256 of
+   * the vault; AES-256-GCM, non-extractable), for what the tab keeps on disk besides its keys.
+   *
+   * @throws TypeError on a malformed vault.
+   */
+  vaultSealKey(vault: string): Promise<CryptoKey> {
+    return vaultSealKey(vault);
+  }
+
+  /** Seals `plaintext` under a vault's key with `label` saying what it is (`sealUnderVault`). */
+  sealUnderVault(sealKey: CryptoKey, label: string, plaintext: Uint8Array): Promise<Uint8Array> {
+    return sealUnderVault(sealKey, label, plaintext);
+  }
+
+  /**
+   * Opens what {@link sealUnderVault} sealed under the same key and label.
+   *
+   * @throws VaultSealError when it does not open.
+   */
+  openUnderVault(sealKey: CryptoKey, label: string, sealed: Uint8Array): Promise<Uint8Array> {
+    return openUnderVault(sealKey, label, sealed);
+  }
+
+  /**
+   * A short digest of a session's token (SHA-256, 16 bytes as b64url), to tell which session
+   * something kept on disk belongs to without keeping the token there.
+   */
+  async tokenDigest(token: string): Promise<string> {
+    const digest = await globalThis.crypto.subtle.digest('SHA-256', new TextEncoder().encode(`ciphernest/v1/kept-for/${token}`));
+    return b64urlEncode(new Uint8Array(digest).subarray(0, 16));
   }
 
   /** Fresh parameters for a new room: the defaults of docs/protocol.md §2 and a random salt. */

@@ -53,10 +53,14 @@ describe('endReasonText', () => {
   });
 
   it('explains the reasons a person can act on', () => {
-    expect(endReasonText('replaced')).toBe('This chat was opened in another tab or window.');
-    expect(endReasonText('shutdown')).toBe('The server restarted; every room has ended.');
-    expect(endReasonText('SESSION_NOT_FOUND')).toBe('This session has ended.');
+    expect(endReasonText('replaced')).toBe('Your session ended here: this chat was opened in another tab or window.');
+    expect(endReasonText('shutdown')).toBe('Your session ended: the server restarted, and every room with it.');
     expect(endReasonText('left')).toBe('You left this chat.');
+  });
+
+  it('says, in one sentence, that a session refused on reconnecting ended while we were offline', () => {
+    expect(endReasonText('SESSION_NOT_FOUND')).toBe('Your session ended while you were offline.');
+    expect(endReasonText('TOKEN_INVALID')).toBe('Your session ended while you were offline; the server may have restarted.');
   });
 });
 

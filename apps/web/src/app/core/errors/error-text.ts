@@ -22,14 +22,15 @@ const ERROR_TEXT: Readonly<Record<ProblemCode, string>> = {
   NETWORK: 'The server cannot be reached. Check your connection and try again.',
 };
 
+/** One sentence each, saying that the session ended and why (the banner adds nothing to it). */
 const END_REASON_TEXT: Readonly<Record<EndReason, string>> = {
   left: 'You left this chat.',
-  replaced: 'This chat was opened in another tab or window.',
-  shutdown: 'The server restarted; every room has ended.',
-  TOKEN_INVALID: 'This session is no longer valid; the server may have restarted.',
-  SESSION_NOT_FOUND: 'This session has ended.',
-  IP_MISMATCH: 'Your network address changed, so this session cannot continue.',
-  ORIGIN_REFUSED: 'This server does not accept connections from the address this page was opened at.',
+  replaced: 'Your session ended here: this chat was opened in another tab or window.',
+  shutdown: 'Your session ended: the server restarted, and every room with it.',
+  TOKEN_INVALID: 'Your session ended while you were offline; the server may have restarted.',
+  SESSION_NOT_FOUND: 'Your session ended while you were offline.',
+  IP_MISMATCH: 'Your session ended: your network address changed, so it cannot continue.',
+  ORIGIN_REFUSED: 'Your session ended: this server does not accept connections from the address this page was opened at.',
 };
 
 /** The sentence a person reads for an error code of docs/protocol.md, or for 'NETWORK'. */
@@ -37,7 +38,7 @@ export function errorText(code: ErrorCode | 'NETWORK'): string {
   return ERROR_TEXT[code] ?? ERROR_TEXT.INTERNAL;
 }
 
-/** The chat banner's sentence for why a session ended. */
+/** The chat banner's sentence for how and why a session ended. */
 export function endReasonText(reason: EndReason): string {
   return END_REASON_TEXT[reason] ?? END_REASON_TEXT.SESSION_NOT_FOUND;
 }

@@ -14,6 +14,14 @@ describe('ChatConnection', () => {
   let factory: jest.Mock<ChatSocket, Parameters<SocketFactory>>;
   let connection: ChatConnection;
   const socket = () => sockets[sockets.length - 1];
+  /** What the latest socket's next handshake carries as `auth`. */
+  const handshake = (): unknown => {
+    const { auth } = factory.mock.calls[factory.mock.calls.length - 1][1];
+    if (typeof auth !== 'function') return auth;
+    let sent: unknown;
+    auth((data: object) => (sent = data));
+    return sent;
+  };
 
   beforeEach(() => {
     sockets = [];
@@ -38,9 +46,9 @@ describe('ChatConnection', () => {
       expect(factory).toHaveBeenCalledTimes(1);
       const [uri, options] = factory.mock.calls[0];
       expect(uri).toBe('/chat');
+      expect(handshake()).toEqual({ token: 'tok' });
       expect(options).toMatchObject({
         path: '/socket.io',
-        auth: { token: 'tok' },
         transports: ['websocket', 'polling'],
         reconnection: true,
         reconnectionDelay: 500,

@@ -1,5 +1,14 @@
 import { DestroyRef, Injectable, inject, signal, type Signal } from '@angular/core';
-import { CHAT_NAMESPACE, ClientEvent, isObject, ServerEvent, SOCKET_PATH, type SessionEndReason } from '@ciphernest/protocol';
+import {
+  CHAT_NAMESPACE,
+  ClientEvent,
+  isObject,
+  ServerEvent,
+  SOCKET_PATH,
+  type HandshakeAuth,
+  type SeqRange,
+  type SessionEndReason,
+} from '@ciphernest/protocol';
 import { ApiProblem, isErrorCode, problemFor } from '../api/api-problem';
 import { RECONNECT_DELAY_MAX_MS, RECONNECT_DELAY_MS, RECONNECT_RANDOMIZATION, ReconnectBackoff } from './reconnect-backoff';
 import { ServerEventStreams } from './server-event-streams';
@@ -10,6 +19,12 @@ export type ConnectionState = 'connecting' | 'online' | 'reconnecting' | 'ended'
 
 /** Why a session ended: the server's `session:end` reason, or the code it refused a (re)connection with. */
 export type EndReason = SessionEndReason | 'TOKEN_INVALID' | 'SESSION_NOT_FOUND' | 'IP_MISMATCH' | 'ORIGIN_REFUSED';
+
+/**
+ * Where a (re)connection resumes (docs/protocol.md §5.1): the highest seq the session has seen,
+ * read at every handshake; undefined to ask for no replay.
+ */
+export type ResumePoint = () => number | undefined;
 
 /** How long leave() waits for the server's ack before closing anyway. */
 export const LEAVE_TIMEOUT_MS = 2_000;
@@ -34,15 +49,18 @@ const closedProblem = () => new ApiProblem('NETWORK', 0, 'The connection was clo
  * session's token, reconnecting with backoff (500 ms doubling to 5 s, randomized; see
  * ReconnectBackoff for the reconnects socket.io leaves to us), the room's events as typed
  * streams (ServerEventStreams), and unacknowledged messages sent again with their ids on each
- * new connection (UnackedMessages).
+ * new connection (UnackedMessages). Every handshake carries `resume` as the caller's
+ * {@link ResumePoint} says at that moment (docs/protocol.md §5.1), so a reconnect gets what was
+ * relayed while the socket was down.
  *
  * The session ends (state 'ended', no more reconnects, pending sends rejected) on
  * `session:end` (left, replaced, shutdown) or when a (re)connection is refused with
  * TOKEN_INVALID, SESSION_NOT_FOUND, IP_MISMATCH or ORIGIN_REFUSED. RATE_LIMITED and network
  * failures are retried.
  *
- * Provided by the chat page (not root); destroying it closes the socket without leaving, so a
- * reload keeps the session within the server's grace.
+ * Provided per open chat (ActiveChat's injector, not root), so it outlives the chat page while
+ * the session lives; destroying it closes the socket without leaving, so a reload keeps the
+ * session within the server's grace.
  *
  * Security: boxes are opaque ciphertext and the token is a credential: neither is logged.
  */
@@ -64,6 +82,8 @@ export class ChatConnection {
   readonly member$ = this.events.member$;
   readonly message$ = this.events.message$;
   readonly typing$ = this.events.typing$;
+  readonly received$ = this.events.received$;
+  readonly missed$ = this.events.missed$;
 
   constructor() {
     inject(DestroyRef).onDestroy(() => {
@@ -72,8 +92,11 @@ export class ChatConnection {
     });
   }
 
-  /** Opens the socket for the session holding `token`. Calling it again starts over. */
-  connect(token: string): void {
+  /**
+   * Opens the socket for the session holding `token`, resuming each handshake from `resume()`
+   * (left out of the handshake while it answers undefined). Calling it again starts over.
+   */
+  connect(token: string, resume: ResumePoint = () => undefined): void {
     this.closeSocket();
     this.currentState.set('connecting');
     this.currentEndReason.set(undefined);
@@ -82,7 +105,11 @@ export class ChatConnection {
     this.backoff.reset();
     const socket = this.createSocket(CHAT_NAMESPACE, {
       path: SOCKET_PATH,
-      auth: { token },
+      // A function, so that every reconnect reads the resume point afresh.
+      auth: (answer: (auth: HandshakeAuth) => void) => {
+        const from = resume();
+        answer(from === undefined ? { token } : { token, resume: from });
+      },
       autoConnect: false,
       forceNew: true,
       transports: ['websocket', 'polling'],
@@ -119,6 +146,17 @@ export class ChatConnection {
   /** Tells the others whether this member is typing; dropped unless online. */
   typing(active: boolean): void {
     this.onlineSocket()?.emit(ClientEvent.Typing, { active });
+  }
+
+  /**
+   * Tells the others how far this member has received (docs/protocol.md §5.2), with the `missed`
+   * span it was told about; dropped unless online. True when it went out.
+   */
+  receipt(seq: number, missed?: SeqRange): boolean {
+    const socket = this.onlineSocket();
+    if (socket === undefined) return false;
+    socket.emit(ClientEvent.Received, missed === undefined ? { seq } : { seq, missed });
+    return true;
   }
 
   /** `leave` with ack, then closes; resolves when done, or after {@link LEAVE_TIMEOUT_MS} without an ack. */

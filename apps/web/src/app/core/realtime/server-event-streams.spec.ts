@@ -1,4 +1,4 @@
-import type { MemberEvent, TypingEvent } from '@ciphernest/protocol';
+import type { MemberEvent, MissedEvent, ReceiptEvent, TypingEvent } from '@ciphernest/protocol';
 import type { Observable } from 'rxjs';
 import { type ReceivedMessage, ServerEventStreams } from './server-event-streams';
 import type { ChatSocket } from './socket-factory';
@@ -65,13 +65,43 @@ describe('ServerEventStreams', () => {
     expect(seen).toEqual([]);
   });
 
+  it('passes receipts through, with or without a missed span, and drops malformed ones', () => {
+    const receipts: ReceiptEvent[] = [];
+    streams.received$.subscribe((receipt) => receipts.push(receipt));
+
+    socket.send('received', { name: 'Ann', seq: 4 });
+    socket.send('received', { name: 'Ann', seq: 9, missed: { from: 5, to: 7 } });
+    socket.send('received', { name: 'Ann', seq: 3, missed: { from: 2, to: 4 } });
+    socket.send('received', { name: 'Ann', seq: 0 });
+    socket.send('received', { name: 'Ann', seq: 2.5 });
+    socket.send('received', { seq: 5 });
+    socket.send('received', { name: 'Ann', seq: 6, missed: { from: 3 } });
+
+    expect(receipts).toEqual([
+      { name: 'Ann', seq: 4 },
+      { name: 'Ann', seq: 9, missed: { from: 5, to: 7 } },
+    ]);
+  });
+
+  it('passes a missed span through, and drops one that is not 1 <= from <= to', () => {
+    const gaps: MissedEvent[] = [];
+    streams.missed$.subscribe((gap) => gaps.push(gap));
+
+    socket.send('missed', { from: 3, to: 5 });
+    socket.send('missed', { from: 5, to: 3 });
+    socket.send('missed', { from: 0, to: 3 });
+    socket.send('missed', { from: '1', to: 3 });
+
+    expect(gaps).toEqual([{ from: 3, to: 5 }]);
+  });
+
   it('completes every stream when asked', () => {
     let completed = 0;
-    const streamsOf: Observable<unknown>[] = [streams.presence$, streams.member$, streams.message$, streams.typing$];
+    const streamsOf: Observable<unknown>[] = [streams.presence$, streams.member$, streams.message$, streams.typing$, streams.received$, streams.missed$];
     for (const stream of streamsOf) stream.subscribe({ complete: () => completed++ });
 
     streams.complete();
 
-    expect(completed).toBe(4);
+    expect(completed).toBe(6);
   });
 });

@@ -1,4 +1,14 @@
-import { isObject, ServerEvent, type MemberEvent, type PresenceEvent, type RelayedMessage, type TypingEvent } from '@ciphernest/protocol';
+import {
+  isObject,
+  ServerEvent,
+  type MemberEvent,
+  type MissedEvent,
+  type PresenceEvent,
+  type ReceiptEvent,
+  type RelayedMessage,
+  type SeqRange,
+  type TypingEvent,
+} from '@ciphernest/protocol';
 import { Subject, type Observable } from 'rxjs';
 import type { ChatSocket } from './socket-factory';
 
@@ -24,9 +34,25 @@ function toTypingEvent(payload: unknown): TypingEvent | undefined {
   return { name: payload['name'], active: payload['active'] };
 }
 
+const isSeq = (value: unknown): value is number => Number.isSafeInteger(value) && (value as number) >= 1;
+
+function toSeqRange(payload: unknown): SeqRange | undefined {
+  if (!isObject(payload)) return undefined;
+  const { from, to } = payload;
+  return isSeq(from) && isSeq(to) && from <= to ? { from, to } : undefined;
+}
+
+function toReceiptEvent(payload: unknown): ReceiptEvent | undefined {
+  if (!isObject(payload) || typeof payload['name'] !== 'string' || !isSeq(payload['seq'])) return undefined;
+  const { name, seq } = payload;
+  if (payload['missed'] === undefined) return { name, seq };
+  const missed = toSeqRange(payload['missed']);
+  return missed !== undefined && missed.to <= seq ? { name, seq, missed } : undefined;
+}
+
 /**
  * The room's events of docs/protocol.md §5 as typed streams, whichever socket carries them:
- * `presence`, `member`, `message` (box as bytes) and `typing`. A payload of the wrong shape is
+ * `presence`, `member`, `message` (box as bytes), `typing`, and (1.1) `received` and `missed`. A payload of the wrong shape is
  * dropped here, so subscribers see only what the protocol promises.
  */
 export class ServerEventStreams {
@@ -34,6 +60,8 @@ export class ServerEventStreams {
   private readonly members = new Subject<MemberEvent>();
   private readonly messages = new Subject<ReceivedMessage>();
   private readonly typists = new Subject<TypingEvent>();
+  private readonly receipts = new Subject<ReceiptEvent>();
+  private readonly gaps = new Subject<MissedEvent>();
 
   /** The room and its members, on every (re)connect. */
   readonly presence$: Observable<PresenceEvent> = this.presence.asObservable();
@@ -41,6 +69,10 @@ export class ServerEventStreams {
   /** Messages from the others, box as bytes. */
   readonly message$: Observable<ReceivedMessage> = this.messages.asObservable();
   readonly typing$: Observable<TypingEvent> = this.typists.asObservable();
+  /** The others' delivery receipts (docs/protocol.md §5.2). */
+  readonly received$: Observable<ReceiptEvent> = this.receipts.asObservable();
+  /** During a resume: what is no longer held (docs/protocol.md §5.1). */
+  readonly missed$: Observable<MissedEvent> = this.gaps.asObservable();
 
   /** Passes on what `socket` receives until its listeners are removed. */
   listenTo(socket: ChatSocket): void {
@@ -58,9 +90,17 @@ export class ServerEventStreams {
       const event = toTypingEvent(payload);
       if (event !== undefined) this.typists.next(event);
     });
+    socket.on(ServerEvent.Received, (payload) => {
+      const receipt = toReceiptEvent(payload);
+      if (receipt !== undefined) this.receipts.next(receipt);
+    });
+    socket.on(ServerEvent.Missed, (payload) => {
+      const missed = toSeqRange(payload);
+      if (missed !== undefined) this.gaps.next(missed);
+    });
   }
 
   complete(): void {
-    for (const subject of [this.presence, this.members, this.messages, this.typists]) subject.complete();
+    for (const subject of [this.presence, this.members, this.messages, this.typists, this.receipts, this.gaps]) subject.complete();
   }
 }

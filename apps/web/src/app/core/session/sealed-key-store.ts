@@ -23,6 +23,7 @@ export interface SealedEntry {
 export abstract class SealedKeyStore {
   abstract get(tabId: string): Promise<SealedEntry | undefined>;
   abstract put(entry: SealedEntry): Promise<void>;
+  /** Erases the tab's entry and whatever else was sealed for the tab (its conversation, SealedConversationStore). */
   abstract delete(tabId: string): Promise<void>;
   /** Every entry's tab id and age, for the sweep of stale ones. */
   abstract list(): Promise<{ tabId: string; savedAt: number }[]>;

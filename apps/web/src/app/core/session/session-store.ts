@@ -227,6 +227,11 @@ export class SessionStore {
     await this.sealedStore?.delete(tabId).catch(() => undefined);
   }
 
+  /** This tab's id (settled once; see the class), under which what the tab seals is kept. */
+  tabId(): Promise<string> {
+    return this.claimTab();
+  }
+
   private claimTab(): Promise<string> {
     this.claim ??= this.settleTabId();
     return this.claim;

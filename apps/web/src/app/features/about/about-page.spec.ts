@@ -63,6 +63,11 @@ describe('AboutPage', () => {
     expect(textOf(element)).toContain('nothing this tab left on disk can be opened');
   });
 
+  it('says what a reload keeps, and that the conversation too reaches the disk only sealed', () => {
+    expect(textOf(element)).toContain('a reload keeps you in the room with the conversation so far');
+    expect(textOf(element)).toContain('writes the key and the conversation to disk only sealed');
+  });
+
   it('moves focus to a section from the table of contents', () => {
     const link = findLink(element, 'Known limits');
     expect(link).toBeDefined();

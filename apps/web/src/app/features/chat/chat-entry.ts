@@ -1,11 +1,23 @@
 import type { ImageMime } from '@ciphernest/crypto';
 
-/** Where one of our own messages stands; `received` is everyone else's. */
-export type Delivery = 'pending' | 'delivered' | 'failed' | 'received';
+/**
+ * Where one of our own messages stands: `pending` until its ack, `sent` after it, `delivered`
+ * once every member present at the ack has a receipt for it (docs/protocol.md §5.2), `failed`
+ * when it was refused or the session ended first. `received` is everyone else's.
+ */
+export type Delivery = 'pending' | 'sent' | 'delivered' | 'failed' | 'received';
+
+/** Of the members present when one of our messages was acknowledged, who has it and who not yet. */
+export interface Reach {
+  delivered: readonly string[];
+  waiting: readonly string[];
+}
 
 export type MessageContent =
   | { kind: 'text'; text: string }
-  | { kind: 'image'; url: string; mime: ImageMime; width?: number; height?: number };
+  | { kind: 'image'; url: string; mime: ImageMime; width?: number; height?: number }
+  /** An image whose bytes were not kept across a reload (over ConversationKeeper's byte budget). */
+  | { kind: 'image-not-kept'; mime: ImageMime; width?: number; height?: number };
 
 export interface MessageEntry {
   type: 'message';
@@ -16,6 +28,10 @@ export interface MessageEntry {
   delivery: Delivery;
   /** Server time in ms since the epoch; absent while pending or failed. */
   ts?: number;
+  /** The room's seq of the message (docs/protocol.md §5); absent while pending or failed. */
+  seq?: number;
+  /** One of our acknowledged messages: who it has reached (absent for everyone else's). */
+  reach?: Reach;
   /** The sentence shown beside a failed message. */
   error?: string;
   content: MessageContent;

@@ -6,6 +6,7 @@ import { ChatCipher } from './chat-cipher';
 import { ChatInbox } from './chat-inbox';
 import { ChatLog, MAX_ENTRIES, SHOWN_IDS_KEPT } from './chat-log';
 import { ChatOutbox } from './chat-outbox';
+import { ChatReceipts } from './chat-receipts';
 import { ChatTyping } from './chat-typing';
 import { UnreadCounter } from './unread-counter';
 import { fakeBox, fakeSession, relayedText } from './testing/chat-fakes';
@@ -139,6 +140,30 @@ describe('ChatInbox', () => {
     expect(typing.others()).toEqual(['Carol']);
     expect(TestBed.inject(UnreadCounter).count()).toBe(1);
     typing.clear();
+  });
+
+  describe('how far it has got (docs/protocol.md §5.1, §5.2)', () => {
+    it('keeps each shown message\'s seq, and moves the resume point and the receipt on', async () => {
+      const receipts = TestBed.inject(ChatReceipts);
+      receipts.start({ seen: 0, opened: 0, receipted: 0 });
+      inbox.receive(relayedText('Alice', 'alice-message-0001', 'one', {}, 4));
+      await settle();
+
+      expect(messages()[0].seq).toBe(4);
+      expect(receipts.point()).toEqual({ seen: 4, opened: 4, receipted: 0 });
+    });
+
+    it('counts a repeat and a message of an unknown kind as received, and one that did not open only as seen', async () => {
+      const receipts = TestBed.inject(ChatReceipts);
+      receipts.start({ seen: 0, opened: 0, receipted: 0 });
+      inbox.receive(relayedText('Alice', 'alice-message-0001', 'one', {}, 1));
+      inbox.receive(relayedText('Alice', 'alice-message-0001', 'one', {}, 2));
+      inbox.receive({ ...laterKind('later-kind-000001'), seq: 3 });
+      inbox.receive(relayedText('Alice', 'alice-message-0004', 'forged', { from: 'Mallory' }, 4));
+      await settle();
+
+      expect(receipts.point()).toEqual({ seen: 4, opened: 3, receipted: 0 });
+    });
   });
 
   describe('the ids it has shown (a repeat is dropped)', () => {

@@ -5,6 +5,7 @@ import type { ReceivedMessage } from '../../core/realtime/server-event-streams';
 import type { MessageContent } from './chat-entry';
 import { ChatCipher } from './chat-cipher';
 import { ChatLog } from './chat-log';
+import { ChatReceipts } from './chat-receipts';
 import { ChatTyping } from './chat-typing';
 import { UnreadCounter } from './unread-counter';
 
@@ -13,7 +14,8 @@ import { UnreadCounter } from './unread-counter';
  * time, once the keys are there. A message whose id was shown already and one of a kind this
  * client does not know are dropped silently; one that does not open is dropped and counted in
  * one line (docs/protocol.md §3). A message shown ends its sender's typing and counts as unread
- * while the tab is hidden.
+ * while the tab is hidden. Each message dealt with moves ChatReceipts on: one that opened (or
+ * was a repeat of one that did) may be receipted; one that did not is only not asked for again.
  *
  * Security: contents are attacker-chosen (any member can seal anything); they leave here as
  * plain strings and object URLs for image elements, never as markup.
@@ -24,6 +26,7 @@ export class ChatInbox {
   private readonly log = inject(ChatLog);
   private readonly typing = inject(ChatTyping);
   private readonly unread = inject(UnreadCounter);
+  private readonly receipts = inject(ChatReceipts);
   /** The messages waiting to be opened, one after the other, so the list keeps the server's order. */
   private queue: Promise<void> = Promise.resolve();
   private closed = false;
@@ -32,24 +35,42 @@ export class ChatInbox {
     inject(DestroyRef).onDestroy(() => (this.closed = true));
   }
 
+  /** Messages received from now on wait for `ready` (the conversation kept across a reload, put back first). */
+  holdUntil(ready: Promise<unknown>): void {
+    this.queue = this.queue.then(() => ready).then(
+      () => undefined,
+      () => undefined,
+    );
+  }
+
   receive(message: ReceivedMessage): void {
     // One message that cannot be shown must not hold up those behind it.
     this.queue = this.queue.then(() => this.show(message)).catch(() => undefined);
   }
 
   private async show(message: ReceivedMessage): Promise<void> {
-    if (this.closed || this.log.hasShown(message.id)) return;
+    if (this.closed) return;
+    if (this.log.hasShown(message.id)) {
+      this.receipts.decrypted(message.seq);
+      return;
+    }
     let opened: DecryptedMessage | undefined;
     try {
       opened = await this.cipher.open(message);
     } catch (error) {
       // A kind of a later version is dropped silently; anything else is counted as undecryptable.
-      if (error instanceof UnknownKindError) this.log.markShown(message.id);
-      else this.log.countUndecryptable();
+      if (error instanceof UnknownKindError) {
+        this.log.markShown(message.id);
+        this.receipts.decrypted(message.seq);
+      } else {
+        this.log.countUndecryptable();
+        this.receipts.handled(message.seq);
+      }
       return;
     }
     if (opened === undefined || this.closed) return;
-    this.log.append({ type: 'message', id: message.id, from: message.from, own: false, delivery: 'received', ts: message.ts, content: this.contentOf(message.id, opened) });
+    this.receipts.decrypted(message.seq);
+    this.log.append({ type: 'message', id: message.id, from: message.from, own: false, delivery: 'received', ts: message.ts, seq: message.seq, content: this.contentOf(message.id, opened) });
     this.typing.drop(message.from);
     this.unread.arrived();
   }

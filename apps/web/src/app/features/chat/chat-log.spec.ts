@@ -78,4 +78,18 @@ describe('ChatLog', () => {
       expect(log.entries()).toHaveLength(MAX_ENTRIES);
     });
   });
+
+  it('puts back lines kept from before a reload ahead of those added since, counting their ids as shown', () => {
+    const log = TestBed.inject(ChatLog);
+    log.addSystem('Dan joined while you were away', 2);
+
+    log.restore([
+      { type: 'message', id: 'alice-message-0001', from: 'Alice', own: false, delivery: 'received', content: { kind: 'text', text: 'before' } },
+      { type: 'system', id: 'system-1', text: 'Carol left', at: 1 },
+    ]);
+
+    expect(log.entries().map((entry) => (entry.type === 'system' ? entry.text : entry.id))).toEqual(['alice-message-0001', 'Carol left', 'Dan joined while you were away']);
+    expect(new Set(log.entries().map((entry) => entry.id)).size).toBe(3);
+    expect(log.hasShown('alice-message-0001')).toBe(true);
+  });
 });

@@ -64,7 +64,21 @@ export class ChatLog {
 
   append(entry: ChatEntry): void {
     if (entry.type === 'message') this.markShown(entry.id);
-    const entries = [...this.lines(), entry];
+    this.keep([...this.lines(), entry]);
+  }
+
+  /**
+   * Puts back the lines kept from before a reload, ahead of those added since (their ids count
+   * as shown; system lines get fresh ids), within {@link MAX_ENTRIES}.
+   */
+  restore(kept: readonly ChatEntry[]): void {
+    const restored = kept.map((entry) => (entry.type === 'system' ? { ...entry, id: `system-${++this.systemLines}` } : entry));
+    const ids = new Set(restored.filter((entry) => entry.type === 'message').map((entry) => entry.id));
+    for (const id of ids) this.markShown(id);
+    this.keep([...restored, ...this.lines().filter((entry) => !ids.has(entry.id))]);
+  }
+
+  private keep(entries: ChatEntry[]): void {
     const excess = entries.length - MAX_ENTRIES;
     const gone = excess > 0 ? entries.splice(0, excess) : [];
     this.lines.set(entries);
@@ -75,7 +89,7 @@ export class ChatLog {
   }
 
   /** Changes where one of our messages stands. */
-  update(id: string, changes: Partial<Pick<MessageEntry, 'delivery' | 'ts' | 'error'>>): void {
+  update(id: string, changes: Partial<Pick<MessageEntry, 'delivery' | 'ts' | 'seq' | 'reach' | 'error'>>): void {
     this.lines.update((entries) => entries.map((entry) => (entry.type === 'message' && entry.id === id ? { ...entry, ...changes } : entry)));
   }
 

@@ -4,7 +4,8 @@ import { ApiProblem } from '../../core/api/api-problem';
 import { errorText } from '../../core/errors/error-text';
 import { ChatCipher } from './chat-cipher';
 import { ChatLog, MAX_ENTRIES } from './chat-log';
-import { ChatOutbox } from './chat-outbox';
+import { CARRIED_OVER_TEXT, ChatOutbox } from './chat-outbox';
+import { ChatReceipts } from './chat-receipts';
 import { fakeSession } from './testing/chat-fakes';
 import { type ChatDoubles, configureChat, messagesIn, restoreChatGlobals, settle } from './testing/chat-test-bed';
 
@@ -24,7 +25,7 @@ describe('ChatOutbox', () => {
 
   const messages = () => messagesIn(log.entries());
 
-  it('shows an own message as pending at once, then delivered with the server time', async () => {
+  it('shows an own message as pending at once, then sent with the server seq and time', async () => {
     outbox.sendText('Bob', 'Hello there');
 
     expect(messages()).toEqual([
@@ -37,7 +38,7 @@ describe('ChatOutbox', () => {
     chat.connection.sends[0].resolve({ seq: 7, ts: 1_767_225_600_000 });
     await settle();
 
-    expect(messages()[0]).toEqual(expect.objectContaining({ delivery: 'delivered', ts: 1_767_225_600_000 }));
+    expect(messages()[0]).toEqual(expect.objectContaining({ delivery: 'sent', seq: 7, ts: 1_767_225_600_000, reach: { delivered: [], waiting: [] } }));
   });
 
   it('marks a refused message failed with its sentence, and retries it with the same id and box', async () => {
@@ -59,7 +60,7 @@ describe('ChatOutbox', () => {
     expect(chat.crypto.sealedTexts).toHaveLength(1);
     chat.connection.sends[1].resolve({ seq: 8, ts: 5 });
     await settle();
-    expect(messages()[0]).toEqual(expect.objectContaining({ delivery: 'delivered', ts: 5, error: undefined }));
+    expect(messages()[0]).toEqual(expect.objectContaining({ delivery: 'sent', ts: 5, error: undefined }));
   });
 
   it('shows an image from its own bytes and seals it under our name', async () => {
@@ -71,7 +72,7 @@ describe('ChatOutbox', () => {
     expect(chat.crypto.sealedImages).toEqual([{ ctx: { roomKey: 'blue room', from: 'Bob', id: 'own-message-id-0001' }, image: { mime: 'image/png', bytes: new Uint8Array([7, 8]), width: 2, height: 1 } }]);
     chat.connection.sends[0].resolve({ seq: 1, ts: 2 });
     await delivery;
-    expect(messages()[0].delivery).toBe('delivered');
+    expect(messages()[0].delivery).toBe('sent');
   });
 
   it('fails a message, without sending it, when the keys never come', async () => {
@@ -102,5 +103,64 @@ describe('ChatOutbox', () => {
     await settle();
 
     expect(chat.connection.sends).toHaveLength(1);
+  });
+
+  it('moves the resume point on to the seq of an acknowledged message', async () => {
+    const receipts = TestBed.inject(ChatReceipts);
+    receipts.start({ seen: 3, opened: 3, receipted: 0 });
+    outbox.sendText('Bob', 'Hello there');
+    await settle();
+
+    chat.connection.sends[0].resolve({ seq: 9, ts: 1 });
+    await settle();
+
+    expect(receipts.resumePoint()).toBe(9);
+  });
+
+  it('keeps what each unacknowledged message says, pending or failed, and lets go of it once acknowledged', async () => {
+    outbox.sendText('Bob', 'first');
+    outbox.sendText('Bob', 'second');
+    await settle();
+    chat.connection.sends[0].reject(new ApiProblem('SESSION_NOT_FOUND', 401, 'gone'));
+    await settle();
+
+    expect(outbox.unsent()).toEqual([
+      { id: 'own-message-id-0001', content: { kind: 'text', text: 'first' } },
+      { id: 'own-message-id-0002', content: { kind: 'text', text: 'second' } },
+    ]);
+    chat.connection.sends[1].resolve({ seq: 1, ts: 1 });
+    await settle();
+    expect(outbox.unsent().map((message) => message.id)).toEqual(['own-message-id-0001']);
+  });
+
+  it('offers messages a previous session could not send, as not sent, to send again (sealed anew, same id) or copy', async () => {
+    outbox.offer('Bob', [
+      { id: 'carried-message-0000001', content: { kind: 'text', text: 'written offline' } },
+      { id: 'carried-message-0000002', content: { kind: 'image', image: { mime: 'image/png', bytes: new Uint8Array([1]), width: 1, height: 1 } } },
+    ]);
+
+    expect(messages()).toEqual([
+      expect.objectContaining({ id: 'carried-message-0000001', own: true, delivery: 'failed', error: CARRIED_OVER_TEXT, content: { kind: 'text', text: 'written offline' } }),
+      expect.objectContaining({ id: 'carried-message-0000002', own: true, delivery: 'failed', content: expect.objectContaining({ kind: 'image', url: 'blob:test/1' }) }),
+    ]);
+    expect(chat.connection.sends).toEqual([]);
+
+    outbox.retry('carried-message-0000001');
+    await settle();
+    expect(chat.crypto.sealedTexts).toEqual([{ ctx: { roomKey: 'blue room', from: 'Bob', id: 'carried-message-0000001' }, text: 'written offline' }]);
+    expect(chat.connection.sends.map((send) => send.id)).toEqual(['carried-message-0000001']);
+  });
+
+  it('sends again at once, with their ids, our messages that were pending before a reload', async () => {
+    const entry = { type: 'message' as const, id: 'pending-message-000001', from: 'Bob', own: true, delivery: 'pending' as const, content: { kind: 'text' as const, text: 'typed before the reload' } };
+    log.append(entry);
+
+    outbox.resume('Bob', [{ entry, content: { kind: 'text', text: 'typed before the reload' } }]);
+    await settle();
+
+    expect(chat.connection.sends.map((send) => send.id)).toEqual(['pending-message-000001']);
+    chat.connection.sends[0].resolve({ seq: 2, ts: 3 });
+    await settle();
+    expect(messages()[0]).toEqual(expect.objectContaining({ delivery: 'sent', seq: 2 }));
   });
 });

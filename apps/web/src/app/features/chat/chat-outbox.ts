@@ -6,10 +6,21 @@ import { ApiProblem } from '../../core/api/api-problem';
 import { CryptoService } from '../../core/crypto/crypto.service';
 import { errorText } from '../../core/errors/error-text';
 import { ChatConnection } from '../../core/realtime/chat-connection';
-import type { MessageContent } from './chat-entry';
+import type { MessageContent, MessageEntry } from './chat-entry';
 import { ChatCipher, type OutgoingContent } from './chat-cipher';
+import { ChatDelivery } from './chat-delivery';
 import { ChatLog } from './chat-log';
+import { ChatReceipts } from './chat-receipts';
 import type { PreparedImage } from './image-prep';
+
+/** The sentence beside a message written in an earlier session of this tab that was never sent. */
+export const CARRIED_OVER_TEXT = 'Written in your last session and not sent yet.';
+
+/** One of our messages that has not been acknowledged: what it says, and once sealed, its box. */
+export interface UnsentMessage {
+  id: string;
+  content: OutgoingContent;
+}
 
 function sendErrorText(error: unknown): string {
   if (error instanceof ApiProblem) return errorText(error.code);
@@ -18,9 +29,11 @@ function sendErrorText(error: unknown): string {
 }
 
 /**
- * Our messages: each shows at once as pending, is sealed once, sent, and marked delivered with
- * the server's time or failed with a sentence. A failed one can be retried while its line is
- * in the list: with the same id and the same box, so the server can tell a repeat.
+ * Our messages: each shows at once as pending, is sealed once, sent, and marked sent with the
+ * server's seq and time (ChatDelivery follows it on to delivered), or failed with a sentence.
+ * A failed one can be sent again while its line is in the list: with the same id and the same
+ * box, so the server can tell a repeat. What an unsent message says is kept until it is
+ * acknowledged, so that it can be offered again in a later session ({@link unsent}, {@link offer}).
  */
 @Injectable()
 export class ChatOutbox {
@@ -28,13 +41,15 @@ export class ChatOutbox {
   private readonly cipher = inject(ChatCipher);
   private readonly connection = inject(ChatConnection);
   private readonly log = inject(ChatLog);
-  /** Each unsent message's content until it is sealed, then its box. */
-  private readonly unsent = new Map<string, OutgoingContent | Uint8Array>();
+  private readonly delivery = inject(ChatDelivery);
+  private readonly receipts = inject(ChatReceipts);
+  /** Each unacknowledged message's content, and its box once sealed. */
+  private readonly outgoing = new Map<string, { content: OutgoingContent; box?: Uint8Array; from: string }>();
 
   constructor() {
-    // A line that left the list cannot be retried; what was kept to send it goes with it.
-    this.log.removed$.pipe(takeUntilDestroyed()).subscribe((id) => this.unsent.delete(id));
-    inject(DestroyRef).onDestroy(() => this.unsent.clear());
+    // A line that left the list cannot be sent again; what was kept to send it goes with it.
+    this.log.removed$.pipe(takeUntilDestroyed()).subscribe((id) => this.outgoing.delete(id));
+    inject(DestroyRef).onDestroy(() => this.outgoing.clear());
   }
 
   /** Shows a text from `from` (us) as pending and sends it. */
@@ -45,43 +60,80 @@ export class ChatOutbox {
 
   /**
    * Shows an image from `from` (us) at once from its own bytes and sends it; the promise settles
-   * once it is delivered or failed. Undefined, with nothing sent, when the browser cannot show it.
+   * once it is sent or failed. Undefined, with nothing sent, when the browser cannot show it.
    */
   sendImage(from: string, image: PreparedImage): Promise<void> | undefined {
     const id = this.crypto.newMessageId();
-    let url: string;
-    try {
-      url = this.log.imageUrl(id, image.bytes, image.mime);
-    } catch {
-      return undefined;
-    }
     const { mime, bytes, width, height } = image;
-    return this.post(from, id, { kind: 'image', url, mime, width, height }, { kind: 'image', image: { mime, bytes, width, height } });
+    const shown = this.imageLine(id, { kind: 'image', image: { mime, bytes, width, height } });
+    if (shown === undefined) return undefined;
+    return this.post(from, id, shown, { kind: 'image', image: { mime, bytes, width, height } });
   }
 
   /** Sends a failed message again with the same id (and the same box, once sealed). */
   retry(id: string): void {
-    if (!this.unsent.has(id)) return;
+    if (!this.outgoing.has(id)) return;
     this.log.update(id, { delivery: 'pending', error: undefined });
     void this.deliver(id);
   }
 
+  /** Our messages not acknowledged (pending or failed), oldest first, with what they say. */
+  unsent(): UnsentMessage[] {
+    return [...this.outgoing].map(([id, { content }]) => ({ id, content }));
+  }
+
+  /**
+   * Offers messages from `from` (us) that an earlier session of this tab could not send: each
+   * shows as not sent, to be sent again (same id, sealed anew) or copied. Those already in the
+   * list are skipped; so is an image the browser cannot show.
+   */
+  offer(from: string, messages: readonly UnsentMessage[]): void {
+    for (const { id, content } of messages) {
+      if (this.log.hasShown(id)) continue;
+      const shown = content.kind === 'text' ? content : this.imageLine(id, content);
+      if (shown === undefined) continue;
+      this.log.append({ type: 'message', id, from, own: true, delivery: 'failed', error: CARRIED_OVER_TEXT, content: shown });
+      this.outgoing.set(id, { content, from });
+    }
+  }
+
+  /**
+   * Takes over our unacknowledged lines restored after a reload (`content` is what they say):
+   * pending ones are sent again at once with their ids (the server tells a repeat), failed ones
+   * wait to be sent again.
+   */
+  resume(from: string, restored: readonly { entry: MessageEntry; content: OutgoingContent }[]): void {
+    for (const { entry, content } of restored) {
+      this.outgoing.set(entry.id, { content, from });
+      if (entry.delivery === 'pending') void this.deliver(entry.id);
+    }
+  }
+
+  private imageLine(id: string, content: Extract<OutgoingContent, { kind: 'image' }>): MessageContent | undefined {
+    const { mime, bytes, width, height } = content.image;
+    try {
+      return { kind: 'image', url: this.log.imageUrl(id, bytes, mime), mime, width, height };
+    } catch {
+      return undefined;
+    }
+  }
+
   private post(from: string, id: string, shown: MessageContent, content: OutgoingContent): Promise<void> {
     this.log.append({ type: 'message', id, from, own: true, delivery: 'pending', content: shown });
-    this.unsent.set(id, content);
+    this.outgoing.set(id, { content, from });
     return this.deliver(id);
   }
 
   private async deliver(id: string): Promise<void> {
-    const kept = this.unsent.get(id);
+    const kept = this.outgoing.get(id);
     if (kept === undefined) return;
     try {
-      const box = kept instanceof Uint8Array ? kept : await this.cipher.seal(id, kept);
-      // Sealed once: a retry sends these bytes again, and the content itself is let go.
-      if (this.unsent.get(id) === kept) this.unsent.set(id, box);
-      const { ts } = await this.connection.send({ id, box });
-      this.unsent.delete(id);
-      this.log.update(id, { delivery: 'delivered', ts, error: undefined });
+      // Sealed once: a retry sends these bytes again.
+      kept.box ??= await this.cipher.seal(id, kept.content);
+      const { seq, ts } = await this.connection.send({ id, box: kept.box });
+      this.outgoing.delete(id);
+      this.receipts.acknowledged(seq);
+      this.delivery.acknowledged(id, seq, ts, kept.from);
     } catch (error) {
       this.log.update(id, { delivery: 'failed', error: sendErrorText(error) });
     }

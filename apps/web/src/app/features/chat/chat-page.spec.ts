@@ -8,6 +8,7 @@ import { CryptoService } from '../../core/crypto/crypto.service';
 import { endReasonText } from '../../core/errors/error-text';
 import { ChatConnection } from '../../core/realtime/chat-connection';
 import { SessionStore } from '../../core/session/session-store';
+import { CHAT_PROVIDERS } from './active-chat';
 import { ChatPage } from './chat-page';
 import { ImagePrep } from './image-prep';
 import { provideChat } from './provide-chat';
@@ -45,10 +46,8 @@ describe('ChatPage', () => {
         { provide: SessionStore, useValue: sessions },
         { provide: ApiClient, useValue: new FakeApiClient() },
         { provide: ImagePrep, useValue: imagePrep },
+        { provide: CHAT_PROVIDERS, useValue: [...provideChat(), { provide: ChatConnection, useValue: connection }] },
       ],
-    });
-    TestBed.overrideComponent(ChatPage, {
-      set: { providers: [...provideChat(), { provide: ChatConnection, useValue: connection }] },
     });
   });
 
@@ -147,14 +146,42 @@ describe('ChatPage', () => {
       expect(connection.disconnects).toBe(0);
     });
 
-    it('only disconnects when the page goes away without leaving', async () => {
+    it('keeps the chat going when the page goes away within the app, and shows it all again on coming back', async () => {
       const { harness } = await open();
+      connection.relay('Alice', 'alice-message-0001', 'before going away');
+      await settle();
       await harness.navigateByUrl('/');
       TestBed.tick();
 
-      expect(connection.disconnects).toBe(1);
+      expect(connection.disconnects).toBe(0);
       expect(connection.leaves).toBe(0);
+      connection.relay('Alice', 'alice-message-0002', 'while on another page');
+      await settle();
+
+      await harness.navigateByUrl('/chat');
+      await settle();
+      await harness.fixture.whenStable();
+      const element = harness.routeNativeElement as HTMLElement;
+      expect(Array.from(element.querySelectorAll('[role="log"] app-message-text'), (node) => node.textContent)).toEqual([
+        'before going away',
+        'while on another page',
+      ]);
+      expect(connection.connectedWith).toEqual(['token-of-bob']);
       expect(sessions.clears).toBe(0);
+    });
+
+    it('lets an ended chat go with its page, and starts a new one for the next session', async () => {
+      const { harness } = await open();
+      connection.end('SESSION_NOT_FOUND');
+      await harness.fixture.whenStable();
+      await harness.navigateByUrl('/');
+      TestBed.tick();
+
+      sessions.restored = fakeSession({ token: 'token-of-bob-again' });
+      await harness.navigateByUrl('/chat');
+      await settle();
+
+      expect(connection.connectedWith).toEqual(['token-of-bob', 'token-of-bob-again']);
     });
 
     it('shows the end of the session with its reason and a way back', async () => {

@@ -3,25 +3,27 @@ import { Title } from '@angular/platform-browser';
 import { ActivatedRoute, Router } from '@angular/router';
 
 import { type ChatSession, SessionStore } from '../../core/session/session-store';
-import { ChatNotifier } from './chat-notifier';
-import { ChatStore } from './chat-store';
+import { ActiveChat } from './active-chat';
+import type { ChatNotifier } from './chat-notifier';
+import type { ChatStore } from './chat-store';
 import { Composer } from './composer';
 import { ConnectionBanner } from './connection-banner';
 import { KeyFingerprint } from './key-fingerprint';
 import { MemberList } from './member-list';
 import { MessageList } from './message-list';
-import { provideChat } from './provide-chat';
 import { TypingIndicator } from './typing-indicator';
 
 function hasFiles(event: DragEvent): boolean {
   return Array.from(event.dataTransfer?.types ?? []).includes('Files');
 }
 
-/** The room: restores this tab's session (or sends to /login), then shows and runs the chat. */
+/**
+ * The room: restores this tab's session (or sends to /login), then shows its chat, which
+ * ActiveChat keeps while the session lives: leaving this page within the app keeps it going.
+ */
 @Component({
   selector: 'app-chat-page',
   imports: [Composer, ConnectionBanner, KeyFingerprint, MemberList, MessageList, TypingIndicator],
-  providers: provideChat(),
   templateUrl: './chat-page.html',
   styleUrl: './chat-page.css',
   changeDetection: ChangeDetectionStrategy.OnPush,
@@ -32,13 +34,15 @@ function hasFiles(event: DragEvent): boolean {
   },
 })
 export class ChatPage implements OnInit {
-  protected readonly store = inject(ChatStore);
-  protected readonly notifier = inject(ChatNotifier);
+  private readonly chats = inject(ActiveChat);
   private readonly sessions = inject(SessionStore);
   private readonly router = inject(Router);
   private readonly route = inject(ActivatedRoute);
   private readonly title = inject(Title);
 
+  /** Set, with `open`, once the session is restored. */
+  protected store!: ChatStore;
+  protected notifier!: ChatNotifier;
   protected readonly open = signal(false);
   protected readonly dragging = signal(false);
   private leaving = false;
@@ -50,7 +54,8 @@ export class ChatPage implements OnInit {
     });
     inject(DestroyRef).onDestroy(() => {
       this.destroyed = true;
-      if (this.open() && !this.leaving) this.store.close();
+      // The session lives on with its chat; only an ended one goes with the page.
+      this.chats.release();
     });
   }
 
@@ -63,11 +68,12 @@ export class ChatPage implements OnInit {
     }
     if (this.destroyed) return;
     if (!session) {
+      this.chats.release();
       const roomname = this.route.snapshot.queryParamMap.get('roomname');
       await this.router.navigate(['/login'], { queryParams: roomname ? { roomname } : {}, replaceUrl: true });
       return;
     }
-    this.store.start(session);
+    ({ store: this.store, notifier: this.notifier } = this.chats.open(session));
     this.open.set(true);
   }
 

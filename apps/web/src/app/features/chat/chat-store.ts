@@ -1,15 +1,19 @@
-import { DestroyRef, Injectable, computed, effect, inject, signal, untracked } from '@angular/core';
+import { DOCUMENT, DestroyRef, Injectable, computed, effect, inject, signal, untracked } from '@angular/core';
 import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
 
 import { ApiClient } from '../../core/api/api-client';
 import { ChatConnection } from '../../core/realtime/chat-connection';
 import { type ChatSession, SessionStore } from '../../core/session/session-store';
 import type { ChatNotice } from './chat-entry';
+import { CarriedOverMessages } from './carried-over-messages';
 import { ChatCipher } from './chat-cipher';
+import { ChatDelivery } from './chat-delivery';
 import { ChatInbox } from './chat-inbox';
 import { ChatLog } from './chat-log';
 import { ChatOutbox } from './chat-outbox';
+import { ChatReceipts } from './chat-receipts';
 import { ChatTyping } from './chat-typing';
+import { ConversationKeeper } from './conversation-keeper';
 import { ImagePrep, ImagePrepError, type PreparedImage } from './image-prep';
 import { isSendableText } from './is-sendable-text';
 import { RoomPresence } from './room-presence';
@@ -24,15 +28,19 @@ export function chatTitle(roomName: string, unread: number): string {
 }
 
 /**
- * What the chat page shows and does: the room, its members, the message list, who is typing,
- * the connection and the unread count; sending, retrying, leaving. It hands ChatConnection's
- * events to the parts that follow them (RoomPresence, ChatInbox, ChatTyping), our messages to
- * ChatOutbox, and runs the session's life: start, keys after a reload, leave, close, end.
- * Provided by the chat page with those parts (provideChat).
+ * What the chat page shows and does: the room, its members (and whether that list is current),
+ * the message list, who is typing, the connection and the unread count; sending, sending
+ * again, copying, leaving. It hands ChatConnection's events to the parts that follow them
+ * (RoomPresence, ChatInbox, ChatTyping, ChatDelivery for receipts, ChatReceipts for missed), our
+ * messages to ChatOutbox, and runs the session's life: start (resuming, docs/protocol.md §5.1),
+ * keys and the kept conversation after a reload (ConversationKeeper), leave, close, end (what
+ * could not be sent is kept for the next session, CarriedOverMessages). Provided with those
+ * parts in the open chat's injector (provideChat, ActiveChat).
  *
  * After a reload the session comes without its keys: the first `presence` carries the
- * session's vault, with which ChatCipher opens them; until then received messages wait in
- * order and sends wait to be sealed. If they cannot be opened, the tab leaves the room.
+ * session's vault, with which ChatCipher opens them and ConversationKeeper the conversation;
+ * until then received messages wait in order and sends wait to be sealed. If the keys cannot be
+ * opened, the tab leaves the room.
  */
 @Injectable()
 export class ChatStore {
@@ -47,6 +55,11 @@ export class ChatStore {
   private readonly outbox = inject(ChatOutbox);
   private readonly typing = inject(ChatTyping);
   private readonly unreadCounter = inject(UnreadCounter);
+  private readonly receipts = inject(ChatReceipts);
+  private readonly delivery = inject(ChatDelivery);
+  private readonly carriedOver = inject(CarriedOverMessages);
+  private readonly keeper = inject(ConversationKeeper);
+  private readonly document = inject(DOCUMENT);
   private readonly destroyRef = inject(DestroyRef);
 
   private readonly sessionState = signal<ChatSession | undefined>(undefined);
@@ -65,6 +78,15 @@ export class ChatStore {
   readonly endReason = this.connection.endReason;
   readonly ended = computed(() => this.connection.state() === 'ended');
   readonly title = computed(() => chatTitle(this.roomName(), this.unread()));
+  /** Why the member list is not current, while the connection is down; undefined while it is up. */
+  readonly membersStale = computed(() => {
+    const state = this.connection.state();
+    if (state === 'reconnecting') return 'Connection lost: this list is not current.';
+    if (state === 'ended') return 'Session ended: this list is not current.';
+    return undefined;
+  });
+  /** Our messages in the list that have not gone out (pending or failed). */
+  readonly unsentCount = computed(() => this.entries().filter((entry) => entry.type === 'message' && entry.own && (entry.delivery === 'pending' || entry.delivery === 'failed')).length);
 
   private leaving = false;
   private closing = false;
@@ -80,21 +102,32 @@ export class ChatStore {
     });
   }
 
-  /** Shows `session` and connects with its token. */
+  /**
+   * Shows `session` and connects with its token. A session that comes with its keys was just
+   * created or joined: it resumes from 0 (docs/protocol.md §5.1). One restored after a reload
+   * first reads where the conversation it kept stands and resumes from there (from nowhere if it
+   * kept none); received messages wait until that conversation is back in the list. Messages a
+   * previous session in this room could not send are offered again.
+   */
   start(session: ChatSession): void {
     this.sessionState.set(session);
-    this.presence.start(session.room);
+    this.presence.start(session.room, session.username);
     this.cipher.start(session);
-    this.connection.presence$.pipe(takeUntilDestroyed(this.destroyRef)).subscribe((event) => {
-      this.presence.replace(event);
-      void this.cipher.unlock(event.vault).then((outcome) => this.leaveIfLocked(outcome));
+    this.follow();
+    this.offerCarriedOver(session);
+    const connect = () => this.connection.connect(session.token, () => this.receipts.resumePoint());
+    if (session.keys) {
+      this.receipts.start({ seen: 0, opened: 0, receipted: 0 });
+      this.keeper.begin(session);
+      connect();
+      return;
+    }
+    this.inbox.holdUntil(this.keeper.restored);
+    void this.keeper.prepare(session).then((point) => {
+      if (this.destroyed) return;
+      this.receipts.start(point);
+      connect();
     });
-    this.connection.member$.pipe(takeUntilDestroyed(this.destroyRef)).subscribe((event) => this.presence.follow(event));
-    this.connection.message$.pipe(takeUntilDestroyed(this.destroyRef)).subscribe((message) => this.inbox.receive(message));
-    this.connection.typing$.pipe(takeUntilDestroyed(this.destroyRef)).subscribe((event) => {
-      if (event.name !== this.me()) this.typing.follow(event);
-    });
-    this.connection.connect(session.token);
   }
 
   /** Encrypts and sends a text; it shows as pending at once. False when refused here. */
@@ -130,6 +163,18 @@ export class ChatStore {
     if (!this.ended()) this.outbox.retry(id);
   }
 
+  /** Copies the text of one of our messages (one that was not sent, say) to the clipboard; says how it went. */
+  async copy(id: string): Promise<void> {
+    const entry = this.entries().find((line) => line.type === 'message' && line.id === id);
+    if (entry?.type !== 'message' || entry.content.kind !== 'text') return;
+    try {
+      await this.document.defaultView?.navigator.clipboard.writeText(entry.content.text);
+      this.noticeState.set({ tone: 'info', text: 'Copied.' });
+    } catch {
+      this.noticeState.set({ tone: 'error', text: 'This browser did not allow copying. Select the text to copy it.' });
+    }
+  }
+
   /** The composer's text changed: tell the others we are typing, or that we stopped. */
   composing(hasText: boolean): void {
     this.typing.composing(hasText);
@@ -143,6 +188,8 @@ export class ChatStore {
   async leave(): Promise<void> {
     this.leaving = true;
     this.typing.clear();
+    // Nothing more is kept; what was is erased (after a write under way, if any).
+    void this.keeper.end();
     const state = this.connection.state();
     const token = this.sessionState()?.token;
     try {
@@ -164,6 +211,34 @@ export class ChatStore {
     this.connection.disconnect();
   }
 
+  /** Hands ChatConnection's events to the parts that follow them. */
+  private follow(): void {
+    const until = <T>() => takeUntilDestroyed<T>(this.destroyRef);
+    this.connection.presence$.pipe(until()).subscribe((event) => {
+      this.presence.replace(event);
+      this.receipts.reconnected();
+      void this.cipher.unlock(event.vault).then((outcome) => this.leaveIfLocked(outcome));
+      void this.keeper.unlock(event.vault);
+    });
+    this.connection.member$.pipe(until()).subscribe((event) => this.presence.follow(event));
+    this.connection.message$.pipe(until()).subscribe((message) => this.inbox.receive(message));
+    this.connection.typing$.pipe(until()).subscribe((event) => {
+      if (event.name !== this.me()) this.typing.follow(event);
+    });
+    this.connection.received$.pipe(until()).subscribe((receipt) => {
+      if (receipt.name !== this.me()) this.delivery.follow(receipt);
+    });
+    this.connection.missed$.pipe(until()).subscribe((span) => this.receipts.lost(span));
+  }
+
+  private offerCarriedOver(session: ChatSession): void {
+    const carried = this.carriedOver.take(session.roomKey);
+    if (carried.length === 0) return;
+    this.outbox.offer(session.username, carried);
+    const count = carried.length === 1 ? 'A message' : `${carried.length} messages`;
+    this.noticeState.set({ tone: 'info', text: `${count} from your last session could not be sent: send again or copy below.` });
+  }
+
   private async leaveIfLocked(outcome: 'opened' | 'failed' | 'skipped'): Promise<void> {
     if (outcome !== 'failed' || this.destroyed || this.leaving || this.closing) return;
     // Without its keys this tab can neither read nor send: give the place back to the others.
@@ -179,7 +254,11 @@ export class ChatStore {
     this.cipher.abandon();
     // Without a reason the page closed the socket itself (close()): the session lives on.
     if (this.leaving || this.closing || this.connection.endReason() === undefined) return;
-    // The session is over on the server; nothing of it is worth keeping in this tab.
+    // The session is over on the server; nothing of it is worth keeping in this tab but what we
+    // wrote and could not send, offered again when we join again.
+    const session = this.sessionState();
+    if (session) this.carriedOver.keep(session.roomKey, this.outbox.unsent());
+    void this.keeper.end();
     void this.sessions.clear().catch(() => undefined);
   }
 }

@@ -4,10 +4,11 @@ import type { Member } from '@ciphernest/protocol';
 import { MemberList } from './member-list';
 
 describe('MemberList', () => {
-  async function render(members: Member[], me = 'Bob'): Promise<HTMLElement> {
+  async function render(members: Member[], me = 'Bob', stale?: string): Promise<HTMLElement> {
     const fixture = TestBed.createComponent(MemberList);
     fixture.componentRef.setInput('members', members);
     fixture.componentRef.setInput('me', me);
+    fixture.componentRef.setInput('stale', stale);
     await fixture.whenStable();
     return fixture.nativeElement as HTMLElement;
   }
@@ -38,5 +39,23 @@ describe('MemberList', () => {
 
     expect(element.querySelector('img')).toBeNull();
     expect(element.querySelector('.name')?.textContent).toBe('<img src=x onerror=alert(1)>');
+  });
+
+  it('while not current, is greyed, says why, and shows no one as online or away', async () => {
+    const element = await render(
+      [
+        { name: 'Alice', status: 'online', creator: true },
+        { name: 'Bob', status: 'online', creator: false },
+        { name: 'Carol', status: 'away', creator: false },
+      ],
+      'Bob',
+      'Connection lost: this list is not current.',
+    );
+
+    expect(rows(element)).toEqual(['Alice creator', 'Bob (you)', 'Carol']);
+    const list = element.querySelector('ul') as HTMLElement;
+    expect(list.classList).toContain('stale');
+    expect(document.getElementById(list.getAttribute('aria-describedby') ?? '')?.textContent).toBe('Connection lost: this list is not current.');
+    expect(element.textContent).not.toMatch(/\bonline\b|\baway\b/);
   });
 });

@@ -1,12 +1,18 @@
 import { ChangeDetectionStrategy, Component, input } from '@angular/core';
 import type { Member } from '@ciphernest/protocol';
 
-/** Who is in the room, online or away, with the creator marked. */
+/**
+ * Who is in the room, online or away, with the creator marked. While the connection is down the
+ * list is not current: it is greyed, says so ("connection lost"), and shows no one's status.
+ */
 @Component({
   selector: 'app-member-list',
   template: `
     <h2>In this room <span class="count">({{ members().length }})</span></h2>
-    <ul aria-label="Members">
+    @if (stale(); as why) {
+      <p class="stale-note" id="members-stale">{{ why }}</p>
+    }
+    <ul aria-label="Members" [class.stale]="!!stale()" [attr.aria-describedby]="stale() ? 'members-stale' : null">
       @for (member of members(); track member.name) {
         <li [class.away]="member.status === 'away'">
           <span class="dot" aria-hidden="true"></span>
@@ -17,7 +23,9 @@ import type { Member } from '@ciphernest/protocol';
           @if (member.creator) {
             <span class="tag">creator</span>&ngsp;
           }
-          <span class="status">{{ member.status }}</span>
+          @if (!stale()) {
+            <span class="status">{{ member.status }}</span>
+          }
         </li>
       }
     </ul>
@@ -74,6 +82,20 @@ import type { Member } from '@ciphernest/protocol';
       border: 1px solid var(--border);
       border-radius: 1rem;
     }
+    .stale-note {
+      margin: 0 0 0.5rem;
+      font-size: 0.75rem;
+      color: var(--muted);
+    }
+    /* Greyed, yet as legible as any muted text (no opacity, which would fail contrast). */
+    ul.stale .name {
+      font-weight: 400;
+      color: var(--muted);
+    }
+    ul.stale .dot {
+      background: transparent;
+      border: 2px dashed var(--muted);
+    }
     @media (min-width: 44rem) {
       ul {
         flex-direction: column;
@@ -86,4 +108,6 @@ export class MemberList {
   readonly members = input.required<readonly Member[]>();
   /** Our own username, marked "(you)". */
   readonly me = input('');
+  /** Why the list is not current (the connection is down), or undefined while it is. */
+  readonly stale = input<string | undefined>(undefined);
 }

@@ -61,33 +61,68 @@ describe('MessageList', () => {
     expect(items()[0].querySelector('app-message-text')?.textContent).toBe('see https://example.org/a?b=1, not javascript:alert(1)');
   });
 
-  it('shows an own message as sending, then delivered', async () => {
+  const delivery = () => items()[0].querySelector('.delivery')?.textContent?.replace(/\s+/g, ' ').trim();
+
+  it('shows an own message as sending, then sent, then delivered', async () => {
     await render([message({ own: true, from: 'Bob', delivery: 'pending', ts: undefined })]);
     expect(items()[0].querySelector('.from')?.textContent).toBe('You');
-    expect(items()[0].querySelector('.delivery')?.textContent?.trim()).toBe('Sending…');
+    expect(delivery()).toBe('Sending…');
     expect(items()[0].querySelector('time')).toBeNull();
 
-    await render([message({ own: true, from: 'Bob', delivery: 'delivered' })]);
-    expect(items()[0].querySelector('.delivery')?.textContent?.trim()).toBe('Delivered');
+    await render([message({ own: true, from: 'Bob', delivery: 'sent', seq: 4, reach: { delivered: [], waiting: ['Alice'] } })]);
+    expect(delivery()).toBe('Sent');
     expect(items()[0].querySelector('time')).not.toBeNull();
+
+    await render([message({ own: true, from: 'Bob', delivery: 'delivered', seq: 4, reach: { delivered: ['Alice'], waiting: [] } })]);
+    expect(delivery()).toBe('Delivered');
+    expect(items()[0].querySelector('[title]')).toBeNull();
   });
 
-  it('shows why an own message failed, with a Retry button that names it', async () => {
+  it('says "Sent" for a message sent while alone in the room', async () => {
+    await render([message({ own: true, delivery: 'sent', seq: 1, reach: { delivered: [], waiting: [] } })]);
+
+    expect(delivery()).toBe('Sent');
+  });
+
+  it('in a larger room, says how many have it, with their names on hover and focus', async () => {
+    await render([message({ own: true, delivery: 'sent', seq: 4, reach: { delivered: ['Alice', 'Carol'], waiting: ['Dan'] } })]);
+
+    expect(delivery()).toBe('Delivered to 2 of 3');
+    const reach = items()[0].querySelector('.reach') as HTMLElement;
+    expect(reach.getAttribute('title')).toBe('Delivered to Alice and Carol. Not yet to Dan.');
+    expect(reach.tabIndex).toBe(0);
+
+    await render([message({ own: true, delivery: 'delivered', seq: 4, reach: { delivered: ['Alice', 'Carol', 'Dan'], waiting: [] } })]);
+    expect(delivery()).toBe('Delivered');
+    expect(items()[0].querySelector('.reach')?.getAttribute('title')).toBe('Delivered to Alice, Carol and Dan.');
+  });
+
+  it('shows why an own message was not sent, with Send again and Copy buttons', async () => {
     const retried: string[] = [];
+    const copied: string[] = [];
     fixture.componentInstance.retry.subscribe((id) => retried.push(id));
+    fixture.componentInstance.copyText.subscribe((id) => copied.push(id));
     await render([message({ own: true, from: 'Bob', delivery: 'failed', ts: undefined, error: 'Too many messages.' })]);
 
     expect(items()[0].querySelector('.error')?.textContent).toBe('Not sent. Too many messages.');
-    const retry = items()[0].querySelector('button') as HTMLButtonElement;
-    expect(retry.textContent?.trim()).toBe('Retry');
-    retry.click();
+    const buttons = Array.from(items()[0].querySelectorAll('button'));
+    expect(buttons.map((button) => button.textContent?.trim())).toEqual(['Send again', 'Copy']);
+    buttons[0].click();
+    buttons[1].click();
     expect(retried).toEqual(['alice-message-0001']);
+    expect(copied).toEqual(['alice-message-0001']);
   });
 
-  it('offers no Retry once the session has ended', async () => {
+  it('offers only Copy once the session has ended', async () => {
     await render([message({ own: true, delivery: 'failed', error: 'This session has ended.' })], false);
 
-    expect(element.querySelector('button')).toBeNull();
+    expect(Array.from(element.querySelectorAll('button'), (button) => button.textContent?.trim())).toEqual(['Copy']);
+  });
+
+  it('offers no Copy for an image that was not sent', async () => {
+    await render([message({ own: true, delivery: 'failed', error: 'x', content: { kind: 'image', url: 'blob:test/1', mime: 'image/png' } })]);
+
+    expect(Array.from(items()[0].querySelectorAll('.delivery button'), (button) => button.textContent?.trim())).toEqual(['Send again']);
   });
 
   it('shows system lines', async () => {

@@ -2,11 +2,13 @@ import { DatePipe } from '@angular/common';
 import { ChangeDetectionStrategy, Component, type ElementRef, afterRenderEffect, input, output, signal, viewChild } from '@angular/core';
 
 import type { ChatEntry, MessageEntry } from './chat-entry';
+import { deliveryText, reachDetail } from './delivery-text';
 import { ImageViewer, type ViewedImage } from './image-viewer';
 import { MessageText } from './message-text';
 
 /**
- * The conversation: our messages with their delivery state, everyone else's with sender and
+ * The conversation: our messages with their delivery state (Sending, Sent, Delivered or
+ * "Delivered to 2 of 3" with the names on hover and focus, or Not sent with Send again and Copy), everyone else's with sender and
  * time, images inline (full size on click) and system lines. A polite live log.
  */
 @Component({
@@ -20,7 +22,10 @@ export class MessageList {
   readonly entries = input.required<readonly ChatEntry[]>();
   /** False once the session has ended: nothing can be re-sent then. */
   readonly canRetry = input(true);
+  /** "Send again" on one of our messages that was not sent: its id. */
   readonly retry = output<string>();
+  /** "Copy" on one of our text messages that was not sent: its id. */
+  readonly copyText = output<string>();
 
   protected readonly viewing = signal<ViewedImage | undefined>(undefined);
   private readonly log = viewChild.required<ElementRef<HTMLElement>>('log');
@@ -39,6 +44,14 @@ export class MessageList {
 
   protected iso(ms: number): string {
     return new Date(ms).toISOString();
+  }
+
+  protected status(entry: MessageEntry): string {
+    return deliveryText(entry);
+  }
+
+  protected detail(entry: MessageEntry): string | undefined {
+    return reachDetail(entry);
   }
 
   protected sender(entry: MessageEntry): string {

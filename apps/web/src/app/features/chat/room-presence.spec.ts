@@ -13,7 +13,7 @@ describe('RoomPresence', () => {
   beforeEach(() => {
     configureChat();
     presence = TestBed.inject(RoomPresence);
-    presence.start(ROOM);
+    presence.start(ROOM, 'Bob');
   });
 
   afterEach(() => restoreChatGlobals());
@@ -58,5 +58,45 @@ describe('RoomPresence', () => {
     presence.follow({ type: 'left', name: 'Carol', reason: 'left', at: 1 });
 
     expect(typing.others()).toEqual([]);
+  });
+
+  describe('after a reconnect', () => {
+    const alice = { name: 'Alice', status: 'online' as const, creator: true };
+    const bob = { name: 'Bob', status: 'online' as const, creator: false };
+    const carol = { name: 'Carol', status: 'online' as const, creator: false };
+
+    it('says who left and who joined while we were away, and nothing of ourselves', () => {
+      presence.replace({ room: ROOM, members: [alice, carol], vault: VAULT });
+      TestBed.inject(ChatTyping).follow({ name: 'Carol', active: true });
+
+      presence.replace({ room: ROOM, members: [alice, bob, { name: 'Dan', status: 'away', creator: false }], vault: VAULT });
+
+      expect(lines()).toEqual(['Carol left while you were away', 'Dan joined while you were away']);
+      expect(TestBed.inject(ChatTyping).others()).toEqual([]);
+    });
+
+    it('says nothing when only statuses changed', () => {
+      presence.replace({ room: ROOM, members: [alice, bob], vault: VAULT });
+      presence.replace({ room: ROOM, members: [{ ...alice, status: 'away' }, bob], vault: VAULT });
+
+      expect(lines()).toEqual([]);
+    });
+
+    it('compares the members kept from before a reload with the presence that came meanwhile', () => {
+      presence.replace({ room: ROOM, members: [alice, bob], vault: VAULT });
+
+      presence.recall([alice, bob, carol]);
+
+      expect(lines()).toEqual(['Carol left while you were away']);
+    });
+
+    it('shows the members kept from before a reload until a presence comes, and compares it with them', () => {
+      presence.recall([alice, bob, carol]);
+      expect(presence.members()).toEqual([alice, bob, carol]);
+
+      presence.replace({ room: ROOM, members: [alice, bob], vault: VAULT });
+
+      expect(lines()).toEqual(['Carol left while you were away']);
+    });
   });
 });

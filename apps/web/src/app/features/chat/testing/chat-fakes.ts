@@ -1,10 +1,11 @@
 import { signal } from '@angular/core';
 import { type DecryptedMessage, type ImageInput, type MessageContext, MessageRejectedError, type SessionSecrets, UnknownKindError } from '@ciphernest/crypto';
-import type { MemberEvent, PresenceEvent, RoomInfo, TypingEvent } from '@ciphernest/protocol';
+import type { MemberEvent, MissedEvent, PresenceEvent, ReceiptEvent, RoomInfo, SeqRange, TypingEvent } from '@ciphernest/protocol';
 import { Subject } from 'rxjs';
 
-import type { ConnectionState, EndReason } from '../../../core/realtime/chat-connection';
+import type { ConnectionState, EndReason, ResumePoint } from '../../../core/realtime/chat-connection';
 import type { ReceivedMessage } from '../../../core/realtime/server-event-streams';
+import type { SealedConversation, SealedConversationStore, SealedImageChanges } from '../../../core/session/sealed-conversation-store';
 import type { ChatSession } from '../../../core/session/session-store';
 import type { PreparedImage } from '../image-prep';
 
@@ -49,13 +50,15 @@ export function fakeBox(ctx: MessageContext, message: Sealed['message']): Uint8A
 }
 
 /** A text message from `from` as the server relays it, sealed for `id` unless `sealedAs` says otherwise. */
-export function relayedText(from: string, id: string, text: string, sealedAs: Partial<MessageContext> = {}): ReceivedMessage {
+export function relayedText(from: string, id: string, text: string, sealedAs: Partial<MessageContext> = {}, seq = 1): ReceivedMessage {
   const box = fakeBox({ roomKey: 'blue room', from, id, ...sealedAs }, { kind: 'text', text });
-  return { id, from, ts: 1_767_225_600_000, seq: 1, box };
+  return { id, from, ts: 1_767_225_600_000, seq, box };
 }
 
 export class FakeCryptoService {
   private issued = 0;
+  /** Keys from vaultSealKey(), by vault: a blob opens only under the key and label it was sealed with. */
+  private readonly vaultKeys = new Map<string, CryptoKey>();
   readonly sealedTexts: { ctx: MessageContext; text: string }[] = [];
   readonly sealedImages: { ctx: MessageContext; image: ImageInput }[] = [];
   readonly opened: MessageContext[] = [];
@@ -72,6 +75,31 @@ export class FakeCryptoService {
   async encryptImage(_key: CryptoKey, ctx: MessageContext, image: ImageInput): Promise<Uint8Array> {
     this.sealedImages.push({ ctx, image });
     return fakeBox(ctx, { kind: 'image', mime: image.mime, bytes: Array.from(image.bytes), width: image.width, height: image.height });
+  }
+
+  async tokenDigest(token: string): Promise<string> {
+    return `digest-of-${token}`;
+  }
+
+  async vaultSealKey(vault: string): Promise<CryptoKey> {
+    if (!this.vaultKeys.has(vault)) this.vaultKeys.set(vault, { type: 'secret', algorithm: { name: `vault ${vault}` } } as unknown as CryptoKey);
+    return this.vaultKeys.get(vault) as CryptoKey;
+  }
+
+  /** A "seal" that opens only under the same key object and label, like the real AAD and key. */
+  async sealUnderVault(key: CryptoKey, label: string, plaintext: Uint8Array): Promise<Uint8Array> {
+    const header = new TextEncoder().encode(`${(key.algorithm as { name: string }).name}|${label}|`);
+    const sealed = new Uint8Array(header.length + plaintext.length);
+    sealed.set(header);
+    sealed.set(plaintext, header.length);
+    return sealed;
+  }
+
+  async openUnderVault(key: CryptoKey, label: string, sealed: Uint8Array): Promise<Uint8Array> {
+    const header = new TextEncoder().encode(`${(key.algorithm as { name: string }).name}|${label}|`);
+    const same = sealed.length >= header.length && header.every((byte, i) => sealed[i] === byte);
+    if (!same) throw new Error('sealed blob does not open');
+    return sealed.slice(header.length);
   }
 
   async decryptMessage(_key: CryptoKey, ctx: MessageContext, box: Uint8Array | ArrayBuffer): Promise<DecryptedMessage> {
@@ -107,16 +135,28 @@ export class FakeChatConnection {
   readonly member$ = new Subject<MemberEvent>();
   readonly message$ = new Subject<ReceivedMessage>();
   readonly typing$ = new Subject<TypingEvent>();
+  readonly received$ = new Subject<ReceiptEvent>();
+  readonly missed$ = new Subject<MissedEvent>();
 
   readonly connectedWith: string[] = [];
+  /** The resume point of the last connect: what every handshake would carry. */
+  resumePoint: ResumePoint = () => undefined;
+  readonly receipts: { seq: number; missed?: SeqRange }[] = [];
   readonly sends: RecordedSend[] = [];
   readonly typingSent: boolean[] = [];
   leaves = 0;
   disconnects = 0;
 
-  connect(token: string): void {
+  connect(token: string, resume: ResumePoint = () => undefined): void {
     this.connectedWith.push(token);
+    this.resumePoint = resume;
     this.stateSignal.set('online');
+  }
+
+  receipt(seq: number, missed?: SeqRange): boolean {
+    if (this.stateSignal() !== 'online') return false;
+    this.receipts.push(missed === undefined ? { seq } : { seq, missed });
+    return true;
   }
 
   send(message: { id: string; box: Uint8Array }): Promise<{ seq: number; ts: number }> {
@@ -147,8 +187,8 @@ export class FakeChatConnection {
   }
 
   /** Relays a message from `from`, sealed for `id` unless `sealedAs` says otherwise. */
-  relay(from: string, id: string, text: string, sealedAs: Partial<MessageContext> = {}): void {
-    this.message$.next(relayedText(from, id, text, sealedAs));
+  relay(from: string, id: string, text: string, sealedAs: Partial<MessageContext> = {}, seq = 1): void {
+    this.message$.next(relayedText(from, id, text, sealedAs, seq));
   }
 }
 
@@ -158,6 +198,10 @@ export class FakeSessionStore {
   /** What unlock() opens: KEYS under VAULT unless a spec says otherwise. */
   sealedUnder: { vault: string; keys: SessionSecrets } | undefined = { vault: VAULT, keys: KEYS };
   readonly unlockedWith: string[] = [];
+
+  async tabId(): Promise<string> {
+    return 'tab-of-this-spec';
+  }
 
   restore(): Promise<ChatSession | undefined> {
     return Promise.resolve(this.restored);
@@ -189,5 +233,34 @@ export class FakeImagePrep {
     this.prepared.push(file);
     if (this.outcome instanceof Error) throw this.outcome;
     return this.outcome;
+  }
+}
+
+/** A tab's conversation store in memory: what IndexedDB would hold, by tab id. */
+export class MemoryConversationStore implements SealedConversationStore {
+  readonly conversations = new Map<string, SealedConversation>();
+  readonly images = new Map<string, Map<string, Uint8Array>>();
+  writes = 0;
+
+  async read(tabId: string): Promise<SealedConversation | undefined> {
+    return this.conversations.get(tabId);
+  }
+
+  async readImages(tabId: string): Promise<Map<string, Uint8Array>> {
+    return new Map(this.images.get(tabId));
+  }
+
+  async write(tabId: string, conversation: SealedConversation, changes: SealedImageChanges): Promise<void> {
+    this.writes++;
+    const images = this.images.get(tabId) ?? new Map<string, Uint8Array>();
+    for (const id of changes.drop) images.delete(id);
+    for (const [id, sealed] of changes.put) images.set(id, sealed);
+    this.images.set(tabId, images);
+    this.conversations.set(tabId, conversation);
+  }
+
+  async erase(tabId: string): Promise<void> {
+    this.conversations.delete(tabId);
+    this.images.delete(tabId);
   }
 }

@@ -1,0 +1,244 @@
+import { DestroyRef, Injectable, InjectionToken, effect, inject, untracked } from '@angular/core';
+
+import { CryptoService } from '../../core/crypto/crypto.service';
+import { SEALED_CONVERSATION_STORE, type SealedConversation } from '../../core/session/sealed-conversation-store';
+import { type ChatSession, SessionStore } from '../../core/session/session-store';
+import { ChatDelivery } from './chat-delivery';
+import type { ChatEntry, MessageEntry } from './chat-entry';
+import type { OutgoingContent } from './chat-cipher';
+import { ChatLog } from './chat-log';
+import { ChatOutbox } from './chat-outbox';
+import { ChatReceipts, type ReadPoint } from './chat-receipts';
+import { type ConversationSnapshot, decodeSnapshot, encodeSnapshot, type KeptLine, keptLine } from './conversation-snapshot';
+import { ObjectUrlRegistry } from './object-url-registry';
+import { RoomPresence } from './room-presence';
+
+/** Image bytes kept across a reload, newest image first; older ones come back as "not kept". */
+export const KEPT_IMAGE_BYTES = 32 * 1024 * 1024;
+/** The byte budget in use: {@link KEPT_IMAGE_BYTES} unless a spec sets a smaller one. */
+export const KEPT_IMAGE_BUDGET = new InjectionToken<number>('KEPT_IMAGE_BUDGET', { providedIn: 'root', factory: () => KEPT_IMAGE_BYTES });
+/** The vault-seal labels (libs/crypto vault-seal.ts) of the conversation's lines and of each image. */
+export const CONVERSATION_LABEL = 'conversation';
+export const CONVERSATION_IMAGE_LABEL = 'conversation-image';
+
+/** An image as sealed: u16be(id length) || id || bytes, so that a blob opens only as its own message's image. */
+function imagePlaintext(id: string, bytes: Uint8Array): Uint8Array {
+  const name = new TextEncoder().encode(id);
+  const plaintext = new Uint8Array(2 + name.length + bytes.length);
+  new DataView(plaintext.buffer).setUint16(0, name.length);
+  plaintext.set(name, 2);
+  plaintext.set(bytes, 2 + name.length);
+  return plaintext;
+}
+
+function imageBytes(id: string, plaintext: Uint8Array): Uint8Array | undefined {
+  if (plaintext.length < 2) return undefined;
+  const length = new DataView(plaintext.buffer, plaintext.byteOffset).getUint16(0);
+  return new TextDecoder().decode(plaintext.subarray(2, 2 + length)) === id ? plaintext.slice(2 + length) : undefined;
+}
+
+/**
+ * Keeps the open chat's conversation in this tab's own store so that a reload brings it back
+ * exactly: the lines (at most ChatLog's 500, texts included), the images (newest first, within
+ * {@link KEPT_IMAGE_BYTES}), the members, the others' receipts and where the tab stands in the
+ * room's seq. Everything but that seq is sealed under a key derived from the session's vault
+ * (docs/protocol.md §4), which reaches this tab only in `presence` and is never stored: once the
+ * session has ended nothing kept opens, and it is erased too.
+ *
+ * After a reload, {@link prepare} reads the kept seq before the socket connects (it resumes from
+ * there, docs/protocol.md §5.1); the first `presence`'s vault then opens the rest, which goes back
+ * into the list ahead of anything new ({@link restored} settles then). Our messages that were
+ * still pending are sent again with their ids. Saving follows every change of the list or the
+ * members, one write at a time.
+ *
+ * Security: only sealed blobs and seq numbers reach the disk; the vault is used once.
+ */
+@Injectable()
+export class ConversationKeeper {
+  private readonly store = inject(SEALED_CONVERSATION_STORE);
+  private readonly sessions = inject(SessionStore);
+  private readonly crypto = inject(CryptoService);
+  private readonly log = inject(ChatLog);
+  private readonly presence = inject(RoomPresence);
+  private readonly receipts = inject(ChatReceipts);
+  private readonly delivery = inject(ChatDelivery);
+  private readonly outbox = inject(ChatOutbox);
+  private readonly images = inject(ObjectUrlRegistry);
+  private readonly imageBudget = inject(KEPT_IMAGE_BUDGET);
+  private session: { tag: Promise<string>; me: string } | undefined;
+  private kept: SealedConversation | undefined;
+  private sealKey: CryptoKey | undefined;
+  private unlocking = false;
+  private stopped = false;
+  /** Images on disk, by message id. */
+  private readonly savedImages = new Set<string>();
+  private writes: Promise<void> = Promise.resolve();
+  private queued = false;
+  private settleRestored: () => void = () => undefined;
+
+  /** Settles once what was kept is back in the list (at once when there is nothing to bring back). */
+  readonly restored = new Promise<void>((resolve) => (this.settleRestored = resolve));
+
+  constructor() {
+    effect(() => {
+      this.log.entries();
+      this.presence.members();
+      untracked(() => this.schedule());
+    });
+    inject(DestroyRef).onDestroy(() => {
+      this.stopped = true;
+      this.settleRestored();
+    });
+  }
+
+  /** A session just created or joined: nothing to bring back, and whatever this tab kept before goes. */
+  begin(session: ChatSession): void {
+    this.session = { tag: this.crypto.tokenDigest(session.token), me: session.username };
+    this.settleRestored();
+    this.queue(() => this.erase());
+  }
+
+  /** After a reload: where the kept conversation of this session stands, to resume from; undefined when none is kept. */
+  async prepare(session: ChatSession): Promise<ReadPoint | undefined> {
+    this.session = { tag: this.crypto.tokenDigest(session.token), me: session.username };
+    const kept = this.store ? await this.store.read(await this.sessions.tabId()).catch(() => undefined) : undefined;
+    if (kept === undefined || kept.session !== (await this.session.tag)) {
+      this.settleRestored();
+      if (kept !== undefined) this.queue(() => this.erase());
+      return undefined;
+    }
+    this.kept = kept;
+    return kept.point;
+  }
+
+  /** The vault of a `presence`: the first one opens what was kept, puts it back, and saving starts. */
+  async unlock(vault: string): Promise<void> {
+    if (this.sealKey !== undefined || this.unlocking || this.stopped || this.store === null || this.session === undefined) return;
+    this.unlocking = true;
+    try {
+      this.sealKey = await this.crypto.vaultSealKey(vault);
+      if (this.kept !== undefined) await this.bringBack(this.sealKey, this.kept).catch(() => undefined);
+    } catch {
+      // A malformed vault: nothing is kept, nothing comes back.
+    } finally {
+      this.kept = undefined;
+      this.unlocking = false;
+      this.settleRestored();
+    }
+    this.schedule();
+  }
+
+  /** The session is over: nothing more is kept, and what was is erased. */
+  async end(): Promise<void> {
+    this.stopped = true;
+    this.settleRestored();
+    await this.writes;
+    await this.erase();
+  }
+
+  private async bringBack(sealKey: CryptoKey, kept: SealedConversation): Promise<void> {
+    const snapshot = decodeSnapshot(await this.crypto.openUnderVault(sealKey, CONVERSATION_LABEL, kept.sealed));
+    if (snapshot === undefined || this.stopped) return;
+    const sealedImages = await this.store?.readImages(await this.sessions.tabId()) ?? new Map<string, Uint8Array>();
+    const entries: ChatEntry[] = [];
+    const unsent: { entry: MessageEntry; content: OutgoingContent }[] = [];
+    for (const line of snapshot.entries) {
+      const sealed = line.type === 'message' && line.content.kind === 'image' && line.content.kept ? sealedImages.get(line.id) : undefined;
+      const bytes = sealed && (await this.crypto.openUnderVault(sealKey, CONVERSATION_IMAGE_LABEL, sealed).then((plain) => imageBytes(line.id, plain), () => undefined));
+      const entry = this.shown(line, bytes);
+      if (entry === undefined) continue;
+      entries.push(entry);
+      if (bytes !== undefined) this.savedImages.add(entry.id);
+      const content = entry.type === 'message' && entry.own ? this.outgoing(line as MessageEntry, bytes) : undefined;
+      if (content !== undefined && entry.type === 'message' && (entry.delivery === 'pending' || entry.delivery === 'failed')) unsent.push({ entry, content });
+    }
+    if (this.stopped) return;
+    this.log.restore(entries);
+    this.delivery.restore(snapshot.receipts);
+    this.presence.recall(snapshot.members);
+    this.outbox.resume(this.session?.me ?? '', unsent);
+  }
+
+  /** A kept line as the list shows it; an image without its bytes as not kept (and, if ours and unsent, failed). */
+  private shown(line: KeptLine, bytes: Uint8Array | undefined): ChatEntry | undefined {
+    if (line.type === 'system' || line.content.kind === 'text') return line as ChatEntry;
+    const { mime, width, height } = line.content;
+    if (bytes === undefined) {
+      const lost = line.own && line.delivery === 'pending' ? { delivery: 'failed' as const, error: 'The image was not kept across the reload.' } : {};
+      return { ...line, ...lost, content: { kind: 'image-not-kept', mime, width, height } };
+    }
+    try {
+      return { ...line, content: { kind: 'image', url: this.log.imageUrl(line.id, bytes, mime), mime, width, height } };
+    } catch {
+      return undefined;
+    }
+  }
+
+  private outgoing(line: MessageEntry, bytes: Uint8Array | undefined): OutgoingContent | undefined {
+    if (line.content.kind === 'text') return { kind: 'text', text: line.content.text };
+    if (bytes === undefined || line.content.kind === 'image-not-kept') return undefined;
+    const { mime, width, height } = line.content;
+    return { kind: 'image', image: { mime, bytes, width, height } };
+  }
+
+  private schedule(): void {
+    if (this.sealKey === undefined || this.stopped || this.queued) return;
+    this.queued = true;
+    this.queue(() => {
+      this.queued = false;
+      return this.save();
+    });
+  }
+
+  private queue(write: () => Promise<void>): void {
+    this.writes = this.writes.then(write).catch(() => undefined);
+  }
+
+  /** Seals and writes the conversation as it is now: the lines, the new images, and drops the images gone. */
+  private async save(): Promise<void> {
+    const sealKey = this.sealKey;
+    if (sealKey === undefined || this.stopped || this.store === null || this.session === undefined) return;
+    const entries = this.log.entries();
+    const point = this.receipts.point();
+    const keep = this.imagesToKeep(entries);
+    const snapshot: ConversationSnapshot = {
+      v: 1,
+      entries: entries.map((entry) => keptLine(entry, (id) => keep.has(id))),
+      members: this.presence.members(),
+      receipts: this.delivery.states(),
+    };
+    const put = new Map<string, Uint8Array>();
+    for (const id of keep) {
+      if (this.savedImages.has(id)) continue;
+      const bytes = await this.images.bytesOf(id);
+      if (bytes !== undefined) put.set(id, await this.crypto.sealUnderVault(sealKey, CONVERSATION_IMAGE_LABEL, imagePlaintext(id, bytes)));
+    }
+    const drop = [...this.savedImages].filter((id) => !keep.has(id));
+    const sealed = await this.crypto.sealUnderVault(sealKey, CONVERSATION_LABEL, encodeSnapshot(snapshot));
+    if (this.stopped) return;
+    await this.store.write(await this.sessions.tabId(), { session: await this.session.tag, point, sealed }, { put, drop });
+    for (const id of put.keys()) this.savedImages.add(id);
+    for (const id of drop) this.savedImages.delete(id);
+  }
+
+  /** The images whose bytes are kept: newest first, while they fit in the budget ({@link KEPT_IMAGE_BYTES}). */
+  private imagesToKeep(entries: readonly ChatEntry[]): Set<string> {
+    const keep = new Set<string>();
+    let budget = this.imageBudget;
+    for (let i = entries.length - 1; i >= 0; i--) {
+      const entry = entries[i];
+      if (entry.type !== 'message' || entry.content.kind !== 'image') continue;
+      const size = this.images.sizeOf(entry.id);
+      if (size === undefined || size > budget) continue;
+      keep.add(entry.id);
+      budget -= size;
+    }
+    return keep;
+  }
+
+  private async erase(): Promise<void> {
+    if (this.store === null) return;
+    this.savedImages.clear();
+    await this.store.erase(await this.sessions.tabId()).catch(() => undefined);
+  }
+}

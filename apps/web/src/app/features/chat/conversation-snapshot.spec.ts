@@ -1,0 +1,30 @@
+import type { ChatEntry } from './chat-entry';
+import { decodeSnapshot, encodeSnapshot, keptLine } from './conversation-snapshot';
+
+describe('conversation snapshots', () => {
+  const text: ChatEntry = { type: 'message', id: 'alice-message-0001', from: 'Alice', own: false, delivery: 'received', ts: 5, seq: 2, content: { kind: 'text', text: 'hi' } };
+  const image: ChatEntry = { type: 'message', id: 'bob-picture-000001', from: 'Bob', own: true, delivery: 'sent', seq: 3, reach: { delivered: [], waiting: ['Alice'] }, content: { kind: 'image', url: 'blob:x', mime: 'image/png', width: 2, height: 1 } };
+  const line: ChatEntry = { type: 'system', id: 'system-1', text: 'Carol left', at: 9 };
+
+  it('keeps lines without object URLs, and reads back what it wrote', () => {
+    const entries = [text, image, line].map((entry) => keptLine(entry, (id) => id === image.id));
+    const snapshot = { v: 1 as const, entries, members: [{ name: 'Alice', status: 'away' as const, creator: true }], receipts: [{ name: 'Alice', seq: 2, missed: [{ from: 1, to: 1 }] }] };
+
+    expect(entries[1]).toEqual(expect.objectContaining({ content: { kind: 'image', mime: 'image/png', width: 2, height: 1, kept: true } }));
+    expect(JSON.stringify(entries)).not.toContain('blob:');
+    expect(decodeSnapshot(encodeSnapshot(snapshot))).toEqual(snapshot);
+  });
+
+  it('reads nothing from bytes that are not a snapshot of this version', () => {
+    expect(decodeSnapshot(new TextEncoder().encode('not json'))).toBeUndefined();
+    expect(decodeSnapshot(new TextEncoder().encode(JSON.stringify({ v: 2, entries: [], members: [], receipts: [] })))).toBeUndefined();
+  });
+
+  it('drops lines that do not read well and keeps the rest', () => {
+    const bytes = new TextEncoder().encode(
+      JSON.stringify({ v: 1, entries: [{ type: 'message', id: 'x', content: { kind: 'text' } }, line, { type: 'message', id: 'y', from: 'A', own: false, delivery: 'odd', content: { kind: 'text', text: 'z' } }], members: [{ name: 'A', status: 'asleep' }], receipts: [{ name: 'A', seq: -1, missed: [] }] }),
+    );
+
+    expect(decodeSnapshot(bytes)).toEqual({ v: 1, entries: [line], members: [], receipts: [] });
+  });
+});

@@ -1,0 +1,104 @@
+import { IMAGE_MIMES, type ImageMime } from '@ciphernest/crypto';
+import { isObject, type Member, type SeqRange } from '@ciphernest/protocol';
+
+import type { ReceiptState } from './chat-delivery';
+import type { ChatEntry, Delivery, MessageEntry, Reach, SystemEntry } from './chat-entry';
+
+/** What an image line keeps of its content; its bytes are kept apart, by message id. */
+export interface KeptImage {
+  kind: 'image';
+  mime: ImageMime;
+  width?: number;
+  height?: number;
+  /** False when its bytes were not kept (over the byte budget). */
+  kept: boolean;
+}
+
+export type KeptMessage = Omit<MessageEntry, 'content'> & { content: { kind: 'text'; text: string } | KeptImage };
+export type KeptLine = KeptMessage | SystemEntry;
+
+/** The conversation as sealed for a reload (ConversationKeeper): its lines, the members, the others' receipts. */
+export interface ConversationSnapshot {
+  v: 1;
+  entries: KeptLine[];
+  members: Member[];
+  receipts: ReceiptState[];
+}
+
+const DELIVERIES: readonly Delivery[] = ['pending', 'sent', 'delivered', 'failed', 'received'];
+const isString = (value: unknown): value is string => typeof value === 'string';
+const isCount = (value: unknown): value is number => Number.isSafeInteger(value) && (value as number) >= 0;
+const isNames = (value: unknown): value is string[] => Array.isArray(value) && value.every(isString);
+
+/** The line as kept: an image without its object URL, saying whether its bytes are kept (`imageKept`). */
+export function keptLine(entry: ChatEntry, imageKept: (id: string) => boolean): KeptLine {
+  if (entry.type === 'system' || entry.content.kind === 'text') return entry as KeptLine;
+  const { mime, width, height } = entry.content;
+  return { ...entry, content: { kind: 'image', mime, width, height, kept: entry.content.kind === 'image' && imageKept(entry.id) } };
+}
+
+export function encodeSnapshot(snapshot: ConversationSnapshot): Uint8Array {
+  return new TextEncoder().encode(JSON.stringify(snapshot));
+}
+
+function toReach(value: unknown): Reach | undefined {
+  return isObject(value) && isNames(value['delivered']) && isNames(value['waiting']) ? { delivered: value['delivered'], waiting: value['waiting'] } : undefined;
+}
+
+function toContent(value: unknown): KeptMessage['content'] | undefined {
+  if (!isObject(value)) return undefined;
+  if (value['kind'] === 'text') return isString(value['text']) ? { kind: 'text', text: value['text'] } : undefined;
+  const { mime, width, height, kept } = value;
+  if (value['kind'] !== 'image' || !IMAGE_MIMES.includes(mime as ImageMime) || typeof kept !== 'boolean') return undefined;
+  const size = (n: unknown) => (isCount(n) ? n : undefined);
+  return { kind: 'image', mime: mime as ImageMime, width: size(width), height: size(height), kept };
+}
+
+function toLine(value: unknown): KeptLine | undefined {
+  if (!isObject(value) || !isString(value['id'])) return undefined;
+  if (value['type'] === 'system') {
+    return isString(value['text']) && typeof value['at'] === 'number' ? { type: 'system', id: value['id'], text: value['text'], at: value['at'] } : undefined;
+  }
+  const content = toContent(value['content']);
+  const { id, from, own, delivery, ts, seq, error } = value;
+  if (value['type'] !== 'message' || content === undefined || !isString(from) || typeof own !== 'boolean' || !DELIVERIES.includes(delivery as Delivery)) return undefined;
+  return {
+    type: 'message',
+    id: id as string,
+    from,
+    own,
+    delivery: delivery as Delivery,
+    ts: typeof ts === 'number' ? ts : undefined,
+    seq: isCount(seq) ? seq : undefined,
+    reach: toReach(value['reach']),
+    error: isString(error) ? error : undefined,
+    content,
+  };
+}
+
+function toMember(value: unknown): Member | undefined {
+  if (!isObject(value) || !isString(value['name']) || (value['status'] !== 'online' && value['status'] !== 'away')) return undefined;
+  return { name: value['name'], status: value['status'], creator: value['creator'] === true };
+}
+
+function toReceipt(value: unknown): ReceiptState | undefined {
+  if (!isObject(value) || !isString(value['name']) || !isCount(value['seq']) || !Array.isArray(value['missed'])) return undefined;
+  const missed = value['missed'].filter((span): span is SeqRange => isObject(span) && isCount(span['from']) && isCount(span['to']));
+  return { name: value['name'], seq: value['seq'], missed: missed.map(({ from, to }) => ({ from, to })) };
+}
+
+function defined<T>(values: unknown[], read: (value: unknown) => T | undefined): T[] {
+  return values.map(read).filter((value): value is T => value !== undefined);
+}
+
+/** The snapshot in `bytes`, keeping what reads well; undefined when it is not one (another version, say). */
+export function decodeSnapshot(bytes: Uint8Array): ConversationSnapshot | undefined {
+  let value: unknown;
+  try {
+    value = JSON.parse(new TextDecoder().decode(bytes));
+  } catch {
+    return undefined;
+  }
+  if (!isObject(value) || value['v'] !== 1 || !Array.isArray(value['entries']) || !Array.isArray(value['members']) || !Array.isArray(value['receipts'])) return undefined;
+  return { v: 1, entries: defined(value['entries'], toLine), members: defined(value['members'], toMember), receipts: defined(value['receipts'], toReceipt) };
+}

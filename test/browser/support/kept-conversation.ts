@@ -1,0 +1,45 @@
+import type { Page } from 'playwright-core';
+
+/** Where the tab's kept conversation stands: the seq numbers it keeps in the clear beside the sealed lines. */
+export interface KeptPoint {
+  seen: number;
+  opened: number;
+  receipted: number;
+}
+
+/**
+ * The read point of the conversation this tab keeps for a reload (IndexedDB `ciphernest`, store
+ * `sealed-conversations`, part `log`), or undefined while it keeps none. The lines themselves are
+ * sealed under the session's vault; only these numbers, which the server knows anyway, are readable.
+ */
+export function keptPoint(page: Page): Promise<KeptPoint | undefined> {
+  return page.evaluate(async () => {
+    const settle = <T>(request: IDBRequest<T>) =>
+      new Promise<T>((resolve, reject) => {
+        request.onsuccess = () => resolve(request.result);
+        request.onerror = () => reject(request.error);
+      });
+    if (!(await indexedDB.databases()).some((database) => database.name === 'ciphernest')) return undefined;
+    const database = await settle(indexedDB.open('ciphernest'));
+    try {
+      if (!database.objectStoreNames.contains('sealed-conversations')) return undefined;
+      const parts = await settle(database.transaction('sealed-conversations').objectStore('sealed-conversations').getAll());
+      const log = parts.find((part: { part?: string }) => part.part === 'log') as { point?: KeptPoint } | undefined;
+      return log?.point;
+    } finally {
+      database.close();
+    }
+  });
+}
+
+/**
+ * The `auth` of every Socket.IO CONNECT to /chat that `frames` saw the tab send (Engine.IO
+ * message "4", Socket.IO CONNECT "0", namespace, then the JSON auth), in order.
+ */
+export function chatHandshakes(frames: readonly { direction: 'sent' | 'received'; binary: boolean; bytes: Buffer }[]): Record<string, unknown>[] {
+  return frames
+    .filter((frame) => frame.direction === 'sent' && !frame.binary)
+    .map((frame) => frame.bytes.toString('utf8'))
+    .filter((text) => text.startsWith('40/chat,'))
+    .map((text) => JSON.parse(text.slice('40/chat,'.length)) as Record<string, unknown>);
+}
