@@ -1,5 +1,3 @@
-import { InjectionToken } from '@angular/core';
-import { IndexedDbSealedConversationStore } from './indexed-db-sealed-conversation-store';
 
 /** Where a tab stands in its room's seq: kept in the clear, since the next handshake needs it before any vault is known. */
 export interface KeptReadPoint {
@@ -41,9 +39,3 @@ export abstract class SealedConversationStore {
   /** Erases the tab's conversation and images. */
   abstract erase(tabId: string): Promise<void>;
 }
-
-/** The store in use; null where the platform has no IndexedDB (jsdom): then no conversation survives a reload. */
-export const SEALED_CONVERSATION_STORE = new InjectionToken<SealedConversationStore | null>('SEALED_CONVERSATION_STORE', {
-  providedIn: 'root',
-  factory: () => (typeof indexedDB === 'undefined' ? null : new IndexedDbSealedConversationStore()),
-});

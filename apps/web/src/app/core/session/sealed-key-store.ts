@@ -1,5 +1,3 @@
-import { InjectionToken } from '@angular/core';
-import { IndexedDbSealedKeyStore } from './indexed-db-sealed-key-store';
 
 /**
  * A tab's session secrets as kept across reloads: sealed under the session's vault
@@ -28,9 +26,3 @@ export abstract class SealedKeyStore {
   /** Every entry's tab id and age, for the sweep of stale ones. */
   abstract list(): Promise<{ tabId: string; savedAt: number }[]>;
 }
-
-/** The store in use; null where the platform has no IndexedDB (jsdom): then nothing survives a reload. */
-export const SEALED_KEY_STORE = new InjectionToken<SealedKeyStore | null>('SEALED_KEY_STORE', {
-  providedIn: 'root',
-  factory: () => (typeof indexedDB === 'undefined' ? null : new IndexedDbSealedKeyStore()),
-});

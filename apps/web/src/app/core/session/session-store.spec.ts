@@ -3,7 +3,8 @@ import { TestBed } from '@angular/core/testing';
 import type { SessionSecrets } from '@ciphernest/crypto';
 import type { RoomInfo } from '@ciphernest/protocol';
 import { CryptoService } from '../crypto/crypto.service';
-import { SEALED_KEY_STORE, type SealedEntry, type SealedKeyStore } from './sealed-key-store';
+import { SEALED_KEY_STORE } from './browser-sealed-stores';
+import type { SealedEntry, SealedKeyStore } from './sealed-key-store';
 import {
   SESSION_KEY_PREFIX,
   SessionStore,

@@ -2,7 +2,7 @@ import { DestroyRef, Injectable, InjectionToken, inject, signal, type Signal } f
 import { b64urlEncode, randomBytes, type SessionSecrets } from '@ciphernest/crypto';
 import { isObject, type RoomInfo } from '@ciphernest/protocol';
 import { CryptoService } from '../crypto/crypto.service';
-import { SEALED_KEY_STORE } from './sealed-key-store';
+import { SEALED_KEY_STORE } from './browser-sealed-stores';
 
 /** This tab's place in a room. */
 export interface ChatSession {

@@ -1,6 +1,6 @@
 import { TestBed } from '@angular/core/testing';
 
-import { SEALED_CONVERSATION_STORE } from '../../core/session/sealed-conversation-store';
+import { SEALED_CONVERSATION_STORE } from '../../core/session/browser-sealed-stores';
 import { ChatStore } from './chat-store';
 import { CONVERSATION_LABEL, KEPT_IMAGE_BUDGET } from './conversation-keeper';
 import { decodeSnapshot } from './conversation-snapshot';

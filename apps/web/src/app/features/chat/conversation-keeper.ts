@@ -1,7 +1,8 @@
 import { DestroyRef, Injectable, InjectionToken, effect, inject, untracked } from '@angular/core';
 
 import { CryptoService } from '../../core/crypto/crypto.service';
-import { SEALED_CONVERSATION_STORE, type SealedConversation } from '../../core/session/sealed-conversation-store';
+import { SEALED_CONVERSATION_STORE } from '../../core/session/browser-sealed-stores';
+import type { SealedConversation } from '../../core/session/sealed-conversation-store';
 import { type ChatSession, SessionStore } from '../../core/session/session-store';
 import { ChatDelivery } from './chat-delivery';
 import type { ChatEntry, MessageEntry } from './chat-entry';
