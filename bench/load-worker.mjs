@@ -16,7 +16,7 @@ const idPrefix = `w${process.pid.toString(36)}x`.padEnd(10, '0');
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** A message id of PROTOCOL.md §3 (16 to 64 of [A-Za-z0-9_-]), unique per worker. */
+/** A message id of docs/protocol.md §3 (16 to 64 of [A-Za-z0-9_-]), unique per worker. */
 function nextId() {
   idCounter += 1;
   return `${idPrefix}${idCounter.toString(36).padStart(10, '0')}`;

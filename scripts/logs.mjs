@@ -17,7 +17,7 @@ records that match every filter given, and prints them readably, in colour on a 
 
 Filters (repeat one, or give a comma-separated list, to accept any of its values; write a
 value that starts with "-" after "=", as in --user=-bob):
-  --room NAME      a room, by its name in any case (as PROTOCOL.md compares room names)
+  --room NAME      a room, by its name in any case (as docs/protocol.md compares room names)
   --user NAME      a username, in any case
   --ip ADDRESS     a client address or a CIDR range (203.0.113.7, 203.0.113.0/24, 2001:db8::/32),
                    or a hashed address as LOG_IP=hashed writes it (h:0123456789abcdef)
@@ -42,7 +42,7 @@ const UNIT_MS = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 60
 
 class UsageError extends Error {}
 
-/** PROTOCOL.md §1: names compare by their key (trimmed, NFC, lower-cased). */
+/** docs/protocol.md §1: names compare by their key (trimmed, NFC, lower-cased). */
 function nameKey(name) {
   return name.trim().normalize('NFC').toLowerCase();
 }

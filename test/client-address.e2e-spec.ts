@@ -16,14 +16,14 @@ import {
 import { ChatClient, closeAllClients } from './support/chat-client';
 import { useServer, type ServerProcess } from './support/server-process';
 
-// PROTOCOL.md §4 "Client address" and the IP binding of tokens (§4, §5), with TRUST_PROXY=127.0.0.9/32.
+// docs/protocol.md §4 "Client address" and the IP binding of tokens (§4, §5), with TRUST_PROXY=127.0.0.9/32.
 
 /** A chat client for `session` coming from `from` with the given X-Forwarded-For (none when undefined). */
 function socketFrom(server: ServerProcess, session: Session, from: string, forwardedFor?: string): ChatClient {
   return new ChatClient(server.url, { token: session.token, from, headers: forwardedFor === undefined ? {} : { 'X-Forwarded-For': forwardedFor } });
 }
 
-describe('Client address and proxies (PROTOCOL.md §4)', () => {
+describe('Client address and proxies (docs/protocol.md §4)', () => {
   afterEach(closeAllClients);
 
   describe('with TRUST_PROXY=127.0.0.9/32', () => {

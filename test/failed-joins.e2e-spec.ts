@@ -2,7 +2,7 @@ import { ErrorCode } from '@ciphernest/protocol';
 import { createRoom, expectError, nextAddress, postSession, randomVerifier } from './support/builders';
 import { useServer } from './support/server-process';
 
-// Failed joins per (address, room), PROTOCOL.md §4 and §7 (finding 4 of issue 11): a join takes a
+// Failed joins per (address, room), docs/protocol.md §4 and §7 (finding 4 of issue 11): a join takes a
 // slot before anything else is checked and keeps it only when answered BAD_CREDENTIALS, so no more
 // wrong-password answers are given than RATE_FAILED_JOINS_PER_MIN, however many guesses arrive at
 // once. test/scale/shared-limits.e2e-spec.ts fires the same guesses at two processes on Redis.

@@ -20,7 +20,7 @@ import {
 import { closeAllClients } from './support/chat-client';
 import { useServer } from './support/server-process';
 
-// PROTOCOL.md §4: the HTTP API, its success shapes and its errors.
+// docs/protocol.md §4: the HTTP API, its success shapes and its errors.
 
 const ISO_8601 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
 
@@ -32,7 +32,7 @@ function tampered(token: string, at: number): string {
   return `${token.slice(0, index)}${replacement}${token.slice(index + 1)}`;
 }
 
-describe('HTTP API (PROTOCOL.md §4)', () => {
+describe('HTTP API (docs/protocol.md §4)', () => {
   afterEach(closeAllClients);
 
   describe('with default settings', () => {

@@ -4,7 +4,7 @@ import { chatFor, createRoom, deleteSession, expectError, getKdf, joinRoom, setU
 import { closeAllClients } from './support/chat-client';
 import { runUntilExit, ServerProcess } from './support/server-process';
 
-// PROTOCOL.md §4 and §6 (a restart voids every token and forgets every room), §5 (session:end
+// docs/protocol.md §4 and §6 (a restart voids every token and forgets every room), §5 (session:end
 // shutdown), and DESIGN.md "Configuration" (bad values stop the server with a clear message).
 
 const VOIDED = [ErrorCode.TokenInvalid, ErrorCode.SessionNotFound];

@@ -3,7 +3,7 @@ import { byName, createRoom, deleteSession, expectError, getKdf, joinRoom, membe
 import { closeAllClients } from './support/chat-client';
 import { useServer } from './support/server-process';
 
-// PROTOCOL.md §1: room names, room keys and usernames, as the HTTP API applies them.
+// docs/protocol.md §1: room names, room keys and usernames, as the HTTP API applies them.
 
 /** U+1D49C MATHEMATICAL SCRIPT CAPITAL A: one letter, two UTF-16 code units. */
 const ASTRAL_LETTER = '\u{1D49C}';
@@ -40,7 +40,7 @@ const FORBIDDEN: [string, string][] = [
   ['other punctuation', 'a!b'],
 ];
 
-describe('Names (PROTOCOL.md §1)', () => {
+describe('Names (docs/protocol.md §1)', () => {
   const server = useServer({ DISCONNECT_GRACE_MS: '60000' });
   afterEach(closeAllClients);
 

@@ -17,7 +17,7 @@ import {
 import { ChatClient, closeAllClients } from './support/chat-client';
 import { useServer, type ServerProcess } from './support/server-process';
 
-// PROTOCOL.md §4 "Origin": state-changing HTTP requests and Socket.IO connections.
+// docs/protocol.md §4 "Origin": state-changing HTTP requests and Socket.IO connections.
 
 const FOREIGN = 'https://evil.example';
 
@@ -29,7 +29,7 @@ function createFrom(server: ServerProcess, headers: Record<string, string>, from
   return postRoom(server, createBody(), { from, headers });
 }
 
-describe('Origin checks (PROTOCOL.md §4)', () => {
+describe('Origin checks (docs/protocol.md §4)', () => {
   afterEach(closeAllClients);
 
   describe('by default (own origin only)', () => {

@@ -20,7 +20,7 @@ import {
 import { ChatClient, closeAllClients, delay } from './support/chat-client';
 import { useServer, type ServerProcess } from './support/server-process';
 
-// PROTOCOL.md §4 (order of checks, counting) and §7 (the rate limits, 0 turns one off).
+// docs/protocol.md §4 (order of checks, counting) and §7 (the rate limits, 0 turns one off).
 
 const LIMITS = {
   RATE_CREATES_PER_MIN: 3,
@@ -47,7 +47,7 @@ function sendMessages(client: ChatClient, count: number): Promise<MessageAck[]> 
 const ok = { ok: true, seq: expect.any(Number), ts: expect.any(Number) };
 const rateLimited = { ok: false, error: { code: ErrorCode.RateLimited, message: expect.any(String) } };
 
-describe('Rate limits (PROTOCOL.md §4, §7)', () => {
+describe('Rate limits (docs/protocol.md §4, §7)', () => {
   afterEach(closeAllClients);
 
   describe('with small limits', () => {

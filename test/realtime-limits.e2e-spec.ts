@@ -14,7 +14,7 @@ import { ChatClient, closeAllClients } from './support/chat-client';
 import { expectedMember, memberEvent } from './support/events';
 import { useServer } from './support/server-process';
 
-// PROTOCOL.md §5: box size limit, transport limit and slow consumers (§7 MAX_MESSAGE_BYTES, MAX_BUFFERED_BYTES).
+// docs/protocol.md §5: box size limit, transport limit and slow consumers (§7 MAX_MESSAGE_BYTES, MAX_BUFFERED_BYTES).
 
 const payloadTooLarge = { ok: false, error: { code: ErrorCode.PayloadTooLarge, message: expect.any(String) } };
 
@@ -23,7 +23,7 @@ function send(client: ChatClient, box: Uint8Array, timeoutMs = 10_000): Promise<
 }
 
 
-describe('Real-time size limits and slow consumers (PROTOCOL.md §5, §7)', () => {
+describe('Real-time size limits and slow consumers (docs/protocol.md §5, §7)', () => {
   afterEach(closeAllClients);
 
   describe('with MAX_MESSAGE_BYTES=65536 and MAX_BUFFERED_BYTES=1 MiB', () => {

@@ -31,12 +31,12 @@ import { ChatClient, closeAllClients, delay } from './support/chat-client';
 import { expectedMember, memberEvent } from './support/events';
 import { useServer, type ServerProcess } from './support/server-process';
 
-// PROTOCOL.md §5 (connection, presence, leave, replacement) and §6 (membership and room lifetime).
+// docs/protocol.md §5 (connection, presence, leave, replacement) and §6 (membership and room lifetime).
 
 const GRACE_MS = 1_500;
 /** How long past the grace a timeout may take to be noticed and reported; generous for loaded machines. */
 const GRACE_SLACK_MS = 4_000;
-/** PROTOCOL.md §6 says 100 ms for `left` after leave; the tests allow 1 s so they never depend on speed. */
+/** docs/protocol.md §6 says 100 ms for `left` after leave; the tests allow 1 s so they never depend on speed. */
 const PROMPTLY_MS = 1_000;
 
 async function waitUntilRoomGone(server: ServerProcess, room: string, withinMs: number): Promise<void> {
@@ -52,7 +52,7 @@ async function waitUntilRoomGone(server: ServerProcess, room: string, withinMs: 
   }
 }
 
-describe('Real-time membership (PROTOCOL.md §5, §6)', () => {
+describe('Real-time membership (docs/protocol.md §5, §6)', () => {
   const server = useServer({ DISCONNECT_GRACE_MS: String(GRACE_MS) });
   afterEach(closeAllClients);
 

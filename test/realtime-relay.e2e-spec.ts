@@ -14,7 +14,7 @@ import { connectAs, createRoom, getKdf, joinRoom, newId, randomBox, setUpRoom, u
 import { type ChatClient, closeAllClients } from './support/chat-client';
 import { useServer } from './support/server-process';
 
-// PROTOCOL.md §5: relay of messages (ack, fields, seq, ts, duplicates, validation) and typing.
+// docs/protocol.md §5: relay of messages (ack, fields, seq, ts, duplicates, validation) and typing.
 
 const RELAYED_FIELDS = ['box', 'from', 'id', 'seq', 'ts'];
 
@@ -33,7 +33,7 @@ function bytesOf(box: unknown): Buffer {
   return Buffer.from(box as Uint8Array);
 }
 
-describe('Real-time relay (PROTOCOL.md §5)', () => {
+describe('Real-time relay (docs/protocol.md §5)', () => {
   const server = useServer({ DISCONNECT_GRACE_MS: '5000' });
   afterEach(closeAllClients);
 
@@ -136,7 +136,7 @@ describe('Real-time relay (PROTOCOL.md §5)', () => {
   describe('real ciphertext', () => {
     const password = 'correct horse battery staple';
 
-    /** Alice seals `text` with keys derived as PROTOCOL.md §2 says; resolves with what bob receives. */
+    /** Alice seals `text` with keys derived as docs/protocol.md §2 says; resolves with what bob receives. */
     async function exchange(text: string): Promise<{ relayed: RelayedMessage; keys: RoomKeys; roomKey: string }> {
       const room = uniqueRoomName('Crypto Room');
       const roomKey = nameKey(normalizeName(room));

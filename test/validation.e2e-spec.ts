@@ -3,9 +3,9 @@ import { apiPaths, ErrorCode, KDF_LIMITS, MAX_JSON_BODY_BYTES } from '@ciphernes
 import { b64url, createRoom, expectError, getKdf, http, nextAddress, postRoom, postSession, randomKdf, randomVerifier, uniqueRoomName } from './support/builders';
 import { useServer } from './support/server-process';
 
-// PROTOCOL.md §2 (accepted kdf ranges) and §4 (verifier shape, unknown fields, body size, errors).
+// docs/protocol.md §2 (accepted kdf ranges) and §4 (verifier shape, unknown fields, body size, errors).
 
-describe('Request validation (PROTOCOL.md §2, §4)', () => {
+describe('Request validation (docs/protocol.md §2, §4)', () => {
   const server = useServer({ DISCONNECT_GRACE_MS: '60000' });
 
   function createWith(overrides: Record<string, unknown>) {
@@ -141,7 +141,7 @@ describe('Request validation (PROTOCOL.md §2, §4)', () => {
       expectError(res, ErrorCode.ValidationFailed);
     });
 
-    // PROTOCOL.md 1.1 §4: every own key not listed is unknown, whatever its name. Keys named like
+    // docs/protocol.md 1.1 §4: every own key not listed is unknown, whatever its name. Keys named like
     // Object.prototype's methods used to slip through (class-transformer dropped them before
     // class-validator looked).
     const INHERITED_NAMES = ['hasOwnProperty', 'toString', 'valueOf', 'isPrototypeOf', 'propertyIsEnumerable', 'toLocaleString', '__defineGetter__', '__lookupSetter__'];

@@ -1,5 +1,5 @@
 // How the load generator becomes a member of either target: CipherNest needs an HTTP create or
-// join (PROTOCOL.md §4) and then a Socket.IO connection with the token; the bare relay takes
+// join (docs/protocol.md §4) and then a Socket.IO connection with the token; the bare relay takes
 // the room and name in the handshake. Every member may come from its own loopback address.
 import { randomBytes } from 'node:crypto';
 import { request } from 'node:http';

@@ -155,7 +155,7 @@ describe('What the browser leaves on disk (real Chromium, a profile of its own)'
     const print = await createRoom(page, { room, user: 'Ada', password });
     const grant = (await (await answered).json()) as SessionGrant;
 
-    // The same keys, derived here from the password, the room's salt and its key (PROTOCOL.md §2).
+    // The same keys, derived here from the password, the room's salt and its key (docs/protocol.md §2).
     const roomKey = nameKey(normalizeName(room));
     const master = await argon2Master(password, grant.room.kdf);
     const keys = await roomKeysFromMaster(master, roomKey);

@@ -7,7 +7,7 @@ import { closeAllMembers, type SecureMember } from './support/secure-member';
 // The issue: "nginx reloaded and restarted mid-chat, members come back within the grace with no
 // message lost or doubled". Members reconnect on their own (socket.io-client) and re-send what
 // was not acknowledged with the same id. A message relayed while its reader is away never
-// reaches that reader (PROTOCOL.md keeps no history), so messages go out while both are
+// reaches that reader (docs/protocol.md keeps no history), so messages go out while both are
 // online; what is checked is that the proxy going away loses or doubles nothing.
 
 const GRACE_MS = 10_000;

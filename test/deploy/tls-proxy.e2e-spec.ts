@@ -213,7 +213,7 @@ describe('CipherNest behind nginx with TLS', () => {
     });
   });
 
-  describe('the Origin rule behind the proxy (PROTOCOL.md §4)', () => {
+  describe('the Origin rule behind the proxy (docs/protocol.md §4)', () => {
     it('refuses a POST with a foreign Origin: 403 ORIGIN_REFUSED', async () => {
       const body = { room: uniqueRoomName(), username: 'alice', verifier: randomVerifier(), kdf: randomKdf() };
       for (const origin of ['https://evil.example', stack().proxy.httpOrigin, `https://localhost:${stack().proxy.httpsPort}`]) {

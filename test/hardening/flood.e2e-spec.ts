@@ -7,7 +7,7 @@ import { expectAlive, expectNoServerErrors, markLog } from './support/server-hea
 
 // Issue 6: a flood from one address does not slow the others (loosely: every message of the
 // others is acknowledged, none later than several seconds, and all arrive exactly once). The
-// flood itself is held to PROTOCOL.md §7's limits: messages per socket, creations and
+// flood itself is held to docs/protocol.md §7's limits: messages per socket, creations and
 // connections per address.
 
 const FLOOD_MS = 6_000;

@@ -22,11 +22,11 @@ import { useWatchedServer } from './support/bystanders';
 
 // Issue 6, hostile input over raw HTTP: JSON bodies reaching for the prototype, names with bidi
 // controls, zero-width characters and emoji, bodies of thousands of fields, compression bombs,
-// broken encodings and request lines. Each gets PROTOCOL.md §4's error body (or, below the
+// broken encodings and request lines. Each gets docs/protocol.md §4's error body (or, below the
 // application, Node's own 4xx and a closed connection); the process never crashes or logs an
 // error, and a bystander room chats throughout without losing or doubling a message.
 
-/** Characters PROTOCOL.md §1 rejects that are invisible or reorder text. */
+/** Characters docs/protocol.md §1 rejects that are invisible or reorder text. */
 const HOSTILE_CHARACTERS: [string, string][] = [
   ['a right-to-left override (U+202E)', '\u202E'],
   ['a left-to-right override (U+202D)', '\u202D'],

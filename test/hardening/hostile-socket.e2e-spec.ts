@@ -13,7 +13,7 @@ import { closeAllRawSockets, encodeSio, RawSocket } from './support/raw-socket';
 // bystander room chats throughout and must receive every message exactly once.
 
 const MAX_MESSAGE_BYTES = 65_536;
-/** maxHttpBufferSize: MAX_MESSAGE_BYTES plus 64 KiB (PROTOCOL.md §5). */
+/** maxHttpBufferSize: MAX_MESSAGE_BYTES plus 64 KiB (docs/protocol.md §5). */
 const TRANSPORT_LIMIT = MAX_MESSAGE_BYTES + 64 * 1024;
 const VALID_ID = 'hostile_id_0123456789';
 /** How long an ignored packet is given to produce an answer it should not produce. */
@@ -68,7 +68,7 @@ describe('Hostile input over a raw WebSocket (issue 6)', () => {
     send(raw, frames);
     if (outcome === 'closed') {
       await raw.closedWithin(3_000);
-      // No ghost: the session turns away as on any disconnect (PROTOCOL.md §5-6).
+      // No ghost: the session turns away as on any disconnect (docs/protocol.md §5-6).
       await watcher.next<MemberEvent>(ServerEvent.Member, memberEvent('away', 'raw'), 3_000);
       return;
     }

@@ -18,12 +18,12 @@ import { expectedMember, memberEvent } from '../support/events';
 import type { ServerProcess } from '../support/server-process';
 import { connectVia, setUpSpreadRoom, SLOW_MS, useCluster, useRedis } from './support/cluster';
 
-// STORE=redis, three processes on one Redis: PROTOCOL.md §5-6 hold whichever process each member
+// STORE=redis, three processes on one Redis: docs/protocol.md §5-6 hold whichever process each member
 // uses. Relay, presence, membership events and typing cross processes; tokens work on every
 // process; seq is one gap-free order per room however the senders are spread; ids are the room's.
 
 const RELAYED_FIELDS = ['box', 'from', 'id', 'seq', 'ts'];
-/** PROTOCOL.md §6 says 100 ms for `left` after leave; the tests allow 1 s so they never depend on speed. */
+/** docs/protocol.md §6 says 100 ms for `left` after leave; the tests allow 1 s so they never depend on speed. */
 const PROMPTLY_MS = 1_000;
 
 async function sendOk(client: ChatClient, id = newId(), box: Uint8Array = randomBox()): Promise<{ id: string; seq: number; ts: number }> {

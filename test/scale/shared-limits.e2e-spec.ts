@@ -5,12 +5,12 @@ import { memberEvent } from '../support/events';
 import type { ServerProcess } from '../support/server-process';
 import { connectVia, roomGone, setUpSpreadRoom, useCluster, useRedis } from './support/cluster';
 
-// STORE=redis, two processes on one Redis: the limits of PROTOCOL.md §7 count across processes
+// STORE=redis, two processes on one Redis: the limits of docs/protocol.md §7 count across processes
 // (a client cannot multiply them by spreading over the processes behind a load balancer), and
 // a room's name, existence and MAX_ROOMS are the deployment's, not one process's (§6).
 
 const LIMITS = { RATE_CREATES_PER_MIN: '2', RATE_FAILED_JOINS_PER_MIN: '2', RATE_CONNECTS_PER_MIN: '3' };
-/** PROTOCOL.md §6 says 100 ms for `left` after leave; the tests allow 1 s so they never depend on speed. */
+/** docs/protocol.md §6 says 100 ms for `left` after leave; the tests allow 1 s so they never depend on speed. */
 const PROMPTLY_MS = 1_000;
 
 function createBody(room = uniqueRoomName()): Record<string, unknown> {

@@ -33,7 +33,7 @@ export function nextAddress(): string {
 }
 
 let nameCounter = 0;
-/** A room name unique within this process, valid under PROTOCOL.md §1. */
+/** A room name unique within this process, valid under docs/protocol.md §1. */
 export function uniqueRoomName(prefix = 'room'): string {
   nameCounter += 1;
   return `${prefix} ${process.pid}-${nameCounter}-${randomBytes(3).toString('hex')}`;
@@ -202,7 +202,7 @@ function findKey(value: unknown, key: string): boolean {
   return Object.values(value as Record<string, unknown>).some((inner) => findKey(inner, key));
 }
 
-/** The error body of PROTOCOL.md §4, with the status that goes with `code`, and no stack trace. */
+/** The error body of docs/protocol.md §4, with the status that goes with `code`, and no stack trace. */
 export function expectError(res: HttpResponse, code: ErrorCode): void {
   const status = HTTP_STATUS[code];
   expect({ status: res.status, body: res.body }).toEqual({
@@ -215,7 +215,7 @@ export function expectError(res: HttpResponse, code: ErrorCode): void {
   expect(res.text).not.toMatch(STACK_TRACE);
 }
 
-/** A Member as PROTOCOL.md §4 shapes it. */
+/** A Member as docs/protocol.md §4 shapes it. */
 export function member(name: string, status: Member['status'], creator = false): Member {
   return { name, status, creator };
 }

@@ -5,7 +5,7 @@ export function memberEvent(type: MemberEventType, name: string, reason?: LeftRe
   return (event) => event.type === type && event.name === name && (reason === undefined || event.reason === reason);
 }
 
-/** The exact shape of a `member` event (PROTOCOL.md §5): `reason` only on `left`. */
+/** The exact shape of a `member` event (docs/protocol.md §5): `reason` only on `left`. */
 export function expectedMember(type: MemberEventType, name: string, reason?: LeftReason): Record<string, unknown> {
   return { type, name, at: expect.any(Number), ...(reason === undefined ? {} : { reason }) };
 }

@@ -8,7 +8,7 @@ export const REPO_ROOT = resolve(__dirname, '..', '..');
 /** The built server; override with CIPHERNEST_SERVER_ENTRY to test another build. */
 export const SERVER_ENTRY = resolve(REPO_ROOT, process.env['CIPHERNEST_SERVER_ENTRY'] ?? 'dist/apps/server/main.js');
 
-/** Every variable the server reads (DESIGN.md "Configuration", PROTOCOL.md §7): never inherited from the caller. */
+/** Every variable the server reads (DESIGN.md "Configuration", docs/protocol.md §7): never inherited from the caller. */
 const SERVER_VARIABLES = [
   'PORT', 'HOST', 'TRUST_PROXY', 'TLS_CERT', 'TLS_KEY', 'LOG_LEVEL', 'LOG_FORMAT', 'STORE', 'REDIS_URL',
   'TOKEN_SECRET', 'ROOM_DIRECTORY', 'ALLOWED_ORIGINS', 'LOG_IP', 'METRICS_TOKEN', 'DISCONNECT_GRACE_MS',

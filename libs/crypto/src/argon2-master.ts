@@ -38,7 +38,7 @@ export async function argon2idRaw(opts: {
 }
 
 /**
- * The room's 32-byte master secret of PROTOCOL.md §2:
+ * The room's 32-byte master secret of docs/protocol.md §2:
  * `Argon2id(UTF-8(NFC(password)), salt, m, t, p, version 0x13, 32 bytes)`.
  *
  * The parameters are checked first (`kdfProblems`): a server or member that hands out

@@ -1,7 +1,7 @@
 import { base64urlnopad } from '@scure/base';
 
 /**
- * base64url without padding (RFC 4648 §5), as every b64url field of PROTOCOL.md uses.
+ * base64url without padding (RFC 4648 §5), as every b64url field of docs/protocol.md uses.
  * Accepts any Uint8Array view (a Node Buffer slice included) and reads only its own bytes.
  */
 export function b64urlEncode(bytes: Uint8Array): string {

@@ -16,7 +16,7 @@ export type DecryptedMessage =
  *
  * Security: everything returned is attacker-chosen content from an authenticated member;
  * render it escaped (text) or as an image element only (bytes), and let the caller drop
- * repeated ids (PROTOCOL.md §3).
+ * repeated ids (docs/protocol.md §3).
  *
  * @throws UnknownKindError for a message of a kind this version does not know: drop it
  *   silently; MessageRejectedError for any other failure: drop the message (and MAY flag it).

@@ -18,7 +18,7 @@ interface E2eVector {
 const vector = JSON.parse(readFileSync(join(__dirname, 'fixtures', 'e2e-vector.json'), 'utf8')) as E2eVector;
 const toHex = (bytes: Uint8Array): string => Buffer.from(bytes).toString('hex');
 
-describe('the committed end-to-end vector (PROTOCOL.md §2-3)', () => {
+describe('the committed end-to-end vector (docs/protocol.md §2-3)', () => {
   const ctx: MessageContext = { roomKey: vector.roomKey, from: vector.message.from, id: vector.message.id };
 
   it('has a password that NFC changes, so it exercises normalisation', () => {

@@ -1,6 +1,6 @@
 /**
  * Thrown before any key derivation when key-derivation parameters fall outside
- * PROTOCOL.md §2's accepted ranges. A client must refuse to derive rather than run a
+ * docs/protocol.md §2's accepted ranges. A client must refuse to derive rather than run a
  * weakened (or memory-exhausting) Argon2id chosen by a server or another member.
  */
 export class KdfRejectedError extends Error {

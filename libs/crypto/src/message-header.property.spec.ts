@@ -6,7 +6,7 @@ import { MessageRejectedError } from './message-rejected-error';
 import { roomKeysFromMaster } from './room-keys';
 import { open, seal, type MessageContext } from './seal';
 
-// PROTOCOL.md §3 framing as properties: every header and body round trips, padding is always a
+// docs/protocol.md §3 framing as properties: every header and body round trips, padding is always a
 // multiple of the pad size and zero, and no byte sequence makes the decoder fail in any other
 // way than MessageRejectedError (a receiver drops such a message and carries on).
 

@@ -2,12 +2,12 @@ import { isObject } from '@ciphernest/protocol';
 import { isByteArray } from './is-byte-array';
 import { MessageRejectedError, UnknownKindError } from './message-rejected-error';
 
-/** The image types a message may carry (PROTOCOL.md §3). No SVG: it can carry script. */
+/** The image types a message may carry (docs/protocol.md §3). No SVG: it can carry script. */
 export const IMAGE_MIMES = ['image/jpeg', 'image/png', 'image/webp', 'image/gif'] as const;
 
 export type ImageMime = (typeof IMAGE_MIMES)[number];
 
-/** The JSON header at the front of every plaintext (PROTOCOL.md §3); `len` counts body bytes. */
+/** The JSON header at the front of every plaintext (docs/protocol.md §3); `len` counts body bytes. */
 export type MessageHeader =
   | { kind: 'text'; len: number }
   | { kind: 'image'; len: number; mime: ImageMime; name?: string; width?: number; height?: number };
@@ -69,7 +69,7 @@ function canonicalHeader(header: MessageHeader): MessageHeader {
 }
 
 /**
- * Frames a message body as PROTOCOL.md §3's plaintext:
+ * Frames a message body as docs/protocol.md §3's plaintext:
  * `u32be(headerLength) || UTF-8(JSON header) || body || zero padding`, padded to a
  * multiple of `padTo` bytes (default 256; 1 for none). Only the header's known fields are
  * written, so stray properties of the caller's object never end up in a message.

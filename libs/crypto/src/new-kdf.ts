@@ -4,7 +4,7 @@ import { KdfRejectedError } from './kdf-rejected-error';
 import { randomBytes } from './random-bytes';
 
 /**
- * Key-derivation parameters for a new room (PROTOCOL.md §2): Argon2id, `m` KiB of memory
+ * Key-derivation parameters for a new room (docs/protocol.md §2): Argon2id, `m` KiB of memory
  * (default 65536), `t` passes (default 3), `p` 1, and a fresh random 16-byte salt.
  *
  * @throws KdfRejectedError when `m` or `t` is outside `KDF_LIMITS`, so a room is never

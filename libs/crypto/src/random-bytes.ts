@@ -19,7 +19,7 @@ export function randomBytes(length: number): Uint8Array<ArrayBuffer> {
 }
 
 /**
- * A fresh message id (PROTOCOL.md §3): b64url of 16 random bytes, 22 characters, which
+ * A fresh message id (docs/protocol.md §3): b64url of 16 random bytes, 22 characters, which
  * matches `MESSAGE_ID_PATTERN`. Random, so ids do not reveal how many messages a client sent.
  */
 export function newMessageId(): string {

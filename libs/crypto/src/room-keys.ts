@@ -4,7 +4,7 @@ import { b64urlEncode } from './b64url';
 import { hkdfBits, hkdfParams, importHkdfKey } from './hkdf-sha256';
 import { isByteArray, ownBytes } from './is-byte-array';
 
-/** What a member holds for a room (PROTOCOL.md §2). */
+/** What a member holds for a room (docs/protocol.md §2). */
 export interface RoomKeys {
   /** AES-256-GCM, non-extractable, usages `encrypt` and `decrypt`. */
   encKey: CryptoKey;
@@ -25,14 +25,14 @@ function info(label: 'enc' | 'verifier' | 'fingerprint', roomKey: string): Uint8
 }
 
 /**
- * The room's keys from its 32-byte Argon2id master (PROTOCOL.md §2): HKDF-SHA256 with an
+ * The room's keys from its 32-byte Argon2id master (docs/protocol.md §2): HKDF-SHA256 with an
  * empty salt and info `ciphernest/v1/<label>/<roomKey>` for the labels `enc`, `verifier`
  * and `fingerprint`. Split from {@link argon2Master} so a browser can run Argon2id in a
  * Web Worker and this step (which creates the CryptoKey) in the page.
  *
  * Security: `encKey` is created by `deriveKey` as non-extractable, so its bytes never
  * reach JavaScript. The verifier is the only value meant for the server. The caller owns
- * `master` and should zero it afterwards. `roomKey` must be the room key of PROTOCOL.md §1
+ * `master` and should zero it afterwards. `roomKey` must be the room key of docs/protocol.md §1
  * (lower-cased, trimmed, NFC), not the name as typed, or members derive different keys.
  *
  * @throws RangeError when `master` is not 32 bytes; TypeError when `roomKey` is empty.
@@ -58,7 +58,7 @@ export async function roomKeysFromMaster(master: Uint8Array, roomKey: string): P
 }
 
 /**
- * The raw 32 bytes of `encKey` (HKDF-SHA256 of `master` with the `enc` label, PROTOCOL.md §2),
+ * The raw 32 bytes of `encKey` (HKDF-SHA256 of `master` with the `enc` label, docs/protocol.md §2),
  * for a client that must seal the key under its session's vault (vault-seal.ts) to keep it
  * across a reload. {@link importEncKey} turns them into the same key as `roomKeysFromMaster`'s.
  *

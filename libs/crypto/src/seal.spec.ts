@@ -7,10 +7,10 @@ const MASTER = new Uint8Array(32).map((_, i) => 255 - i * 3);
 const CTX: MessageContext = { roomKey: 'café lounge', from: 'Zoë', id: 'AAAAAAAAAAAAAAAAAAAAAA' };
 const PLAINTEXT = new TextEncoder().encode('attack at dawn, or maybe brunch');
 
-// The key node:crypto derives on its own from the same master (PROTOCOL.md §2).
+// The key node:crypto derives on its own from the same master (docs/protocol.md §2).
 const nodeEncKey = (): Buffer =>
   Buffer.from(hkdfSync('sha256', MASTER, Buffer.alloc(0), Buffer.from(`ciphernest/v1/enc/${CTX.roomKey}`, 'utf8'), 32));
-// The AAD spelled out independently of messageAad (PROTOCOL.md §3).
+// The AAD spelled out independently of messageAad (docs/protocol.md §3).
 const nodeAad = (ctx: MessageContext): Buffer => Buffer.from(`ciphernest/v1/msg/${ctx.roomKey}/${ctx.from}/${ctx.id}`, 'utf8');
 
 function nodeOpen(box: Uint8Array, ctx: MessageContext): Buffer {

@@ -3,9 +3,9 @@ import { isByteArray, ownBytes } from './is-byte-array';
 import { MessageRejectedError } from './message-rejected-error';
 import { randomBytes } from './random-bytes';
 
-/** Who sent a message, where, under which id: bound to the box as AAD (PROTOCOL.md §3). */
+/** Who sent a message, where, under which id: bound to the box as AAD (docs/protocol.md §3). */
 export interface MessageContext {
-  /** The room key (PROTOCOL.md §1), not the name as typed. */
+  /** The room key (docs/protocol.md §1), not the name as typed. */
   roomKey: string;
   /** The sender's username exactly as the server reports it. */
   from: string;
@@ -17,7 +17,7 @@ const IV_BYTES = 12;
 const TAG_BITS = 128;
 
 /**
- * `UTF-8("ciphernest/v1/msg/" + roomKey + "/" + from + "/" + id)` of PROTOCOL.md §3.
+ * `UTF-8("ciphernest/v1/msg/" + roomKey + "/" + from + "/" + id)` of docs/protocol.md §3.
  * No part may contain `/` by the protocol's name and id rules, so the string is unambiguous.
  *
  * @throws TypeError when `roomKey` or `from` is empty or `id` breaks `MESSAGE_ID_PATTERN`.
@@ -31,7 +31,7 @@ export function messageAad(ctx: MessageContext): Uint8Array<ArrayBuffer> {
 
 /**
  * Encrypts a framed plaintext: `box = iv || AES-256-GCM(encKey, iv, plaintext, aad)` with a
- * fresh random 12-byte iv and a 16-byte tag (PROTOCOL.md §3).
+ * fresh random 12-byte iv and a 16-byte tag (docs/protocol.md §3).
  *
  * Security: the iv is random per call, so never reuse a box for a different context; the
  * AAD binds room, sender and id, so a relay that relabels any of them makes it fail to open.

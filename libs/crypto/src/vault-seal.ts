@@ -18,7 +18,7 @@ const ENC_KEY_BYTES = 32;
 const FINGERPRINT_PATTERN = /^[0-9a-f]{4}(-[0-9a-f]{4}){4}$/;
 const LABEL_PATTERN = /^[a-z0-9-]{1,64}$/;
 
-/** What a client keeps of its session across a reload (PROTOCOL.md §2 keys), once unsealed. */
+/** What a client keeps of its session across a reload (docs/protocol.md §2 keys), once unsealed. */
 export interface SessionSecrets {
   /** AES-256-GCM, non-extractable, usages `encrypt` and `decrypt`. */
   encKey: CryptoKey;
@@ -31,7 +31,7 @@ function sealAad(label: string): Uint8Array<ArrayBuffer> {
 }
 
 /**
- * The key a session's vault (PROTOCOL.md §4, 1.1) seals under: HKDF-SHA256(ikm = the vault's
+ * The key a session's vault (docs/protocol.md §4, 1.1) seals under: HKDF-SHA256(ikm = the vault's
  * 32 bytes, salt = empty, info = UTF-8("ciphernest/v1/vault-seal"), 32 bytes) as an
  * AES-256-GCM key, non-extractable, usages `encrypt` and `decrypt`.
  *

@@ -1,4 +1,4 @@
-/** Every error code of PROTOCOL.md, HTTP and real-time alike. */
+/** Every error code of docs/protocol.md, HTTP and real-time alike. */
 export const ErrorCode = {
   ValidationFailed: 'VALIDATION_FAILED',
   RoomExists: 'ROOM_EXISTS',
@@ -19,7 +19,7 @@ export const ErrorCode = {
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
-/** The HTTP status that goes with each code (PROTOCOL.md §4). */
+/** The HTTP status that goes with each code (docs/protocol.md §4). */
 export const HTTP_STATUS: Readonly<Record<ErrorCode, number>> = {
   VALIDATION_FAILED: 400,
   ROOM_EXISTS: 409,

@@ -15,7 +15,7 @@ function isIntegerIn(value: unknown, min: number, max: number): boolean {
 }
 
 /**
- * Problems with key-derivation parameters (PROTOCOL.md §2): an empty list means they are
+ * Problems with key-derivation parameters (docs/protocol.md §2): an empty list means they are
  * acceptable. The server refuses others with VALIDATION_FAILED; clients refuse to derive.
  */
 export function kdfProblems(value: unknown): string[] {

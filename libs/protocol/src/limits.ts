@@ -1,4 +1,4 @@
-/** Default limits of PROTOCOL.md §7; the server reads overrides from the environment. */
+/** Default limits of docs/protocol.md §7; the server reads overrides from the environment. */
 export const DEFAULT_LIMITS = {
   maxMessageBytes: 8 * 1024 * 1024,
   maxBufferedBytes: 32 * 1024 * 1024,
@@ -25,7 +25,7 @@ export const MIN_BOX_BYTES = 28;
 
 export const MAX_TEXT_CHARS = 10_000;
 
-/** Accepted key-derivation parameters (PROTOCOL.md §2). */
+/** Accepted key-derivation parameters (docs/protocol.md §2). */
 export const KDF_LIMITS = {
   memoryKiB: { min: 19_456, max: 262_144 },
   iterations: { min: 2, max: 10 },
@@ -39,6 +39,6 @@ export const DEFAULT_KDF_PARAMS = { alg: 'argon2id', m: 65_536, t: 3, p: 1 } as 
 /** Message ids: 16 to 64 characters of base64url's alphabet. */
 export const MESSAGE_ID_PATTERN = /^[A-Za-z0-9_-]{16,64}$/;
 
-/** A room remembers accepted message ids this long, and at least this many of the latest (PROTOCOL.md §5). */
+/** A room remembers accepted message ids this long, and at least this many of the latest (docs/protocol.md §5). */
 export const ID_MEMORY_MS = 60_000;
 export const ID_MEMORY_COUNT = 1_024;

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { SCRIPT_NAMES } from './is-single-script';
 import { checkRoomName, checkUsername, nameKey, normalizeName, ROOM_NAME_MAX, USERNAME_MAX, type NameCheck } from './names';
 
-// PROTOCOL.md §1 as properties: whatever string arrives, the checks answer without throwing, and
+// docs/protocol.md §1 as properties: whatever string arrives, the checks answer without throwing, and
 // whatever they accept is normalised, keyed, made of the allowed classes only and of one script
 // (or one of the mixes UTS #39's highly restrictive level allows).
 

@@ -1,7 +1,7 @@
 import { isSingleScript } from './is-single-script';
 
 /**
- * Name rules of PROTOCOL.md §1, shared by the server's validation and the web forms.
+ * Name rules of docs/protocol.md §1, shared by the server's validation and the web forms.
  * Lengths count code points, after trim() and NFC.
  */
 

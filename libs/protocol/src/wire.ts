@@ -1,6 +1,6 @@
 import type { ErrorBody, ErrorCode } from './errors';
 
-/** Key-derivation parameters a room's creator picks (PROTOCOL.md §2). `salt` is b64url of 16 bytes. */
+/** Key-derivation parameters a room's creator picks (docs/protocol.md §2). `salt` is b64url of 16 bytes. */
 export interface Kdf {
   alg: 'argon2id';
   m: number;
@@ -25,7 +25,7 @@ export interface Member {
   creator: boolean;
 }
 
-// ---- HTTP (PROTOCOL.md §4) ----
+// ---- HTTP (docs/protocol.md §4) ----
 
 export const API_PREFIX = '/api';
 
@@ -86,7 +86,7 @@ export const apiPaths = {
   health: () => '/healthz',
 } as const;
 
-// ---- Real-time channel (PROTOCOL.md §5) ----
+// ---- Real-time channel (docs/protocol.md §5) ----
 
 export const SOCKET_PATH = '/socket.io';
 export const CHAT_NAMESPACE = '/chat';

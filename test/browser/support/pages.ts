@@ -12,10 +12,10 @@ export interface Credentials {
   password: string;
 }
 
-/** PROTOCOL.md §2: five groups of four hex digits. */
+/** docs/protocol.md §2: five groups of four hex digits. */
 export const FINGERPRINT_PATTERN = /^[0-9a-f]{4}(-[0-9a-f]{4}){4}$/;
 
-/** A room name no other test uses (letters, digits and a space: valid under PROTOCOL.md §1). */
+/** A room name no other test uses (letters, digits and a space: valid under docs/protocol.md §1). */
 export function uniqueRoom(prefix = 'Room'): string {
   return `${prefix} ${randomBytes(4).toString('hex')}`;
 }

@@ -110,7 +110,7 @@ export class SecureMember {
   /**
    * Sends a message and resolves with its ack, whatever happens to the connection meanwhile: the
    * message goes out only while this member is connected and every one of `peers` is online
-   * (a message relayed while a member is away never reaches that member: PROTOCOL.md keeps no
+   * (a message relayed while a member is away never reaches that member: docs/protocol.md keeps no
    * history), and is sent again, with the same id, until an ack arrives.
    */
   async send(id: string, box: Buffer, peers: string[] = [], timeoutMs = 20_000): Promise<MessageAck> {

@@ -66,7 +66,7 @@ export class ChatMetrics {
     });
     this.rejections = new Counter({
       name: 'ciphernest_rejections_total',
-      help: 'Requests refused, by error code (PROTOCOL.md) and channel (http, handshake, message).',
+      help: 'Requests refused, by error code (docs/protocol.md) and channel (http, handshake, message).',
       labelNames: ['code', 'channel'],
       registers,
     });
