@@ -117,8 +117,27 @@ describe('Real-time size limits and slow consumers (docs/protocol.md §5, §7)',
 
     // Long-polling carries binary as base64, about 4/3 larger: the limit must hold for the box, not its encoding.
     describe('over long-polling (requests from Node come from 127.0.0.1)', () => {
+      /**
+       * Closes a long-polling client and waits until its last poll has been answered: a poll
+       * still open when the server stops fails, and engine.io-client then writes again after
+       * jest has torn the file's environment down.
+       */
+      async function closePolling(client: ChatClient): Promise<void> {
+        const engine = client.socket.io.engine;
+        const closed = new Promise<void>((resolveClose) => engine.once('close', () => resolveClose()));
+        client.disconnect();
+        await closed;
+        const name = client.options.token === undefined ? undefined : pollers.get(client.options.token);
+        await server().waitForLog((record) => record.event === 'socket.disconnected' && record['user'] === name);
+      }
+
+      /** Each poller's username by its token, so that the log line of its own disconnect is awaited. */
+      const pollers = new Map<string, string>();
+
       async function pollingPair(): Promise<{ poller: ChatClient; bob: ChatClient }> {
-        const owner = await createRoom(server(), { username: 'alice', from: '127.0.0.1' });
+        const username = `poller${pollers.size + 1}`;
+        const owner = await createRoom(server(), { username, from: '127.0.0.1' });
+        pollers.set(owner.token, username);
         const bobSession = await joinRoom(server(), owner, { username: 'bob' });
         const bob = (await connectAs(server(), bobSession)).client;
         const poller = await new ChatClient(server().url, { token: owner.token, transports: ['polling'] }).connect();
@@ -132,6 +151,7 @@ describe('Real-time size limits and slow consumers (docs/protocol.md §5, §7)',
         expect((await send(poller, box, 30_000)).ok).toBe(true);
         const relayed = await bob.next<RelayedMessage>(ServerEvent.Message, () => true, 30_000);
         expect(Buffer.from(relayed.box as Uint8Array).equals(box)).toBe(true);
+        await closePolling(poller);
       }, 60_000);
 
       it('refuses 8 MiB + 1 byte with PAYLOAD_TOO_LARGE and keeps the connection', async () => {
@@ -139,6 +159,7 @@ describe('Real-time size limits and slow consumers (docs/protocol.md §5, §7)',
         expect(await send(poller, randomBox(DEFAULT_LIMITS.maxMessageBytes + 1), 30_000)).toEqual(payloadTooLarge);
         expect(poller.connected).toBe(true);
         expect((await send(poller, randomBox(100))).ok).toBe(true);
+        await closePolling(poller);
       }, 60_000);
     });
   });
