@@ -1,31 +1,16 @@
-import { TestBed } from '@angular/core/testing';
-import { ChatConnection } from './chat-connection';
-import { type ChatSocket, SOCKET_FACTORY, type SocketFactory } from './socket-factory';
-import { FakeSocket } from './testing/fake-socket';
+import { type ChatConnection } from './chat-connection';
+import { configureConnection, type FakeSocketFactory, lastHandshake } from './testing/configure-connection';
+import { type FakeSocket } from './testing/fake-socket';
 
 describe('ChatConnection: resume and receipts', () => {
   let sockets: FakeSocket[];
-  let factory: jest.Mock<ChatSocket, Parameters<SocketFactory>>;
+  let factory: FakeSocketFactory;
   let connection: ChatConnection;
   const socket = () => sockets[sockets.length - 1];
-  /** What the latest socket's next handshake carries as `auth`. */
-  const handshake = (): unknown => {
-    const { auth } = factory.mock.calls[factory.mock.calls.length - 1][1];
-    if (typeof auth !== 'function') return auth;
-    let sent: unknown;
-    auth((data: object) => (sent = data));
-    return sent;
-  };
+  const handshake = (): unknown => lastHandshake(factory);
 
   beforeEach(() => {
-    sockets = [];
-    factory = jest.fn((..._args: Parameters<SocketFactory>) => {
-      const created = new FakeSocket();
-      sockets.push(created);
-      return created as unknown as ChatSocket;
-    });
-    TestBed.configureTestingModule({ providers: [ChatConnection, { provide: SOCKET_FACTORY, useValue: factory }] });
-    connection = TestBed.inject(ChatConnection);
+    ({ sockets, factory, connection } = configureConnection());
   });
 
   describe('resume (docs/protocol.md §5.1)', () => {

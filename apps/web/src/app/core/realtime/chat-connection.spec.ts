@@ -1,37 +1,23 @@
 import { TestBed } from '@angular/core/testing';
 import type { PresenceEvent } from '@ciphernest/protocol';
 import { ApiProblem } from '../api/api-problem';
-import { ChatConnection, LEAVE_TIMEOUT_MS } from './chat-connection';
+import { type ChatConnection, LEAVE_TIMEOUT_MS } from './chat-connection';
 import { RECONNECT_DELAY_MAX_MS, RECONNECT_DELAY_MS } from './reconnect-backoff';
-import { type ChatSocket, SOCKET_FACTORY, type SocketFactory } from './socket-factory';
-import { FakeSocket, box, settled } from './testing/fake-socket';
+import { configureConnection, type FakeSocketFactory, lastHandshake } from './testing/configure-connection';
+import { type FakeSocket, box, settled } from './testing/fake-socket';
 import { ackTimeoutMs } from './unacked-messages';
 
 const flush = () => new Promise<void>((resolve) => jest.requireActual<typeof import('timers')>('timers').setImmediate(resolve));
 
 describe('ChatConnection', () => {
   let sockets: FakeSocket[];
-  let factory: jest.Mock<ChatSocket, Parameters<SocketFactory>>;
+  let factory: FakeSocketFactory;
   let connection: ChatConnection;
   const socket = () => sockets[sockets.length - 1];
-  /** What the latest socket's next handshake carries as `auth`. */
-  const handshake = (): unknown => {
-    const { auth } = factory.mock.calls[factory.mock.calls.length - 1][1];
-    if (typeof auth !== 'function') return auth;
-    let sent: unknown;
-    auth((data: object) => (sent = data));
-    return sent;
-  };
+  const handshake = (): unknown => lastHandshake(factory);
 
   beforeEach(() => {
-    sockets = [];
-    factory = jest.fn((..._args: Parameters<SocketFactory>) => {
-      const created = new FakeSocket();
-      sockets.push(created);
-      return created as unknown as ChatSocket;
-    });
-    TestBed.configureTestingModule({ providers: [ChatConnection, { provide: SOCKET_FACTORY, useValue: factory }] });
-    connection = TestBed.inject(ChatConnection);
+    ({ sockets, factory, connection } = configureConnection());
   });
 
   afterEach(() => {

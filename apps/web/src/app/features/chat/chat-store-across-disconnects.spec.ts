@@ -5,7 +5,7 @@ import { CarriedOverMessages } from './carried-over-messages';
 import { CARRIED_OVER_TEXT } from './chat-outbox';
 import { RECEIPT_INTERVAL_MS } from './chat-receipts';
 import { ChatStore } from './chat-store';
-import { type ChatDoubles, configureChat, linesIn, messagesIn, restoreChatGlobals, settle } from './testing/chat-test-bed';
+import { type ChatDoubles, configureChat, endChatSpec, linesOf, messagesOf, settle, startChatStore } from './testing/chat-test-bed';
 import { ROOM, VAULT, fakeSession } from './testing/chat-fakes';
 
 describe('ChatStore across disconnects (docs/protocol.md §5.1, §5.2)', () => {
@@ -13,19 +13,11 @@ describe('ChatStore across disconnects (docs/protocol.md §5.1, §5.2)', () => {
 
   beforeEach(() => (chat = configureChat()));
 
-  afterEach(() => {
-    jest.useRealTimers();
-    restoreChatGlobals();
-  });
+  afterEach(endChatSpec);
 
-  function startStore(): ChatStore {
-    const store = TestBed.inject(ChatStore);
-    store.start(fakeSession());
-    return store;
-  }
-
-  const messages = (store: ChatStore) => messagesIn(store.entries());
-  const lines = (store: ChatStore) => linesIn(store.entries());
+  const startStore = startChatStore;
+  const messages = messagesOf;
+  const lines = linesOf;
 
   describe('resuming and receipts', () => {
     const ALICE_AND_BOB = [

@@ -4,7 +4,7 @@ import { ApiProblem } from '../../core/api/api-problem';
 import { errorText } from '../../core/errors/error-text';
 import { ChatStore, chatTitle } from './chat-store';
 import { ImagePrepError } from './image-prep';
-import { type ChatDoubles, configureChat, linesIn, messagesIn, restoreChatGlobals, settle } from './testing/chat-test-bed';
+import { type ChatDoubles, configureChat, endChatSpec, linesOf, messagesOf, settle, startChatStore } from './testing/chat-test-bed';
 import { KEYS, ROOM, VAULT, fakeSession } from './testing/chat-fakes';
 
 describe('ChatStore', () => {
@@ -12,19 +12,11 @@ describe('ChatStore', () => {
 
   beforeEach(() => (chat = configureChat()));
 
-  afterEach(() => {
-    jest.useRealTimers();
-    restoreChatGlobals();
-  });
+  afterEach(endChatSpec);
 
-  function startStore(): ChatStore {
-    const store = TestBed.inject(ChatStore);
-    store.start(fakeSession());
-    return store;
-  }
-
-  const messages = (store: ChatStore) => messagesIn(store.entries());
-  const lines = (store: ChatStore) => linesIn(store.entries());
+  const startStore = startChatStore;
+  const messages = messagesOf;
+  const lines = linesOf;
 
   describe('starting', () => {
     it('connects with the session token and shows the room and fingerprint', () => {

@@ -8,7 +8,8 @@ import type { ChatEntry, MessageEntry, SystemEntry } from '../chat-entry';
 import { ChatNotifier } from '../chat-notifier';
 import { ImagePrep } from '../image-prep';
 import { provideChat } from '../provide-chat';
-import { FakeApiClient, FakeChatConnection, FakeCryptoService, FakeImagePrep, FakeSessionStore } from './chat-fakes';
+import { ChatStore } from '../chat-store';
+import { FakeApiClient, FakeChatConnection, FakeCryptoService, FakeImagePrep, FakeSessionStore, fakeSession } from './chat-fakes';
 
 /** The doubles a chat spec drives, and what the page's browser was asked to do. */
 export class ChatDoubles {
@@ -59,6 +60,19 @@ export function restoreChatGlobals(): void {
   Reflect.deleteProperty(document, 'hidden');
 }
 
+/** What every ChatStore spec does after each test: real timers again, the globals restored. */
+export function endChatSpec(): void {
+  jest.useRealTimers();
+  restoreChatGlobals();
+}
+
+/** The ChatStore of the configured TestBed, started with the fake session. */
+export function startChatStore(): ChatStore {
+  const store = TestBed.inject(ChatStore);
+  store.start(fakeSession());
+  return store;
+}
+
 /** Lets chains of promises (decrypt, encrypt, send) run, with real or fake timers. */
 export async function settle(): Promise<void> {
   for (let i = 0; i < 30; i++) await Promise.resolve();
@@ -68,4 +82,6 @@ export async function settle(): Promise<void> {
 export const drain = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
 
 export const messagesIn = (entries: readonly ChatEntry[]) => entries.filter((entry): entry is MessageEntry => entry.type === 'message');
+export const messagesOf = (store: ChatStore) => messagesIn(store.entries());
+export const linesOf = (store: ChatStore) => linesIn(store.entries());
 export const linesIn = (entries: readonly ChatEntry[]) => entries.filter((entry): entry is SystemEntry => entry.type === 'system').map((entry) => entry.text);
