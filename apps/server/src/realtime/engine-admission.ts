@@ -11,6 +11,12 @@ import { SocketReport } from './socket-report';
 /** Engine.IO's `allowRequest` callback: an error text and whether the handshake may go on. */
 type AllowRequestAnswer = (error: string | null | undefined, success: boolean) => void;
 
+interface Handshake {
+  address: string;
+  key: string;
+  foreign: boolean;
+}
+
 /** What is used here of an Engine.IO connection (engine.io's Socket). */
 interface EngineConnection {
   readonly request: IncomingMessage;
@@ -38,8 +44,8 @@ export class EngineAdmission {
   private readonly origins: OriginPolicy;
   /** Open Engine.IO connections per address key. */
   private readonly open = new Map<string, number>();
-  /** Handshakes let through only to be told ORIGIN_REFUSED. */
-  private readonly foreign = new WeakSet<IncomingMessage>();
+  /** What allowRequest learned of each handshake, read again when it becomes a connection. */
+  private readonly handshakes = new WeakMap<IncomingMessage, Handshake>();
 
   constructor(
     private readonly config: AppConfig,
@@ -50,13 +56,13 @@ export class EngineAdmission {
 
   /** Socket.IO's `allowRequest` option: runs for every Engine.IO handshake (a request without `sid`). */
   readonly allowRequest = (request: IncomingMessage, answer: AllowRequestAnswer): void => {
-    const address = clientAddress(request, this.config.trustProxy);
-    if ((this.open.get(this.keyOf(address)) ?? 0) >= this.config.perAddress.maxConnectionsPerAddress) {
-      this.report.handshakeRateLimited(this.report.ip(address), 'connections');
+    const handshake = this.read(request);
+    if ((this.open.get(handshake.key) ?? 0) >= this.config.perAddress.maxConnectionsPerAddress) {
+      this.report.handshakeRateLimited(this.report.ip(handshake.address), 'connections');
       answer(ErrorCode.RateLimited, false);
       return;
     }
-    if (!this.origins.allows(request)) this.foreign.add(request);
+    this.handshakes.set(request, handshake);
     answer(null, true);
   };
 
@@ -68,13 +74,19 @@ export class EngineAdmission {
   bind(server: Server): void {
     const engine = server.engine as unknown as { on(event: 'connection', listener: (connection: EngineConnection) => void): void };
     engine.on('connection', (connection) => {
-      this.count(connection);
-      if (this.foreign.has(connection.request)) this.refuseOrigin(server, connection);
+      const handshake = this.handshakes.get(connection.request) ?? this.read(connection.request);
+      this.count(connection, handshake.key);
+      if (handshake.foreign) this.refuseOrigin(server, connection, handshake.address);
     });
   }
 
-  private count(connection: EngineConnection): void {
-    const key = this.keyOf(clientAddress(connection.request, this.config.trustProxy));
+  /** The client address, its key and whether the Origin is foreign, worked out once per handshake. */
+  private read(request: IncomingMessage): Handshake {
+    const address = clientAddress(request, this.config.trustProxy);
+    return { address, key: addressKey(address, this.config.perAddress.ipv6PrefixLength), foreign: !this.origins.allows(request) };
+  }
+
+  private count(connection: EngineConnection, key: string): void {
     this.open.set(key, (this.open.get(key) ?? 0) + 1);
     connection.once('close', () => {
       const left = (this.open.get(key) ?? 1) - 1;
@@ -83,16 +95,12 @@ export class EngineAdmission {
     });
   }
 
-  private refuseOrigin(server: Server, connection: EngineConnection): void {
+  private refuseOrigin(server: Server, connection: EngineConnection, address: string): void {
     const code = ErrorCode.OriginRefused;
-    this.report.handshakeRefused(this.report.ip(clientAddress(connection.request, this.config.trustProxy)), code);
+    this.report.handshakeRefused(this.report.ip(address), code);
     const refusal = { type: PacketType.CONNECT_ERROR, nsp: CHAT_NAMESPACE, data: { message: ERROR_MESSAGES[code], data: { code } } };
     for (const encoded of server.encoder.encode(refusal) as string[]) connection.write(encoded);
     // Sends what is queued, then closes; packets arriving meanwhile are dropped unread.
     connection.close();
-  }
-
-  private keyOf(address: string): string {
-    return addressKey(address, this.config.perAddress.ipv6PrefixLength);
   }
 }

@@ -75,7 +75,9 @@ function setFrameLimit(transport: EngineTransport, bytes: number): void {
 }
 
 function watchPackets(connection: EngineConnection): void {
+  // One timer per connection, re-armed by refresh(): a message with a box must not cost a timer.
   let deadline: NodeJS.Timeout | undefined;
+  let partial = false;
   // Runs after Socket.IO has read the packet (its 'data' listener comes first).
   connection.on('message', (data) => {
     if (connection.readyState !== 'open') {
@@ -83,11 +85,13 @@ function watchPackets(connection: EngineConnection): void {
       return;
     }
     if (announcesAttachments(data)) {
-      deadline ??= setTimeout(() => drop(connection), PARTIAL_PACKET_TIMEOUT_MS);
+      if (partial) return;
+      partial = true;
+      if (deadline) deadline.refresh();
+      else deadline = setTimeout(() => partial && drop(connection), PARTIAL_PACKET_TIMEOUT_MS);
     } else if (typeof data !== 'string') {
       // With one attachment per packet, any binary frame completes (or breaks) the packet.
-      clearTimeout(deadline);
-      deadline = undefined;
+      partial = false;
     }
   });
   connection.once('close', () => clearTimeout(deadline));

@@ -6,7 +6,6 @@ import { AppConfig } from '../config/app-config';
 import { AuthenticateSession } from '../membership/application/authenticate-session.use-case';
 import { Clock } from '../shared/clock';
 import { addressKey, clientAddress } from '../shared/client-address';
-import { OriginPolicy } from '../shared/origin-policy';
 import { socketRooms } from './socket-rooms';
 import type { ChatSocket } from './chat-socket';
 import { SocketReport } from './socket-report';
@@ -25,24 +24,22 @@ class HandshakeRefusal extends Error {
 }
 
 /**
- * Who may join /chat (docs/protocol.md §4-5), checked in this order: the Origin, the connect rate per
- * address key (RATE_CONNECTS_PER_MIN, shared by every process with Redis), the token (through
- * AuthenticateSession, bound to the client address). An admitted socket gets its ChatSocketData.
+ * Who may join /chat (docs/protocol.md §4-5), checked in this order: the connect rate per address
+ * key (RATE_CONNECTS_PER_MIN, shared by every process with Redis), the token (through
+ * AuthenticateSession, bound to the client address). The Origin was checked before, at the
+ * Engine.IO handshake (EngineAdmission): a foreign one never gets this far. An admitted socket
+ * gets its ChatSocketData.
  * Security: the token is a secret; it is never logged.
  */
 @Injectable()
 export class SocketHandshake {
-  private readonly origins: OriginPolicy;
-
   constructor(
     private readonly config: AppConfig,
     private readonly clock: Clock,
     private readonly authenticate: AuthenticateSession,
     @InjectThrottlerStorage() private readonly throttlerStorage: ThrottlerStorage,
     private readonly report: SocketReport,
-  ) {
-    this.origins = new OriginPolicy(config.allowedOrigins, config.trustProxy);
-  }
+  ) {}
 
   /** Every socket of the namespace passes here before it connects. */
   guard(namespace: Namespace): void {
@@ -61,7 +58,6 @@ export class SocketHandshake {
       this.report.handshakeRefused(ip, code);
       throw new HandshakeRefusal(code);
     };
-    if (!this.origins.allows(socket.request)) refuse('ORIGIN_REFUSED');
     if (await this.connectRateExceeded(address)) {
       this.report.handshakeRateLimited(ip, 'connects');
       throw new HandshakeRefusal('RATE_LIMITED');

@@ -38,6 +38,18 @@ export function clientAddress(request: IncomingMessage, trust: TrustPolicy): str
   return normalizeAddress(proxyaddr(request as Parameters<typeof proxyaddr>[0], trust));
 }
 
+/** The first value of a header that may be a comma-separated list (X-Forwarded-Proto, -Host). */
+export function firstHeaderValue(header: string | string[] | undefined): string | undefined {
+  const value = Array.isArray(header) ? header[0] : header;
+  return value?.split(',')[0]?.trim() || undefined;
+}
+
+/** The host a request names: from a trusted proxy its first X-Forwarded-Host, otherwise Host. */
+export function requestedHost(request: IncomingMessage, trust: TrustPolicy): string | undefined {
+  const forwarded = fromTrustedProxy(request, trust) ? firstHeaderValue(request.headers['x-forwarded-host']) : undefined;
+  return forwarded ?? request.headers.host;
+}
+
 /** Whether the request's direct peer is a trusted proxy (so its forwarded headers count). */
 export function fromTrustedProxy(request: IncomingMessage, trust: TrustPolicy): boolean {
   const peer = request.socket?.remoteAddress;

@@ -1,17 +1,12 @@
 import type { IncomingMessage } from 'node:http';
 import { isIP } from 'node:net';
-import { fromTrustedProxy, type TrustPolicy } from './client-address';
+import { requestedHost, type TrustPolicy } from './client-address';
 
 /** What a refused request is told (403 ORIGIN_REFUSED, docs/protocol.md §4's error body). */
 export const FOREIGN_HOST_MESSAGE = 'This server does not answer to the host name this request was sent to (Host header).';
 
 /** A Host value: a name or an IPv4 address, or an IPv6 address in brackets, and an optional port. Nothing else (no userinfo, path or spaces). */
 const HOST_VALUE = /^(\[[0-9a-f:.]+\]|[^\s[\]/\\?#@:%]+)(?::\d{1,5})?$/i;
-
-function firstValue(header: string | string[] | undefined): string | undefined {
-  const value = Array.isArray(header) ? header[0] : header;
-  return value?.split(',')[0]?.trim() || undefined;
-}
 
 /** The host name of a Host value as a browser would write it (lower case, punycode, no trailing dot), or undefined when it is not one. */
 export function hostNameOf(host: string): string | undefined {
@@ -62,7 +57,6 @@ export class HostPolicy {
 
   /** The host the request names: X-Forwarded-Host from a trusted proxy (its first value), or Host. */
   hostOf(request: IncomingMessage): string | undefined {
-    const forwarded = fromTrustedProxy(request, this.trust) ? firstValue(request.headers['x-forwarded-host']) : undefined;
-    return forwarded ?? request.headers.host;
+    return requestedHost(request, this.trust);
   }
 }

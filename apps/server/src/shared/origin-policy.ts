@@ -1,10 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import { fromTrustedProxy, type TrustPolicy } from './client-address';
-
-function firstValue(header: string | string[] | undefined): string | undefined {
-  const value = Array.isArray(header) ? header[0] : header;
-  return value?.split(',')[0]?.trim() || undefined;
-}
+import { firstHeaderValue, fromTrustedProxy, requestedHost, type TrustPolicy } from './client-address';
 
 function originOf(text: string): string | undefined {
   try {
@@ -62,8 +57,8 @@ export class OriginPolicy {
   private ownOrigin(request: IncomingMessage): string | undefined {
     const proxied = fromTrustedProxy(request, this.trust);
     const encrypted = (request.socket as { encrypted?: boolean }).encrypted === true;
-    const scheme = (proxied && firstValue(request.headers['x-forwarded-proto'])) || (encrypted ? 'https' : 'http');
-    const host = (proxied && firstValue(request.headers['x-forwarded-host'])) || request.headers.host;
+    const scheme = (proxied && firstHeaderValue(request.headers['x-forwarded-proto'])) || (encrypted ? 'https' : 'http');
+    const host = requestedHost(request, this.trust);
     return host ? originOf(`${scheme}://${host}`) : undefined;
   }
 }
