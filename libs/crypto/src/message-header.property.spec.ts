@@ -236,9 +236,24 @@ describe('seal, open and decryptMessage', () => {
     );
   });
 
+  // A text must hold something besides white space (docs/protocol.md §3); blank ones are refused below.
+  const sendableText = fc
+    .oneof(fc.string({ unit: 'grapheme', minLength: 1, maxLength: 300 }), fc.string({ unit: 'binary', minLength: 1, maxLength: 300 }))
+    .filter((text) => text.trim() !== '');
+
+  it('encryptText refuses every blank text', async () => {
+    const blank = fc.array(fc.constantFrom(' ', '\t', '\n', '\r', '\u00a0', '\u3000', '\ufeff'), { minLength: 1, maxLength: 20 }).map((parts) => parts.join(''));
+    await fc.assert(
+      fc.asyncProperty(context, blank, async (ctx, text) => {
+        await expect(encryptText(encKey, ctx, text)).rejects.toThrow(RangeError);
+      }),
+      { numRuns: 100 },
+    );
+  });
+
   it('encryptText then decryptMessage gives the text back (lone surrogates as U+FFFD), padded to 256 bytes', async () => {
     await fc.assert(
-      fc.asyncProperty(context, fc.oneof(fc.string({ unit: 'grapheme', minLength: 1, maxLength: 300 }), fc.string({ unit: 'binary', minLength: 1, maxLength: 300 })), async (ctx, text) => {
+      fc.asyncProperty(context, sendableText, async (ctx, text) => {
         const box = await encryptText(encKey, ctx, text);
         expect((box.length - 28) % DEFAULT_PAD_TO).toBe(0);
         const expected = new TextDecoder().decode(new TextEncoder().encode(text));
