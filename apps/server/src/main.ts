@@ -5,6 +5,7 @@ import { PinoLogger } from 'nestjs-pino';
 import { ConfigError, loadConfig, RATE_LIMIT_KEYS, type AppConfig } from './config/app-config';
 import { createApp } from './create-app';
 import { ChatGateway } from './realtime/chat.gateway';
+import { PING_INTERVAL_MS, PING_TIMEOUT_MS } from './realtime/configured-io.adapter';
 import { RedisStore } from './store/redis/redis-store';
 
 const SHUTDOWN_DEADLINE_MS = 4_500;
@@ -82,6 +83,13 @@ async function bootstrap(): Promise<void> {
   const { port } = app.getHttpServer().address() as AddressInfo;
   const off = RATE_LIMIT_KEYS.filter((key) => config.limits[key] === 0);
   if (off.length > 0) logger.warn({ event: 'config.rate_limits_off', limits: off }, 'some rate limits are off');
+  const { replayMs, disconnectGraceMs } = config.limits;
+  if (replayMs < disconnectGraceMs + PING_INTERVAL_MS + PING_TIMEOUT_MS) {
+    logger.warn(
+      { event: 'config.replay_short', replayMs, disconnectGraceMs },
+      'REPLAY_MS is shorter than the grace plus the ping interval and timeout: a member who resumes late may miss messages',
+    );
+  }
   logger.info(
     { event: 'server.started', port, host: config.host, tls: config.tls !== undefined, store: config.store },
     `CipherNest listening on ${config.tls ? 'https' : 'http'}://${config.host}:${port}`,

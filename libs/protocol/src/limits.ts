@@ -12,6 +12,9 @@ export const DEFAULT_LIMITS = {
   rateMessagesPerSec: 20,
   rateMessagesBurst: 40,
   disconnectGraceMs: 10_000,
+  replayMs: 30_000,
+  replayMaxBytes: 32 * 1024 * 1024,
+  replayMaxTotalBytes: 256 * 1024 * 1024,
 } as const;
 
 /** Socket.IO frames may exceed the box limit by this much before the socket is closed. */

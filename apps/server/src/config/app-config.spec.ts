@@ -29,6 +29,9 @@ describe('loadConfig', () => {
         rateMessagesPerSec: 20,
         rateMessagesBurst: 40,
         disconnectGraceMs: 10_000,
+        replayMs: 30_000,
+        replayMaxBytes: 33_554_432,
+        replayMaxTotalBytes: 268_435_456,
       });
     });
 
@@ -121,6 +124,9 @@ describe('loadConfig', () => {
         RATE_MESSAGES_PER_SEC: '10',
         RATE_MESSAGES_BURST: '11',
         DISCONNECT_GRACE_MS: '12',
+        REPLAY_MS: '13',
+        REPLAY_MAX_BYTES: '1400',
+        REPLAY_MAX_TOTAL_BYTES: '1500',
       });
 
       expect(config.limits).toEqual({
@@ -136,7 +142,14 @@ describe('loadConfig', () => {
         rateMessagesPerSec: 10,
         rateMessagesBurst: 11,
         disconnectGraceMs: 12,
+        replayMs: 13,
+        replayMaxBytes: 1400,
+        replayMaxTotalBytes: 1500,
       });
+    });
+
+    it('turns holding off with REPLAY_MS=0', () => {
+      expect(loadConfig({ REPLAY_MS: '0' }).limits.replayMs).toBe(0);
     });
 
     it('accepts 0 for every rate limit (off)', () => {
@@ -351,6 +364,24 @@ describe('loadConfig', () => {
 
     it('refuses a TOKEN_SECRET under 32 characters, naming it', () => {
       expect(configError({ TOKEN_SECRET: 'x'.repeat(31) })).toContain('TOKEN_SECRET');
+    });
+
+    it('refuses REPLAY_MAX_BYTES below MAX_MESSAGE_BYTES, naming both (docs/protocol.md §7)', () => {
+      const message = configError({ MAX_MESSAGE_BYTES: '2000', REPLAY_MAX_BYTES: '1999' });
+
+      expect(message).toContain('REPLAY_MAX_BYTES');
+      expect(message).toContain('MAX_MESSAGE_BYTES');
+    });
+
+    it('refuses REPLAY_MAX_TOTAL_BYTES below REPLAY_MAX_BYTES, naming both', () => {
+      const message = configError({ MAX_MESSAGE_BYTES: '1000', REPLAY_MAX_BYTES: '2000', REPLAY_MAX_TOTAL_BYTES: '1999' });
+
+      expect(message).toContain('REPLAY_MAX_TOTAL_BYTES');
+      expect(message).toContain('REPLAY_MAX_BYTES');
+    });
+
+    it('refuses a REPLAY_MS that is not a whole number', () => {
+      expect(configError({ REPLAY_MS: '-5' })).toContain('REPLAY_MS');
     });
 
     it('throws a ConfigError, an Error', () => {

@@ -19,6 +19,12 @@ export interface Limits {
   rateMessagesPerSec: number;
   rateMessagesBurst: number;
   disconnectGraceMs: number;
+  /** (docs/protocol.md §5.1) How long relayed messages are held for resuming; 0 turns holding off. */
+  replayMs: number;
+  /** Bytes of held messages per room (at least maxMessageBytes). */
+  replayMaxBytes: number;
+  /** Bytes of held messages per server process, or per deployment with Redis (at least replayMaxBytes). */
+  replayMaxTotalBytes: number;
 }
 
 /**
@@ -90,6 +96,9 @@ const LIMIT_VARIABLES: Record<keyof Limits, { name: string; min: number }> = {
   rateMessagesPerSec: { name: 'RATE_MESSAGES_PER_SEC', min: 0 },
   rateMessagesBurst: { name: 'RATE_MESSAGES_BURST', min: 0 },
   disconnectGraceMs: { name: 'DISCONNECT_GRACE_MS', min: 1 },
+  replayMs: { name: 'REPLAY_MS', min: 0 },
+  replayMaxBytes: { name: 'REPLAY_MAX_BYTES', min: 1 },
+  replayMaxTotalBytes: { name: 'REPLAY_MAX_TOTAL_BYTES', min: 1 },
 };
 
 /** The limits whose value 0 turns them off (the server warns at start). */
@@ -173,6 +182,12 @@ export function loadConfig(env: Env = process.env): AppConfig {
       integer(env, name, DEFAULT_LIMITS[key as keyof Limits], min),
     ]),
   ) as unknown as Limits;
+  if (limits.replayMaxBytes < limits.maxMessageBytes) {
+    throw new ConfigError(`REPLAY_MAX_BYTES must be at least MAX_MESSAGE_BYTES (${limits.maxMessageBytes}), got ${limits.replayMaxBytes}`);
+  }
+  if (limits.replayMaxTotalBytes < limits.replayMaxBytes) {
+    throw new ConfigError(`REPLAY_MAX_TOTAL_BYTES must be at least REPLAY_MAX_BYTES (${limits.replayMaxBytes}), got ${limits.replayMaxTotalBytes}`);
+  }
   const store = oneOf(env, 'STORE', ['memory', 'redis'] as const, 'memory');
   const redisUrl = present(env, 'REDIS_URL');
   const tokenSecret = present(env, 'TOKEN_SECRET');

@@ -20,6 +20,9 @@ import { SessionRepository } from './application/ports/session.repository';
 import { RelayMessage } from './application/relay-message.use-case';
 import { ReleaseOrphanedSessions } from './application/release-orphaned-sessions.use-case';
 import { ResolveSpeaker } from './application/resolve-speaker.use-case';
+import { MessageReplay } from './application/ports/message-replay';
+import { RoomSockets } from './application/ports/room-sockets';
+import { ResumeSocket } from './application/resume-socket.use-case';
 
 const MINUTE_MS = 60_000;
 
@@ -86,6 +89,11 @@ const useCases: FactoryProvider[] = [
     provide: RelayMessage,
     inject: [MessageDelivery, Clock],
     useFactory: (delivery: MessageDelivery, clock: Clock) => new RelayMessage(delivery, clock),
+  },
+  {
+    provide: ResumeSocket,
+    inject: [MessageReplay, RoomSockets, Clock],
+    useFactory: (replays: MessageReplay, sockets: RoomSockets, clock: Clock) => new ResumeSocket(replays, sockets, clock),
   },
   {
     provide: FailedJoinLimiter,

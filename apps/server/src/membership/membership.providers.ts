@@ -1,22 +1,32 @@
 import type { Provider } from '@nestjs/common';
 import { PinoLogger } from 'nestjs-pino';
+import { AppConfig } from '../config/app-config';
+import type { HoldLimits } from './domain/held-messages';
 import type { RedisStore } from '../store/redis/redis-store';
 import { InMemoryAttemptLog } from './adapters/in-memory-attempt-log';
 import { InMemoryRoomRepository } from './adapters/in-memory-room.repository';
 import { InMemorySessionRepository } from './adapters/in-memory-session.repository';
 import { LocalMessageDelivery } from './adapters/local-message-delivery';
+import { LocalMessageReplay } from './adapters/local-message-replay';
 import { RedisAttemptLog } from './adapters/redis-attempt-log';
 import { RedisMessageDelivery } from './adapters/redis-message-delivery';
+import { RedisMessageReplay } from './adapters/redis-message-replay';
 import { RedisRoomRepository } from './adapters/redis-room.repository';
 import { RedisSessionRepository } from './adapters/redis-session.repository';
 import { AttemptLog } from './application/ports/attempt-log';
 import { MessageDelivery } from './application/ports/message-delivery';
+import { MessageReplay } from './application/ports/message-replay';
 import { RoomRepository } from './application/ports/room.repository';
 import { RoomSockets } from './application/ports/room-sockets';
 import { SessionRepository } from './application/ports/session.repository';
 
 /** The ports of membership that the store implements (RoomEvents and RoomSockets are the real-time adapter's). */
-export const MEMBERSHIP_STORE_PORTS = [RoomRepository, SessionRepository, AttemptLog, MessageDelivery];
+export const MEMBERSHIP_STORE_PORTS = [RoomRepository, SessionRepository, AttemptLog, MessageDelivery, MessageReplay];
+
+/** REPLAY_MS, REPLAY_MAX_BYTES and REPLAY_MAX_TOTAL_BYTES (docs/protocol.md §5.1, §7). */
+export function holdLimits({ limits }: AppConfig): HoldLimits {
+  return { holdMs: limits.replayMs, roomBytes: limits.replayMaxBytes, totalBytes: limits.replayMaxTotalBytes };
+}
 
 /** Every script the Redis adapters run, loaded when the store connects. */
 export const MEMBERSHIP_REDIS_SCRIPTS = [
@@ -32,8 +42,12 @@ export const MEMBERSHIP_REDIS_SCRIPTS = [
  */
 export function inMemoryMembershipAdapters(): Provider[] {
   return [
-    InMemoryRoomRepository,
-    InMemorySessionRepository,
+    { provide: InMemoryRoomRepository, inject: [AppConfig], useFactory: (config: AppConfig) => new InMemoryRoomRepository(holdLimits(config)) },
+    {
+      provide: InMemorySessionRepository,
+      inject: [InMemoryRoomRepository],
+      useFactory: (rooms: InMemoryRoomRepository) => new InMemorySessionRepository((roomKey) => rooms.latestSeq(roomKey) ?? 0),
+    },
     { provide: RoomRepository, useExisting: InMemoryRoomRepository },
     { provide: SessionRepository, useExisting: InMemorySessionRepository },
     { provide: AttemptLog, useClass: InMemoryAttemptLog },
@@ -42,6 +56,7 @@ export function inMemoryMembershipAdapters(): Provider[] {
       inject: [InMemorySessionRepository, InMemoryRoomRepository, RoomSockets],
       useFactory: (sessions: InMemorySessionRepository, rooms: InMemoryRoomRepository, sockets: RoomSockets) => new LocalMessageDelivery(sessions, rooms, sockets),
     },
+    { provide: MessageReplay, inject: [InMemoryRoomRepository], useFactory: (rooms: InMemoryRoomRepository) => new LocalMessageReplay(rooms) },
   ];
 }
 
@@ -54,6 +69,7 @@ export function redisMembershipAdapters(store: RedisStore): Provider[] {
     { provide: RoomRepository, useFactory: () => new RedisRoomRepository(store.commands) },
     { provide: SessionRepository, useFactory: () => new RedisSessionRepository(store.commands, store.nodeId) },
     { provide: AttemptLog, useFactory: () => new RedisAttemptLog(store.commands) },
+    { provide: MessageReplay, useFactory: () => new RedisMessageReplay(store.commands) },
     {
       provide: MessageDelivery,
       inject: [RoomSockets, PinoLogger],

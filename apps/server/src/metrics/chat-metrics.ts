@@ -21,6 +21,8 @@ export class ChatMetrics {
   private readonly relayedMessages: Counter;
   private readonly relayedBytes: Counter;
   private readonly rejections: Counter<'code' | 'channel'>;
+  private readonly replayed: Counter;
+  private readonly missed: Counter;
   /**
    * Relays counted since the last scrape, added to the counters as they are collected: a
    * prom-client inc() allocates and hashes labels, twice per message on the hot path.
@@ -70,6 +72,16 @@ export class ChatMetrics {
       labelNames: ['code', 'channel'],
       registers,
     });
+    this.replayed = new Counter({
+      name: 'ciphernest_messages_replayed_total',
+      help: 'Held messages sent to resuming sockets (docs/protocol.md §5.1), counted per socket.',
+      registers,
+    });
+    this.missed = new Counter({
+      name: 'ciphernest_messages_missed_total',
+      help: 'Messages a resuming socket should have had that were no longer held (the seqs of its `missed` range).',
+      registers,
+    });
     // Process metrics, among them nodejs_eventloop_lag_seconds and its percentiles. They start
     // monitors of their own, so only a server that serves /metrics pays for them.
     if (config.metricsToken !== undefined) collectDefaultMetrics({ register: this.registry });
@@ -85,6 +97,12 @@ export class ChatMetrics {
     if (this.unscrapedBytes > 0) this.relayedBytes.inc(this.unscrapedBytes);
     this.unscrapedMessages = 0;
     this.unscrapedBytes = 0;
+  }
+
+  /** A resume: `replayed` messages sent from the hold, `missed` no longer held. */
+  resumed(replayed: number, missed: number): void {
+    if (replayed > 0) this.replayed.inc(replayed);
+    if (missed > 0) this.missed.inc(missed);
   }
 
   rejected(code: ErrorCode, channel: RejectionChannel): void {

@@ -1,15 +1,17 @@
 import { WebSocketGateway, type OnGatewayConnection, type OnGatewayInit } from '@nestjs/websockets';
 import type { Namespace } from 'socket.io';
-import { CHAT_NAMESPACE, ClientEvent, isObject, ServerEvent, type LeaveAck, type MessageAck } from '@ciphernest/protocol';
+import { CHAT_NAMESPACE, ClientEvent, isObject, ServerEvent, type LeaveAck, type MessageAck, type ReceiptEvent } from '@ciphernest/protocol';
 import { AppConfig } from '../config/app-config';
 import { EndSession } from '../membership/application/end-session.use-case';
 import { RelayMessage } from '../membership/application/relay-message.use-case';
+import { MessageReplay } from '../membership/application/ports/message-replay';
 import { ResolveSpeaker } from '../membership/application/resolve-speaker.use-case';
 import { andThen, type Awaitable } from '../shared/awaitable';
 import { bindHandler } from './bind-handler';
 import { ChatConnections } from './chat-connections';
 import type { ChatSocket } from './chat-socket';
 import { parseMessage, type ParsedMessage } from './message-payload';
+import { parseReceipt } from './receipt-payload';
 import { socketRefusal } from './socket-refusal';
 import { SocketReport } from './socket-report';
 
@@ -31,6 +33,7 @@ export class ChatGateway implements OnGatewayInit<Namespace>, OnGatewayConnectio
     private readonly relay: RelayMessage,
     private readonly speakers: ResolveSpeaker,
     private readonly endSession: EndSession,
+    private readonly replays: MessageReplay,
     private readonly report: SocketReport,
   ) {}
 
@@ -42,6 +45,7 @@ export class ChatGateway implements OnGatewayInit<Namespace>, OnGatewayConnectio
     this.connections.accept(socket);
     bindHandler(socket, ClientEvent.Message, (payload) => this.message(socket, payload), this.failed);
     bindHandler(socket, ClientEvent.Typing, (payload) => this.typing(socket, payload), this.failed);
+    bindHandler(socket, ClientEvent.Received, (payload) => this.received(socket, payload), this.failed);
     bindHandler(socket, ClientEvent.Leave, (_payload, ack) => this.leave(socket, ack), this.failed);
   }
 
@@ -89,6 +93,25 @@ export class ChatGateway implements OnGatewayInit<Namespace>, OnGatewayConnectio
     const speaker = await this.speakers.execute(socket.data.sessionId, socket.data.roomKey, socket.id);
     if (!speaker.ok) return;
     socket.to(socket.data.socketRoom).emit(ServerEvent.Typing, { name: speaker.value.name, active });
+  }
+
+  /**
+   * `received` (docs/protocol.md §5.2) -> ResolveSpeaker, then one broadcast to the others when the
+   * receipt grows this connection's last one and stays within the room's latest seq; anything
+   * else is dropped silently. Only relayed receipts take from the typing bucket.
+   */
+  async received(socket: ChatSocket, payload: unknown): Promise<void> {
+    const receipt = parseReceipt(payload);
+    if (!receipt || receipt.seq <= socket.data.lastReceipt) return;
+    if (!(await socket.data.ready)) return;
+    const speaker = await this.speakers.execute(socket.data.sessionId, socket.data.roomKey, socket.id);
+    if (!speaker.ok) return;
+    const latest = await this.replays.latestSeq(socket.data.roomKey);
+    if (latest === undefined || receipt.seq > latest || receipt.seq <= socket.data.lastReceipt) return;
+    if (!socket.data.typingBucket.take()) return;
+    socket.data.lastReceipt = receipt.seq;
+    const relayed: ReceiptEvent = { name: speaker.value.name, ...receipt };
+    socket.to(socket.data.socketRoom).emit(ServerEvent.Received, relayed);
   }
 
   /** `leave` -> ResolveSpeaker, the ack, then EndSession (which tells the others and closes the socket). */

@@ -1,12 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import type { Namespace } from 'socket.io';
 import { ServerEvent, type RelayedMessage } from '@ciphernest/protocol';
+import type { Replay } from '../membership/application/ports/message-replay';
 import { RoomSockets } from '../membership/application/ports/room-sockets';
 import { socketRooms } from './socket-rooms';
 
 /** What is used here of a namespace's adapter (socket.io-adapter's Adapter, the Redis one included). */
 interface RoomAdapter {
   on(event: 'create-room' | 'delete-room', listener: (socketRoom: string) => void): unknown;
+  on(event: 'leave-room', listener: (socketRoom: string, socketId: string) => void): unknown;
 }
 
 /**
@@ -19,11 +21,25 @@ interface RoomAdapter {
  * the adapter keys the room by, so no name is built or hashed anew per message. A room without a
  * socket here has no name, and its messages (with Redis, every process receives every message)
  * cost one lookup.
+ *
+ * A socket that resumes (docs/protocol.md §5.1) is kept out of that broadcast for a moment: its
+ * live messages are kept back while its replay is read, then sent after the replay with none
+ * twice, and then only messages above the replay's `upTo` reach it, until the first one does.
+ * Rooms with no socket resuming pay one Map lookup per message.
  */
+interface Resuming {
+  /** Live messages kept back while the replay is read; undefined once it was sent. */
+  kept: RelayedMessage[] | undefined;
+  /** After the replay: live messages up to this seq are not sent to the socket. */
+  upTo: number;
+}
+
 @Injectable()
 export class NamespaceRoomSockets extends RoomSockets {
   private namespace: Namespace | undefined;
   private readonly socketRoomByKey = new Map<string, string>();
+  /** Per room key, its sockets that are resuming. */
+  private readonly resuming = new Map<string, Map<string, Resuming>>();
 
   bind(namespace: Namespace): void {
     this.namespace = namespace;
@@ -31,6 +47,10 @@ export class NamespaceRoomSockets extends RoomSockets {
     adapter.on('create-room', (socketRoom) => {
       const roomKey = socketRooms.roomKeyOf(socketRoom);
       if (roomKey !== undefined) this.socketRoomByKey.set(roomKey, socketRoom);
+    });
+    adapter.on('leave-room', (socketRoom, socketId) => {
+      const roomKey = socketRooms.roomKeyOf(socketRoom);
+      if (roomKey !== undefined) this.forget(roomKey, socketId);
     });
     adapter.on('delete-room', (socketRoom) => {
       const roomKey = socketRooms.roomKeyOf(socketRoom);
@@ -40,6 +60,60 @@ export class NamespaceRoomSockets extends RoomSockets {
 
   relay(roomKey: string, senderSocketId: string, message: RelayedMessage): void {
     const socketRoom = this.socketRoomByKey.get(roomKey);
-    if (socketRoom !== undefined) this.namespace?.local.to(socketRoom).except(senderSocketId).emit(ServerEvent.Message, message);
+    const resuming = this.resuming.get(roomKey);
+    if (resuming === undefined) {
+      if (socketRoom !== undefined) this.namespace?.local.to(socketRoom).except(senderSocketId).emit(ServerEvent.Message, message);
+      return;
+    }
+    if (socketRoom !== undefined) this.namespace?.local.to(socketRoom).except([senderSocketId, ...resuming.keys()]).emit(ServerEvent.Message, message);
+    for (const [socketId, state] of resuming) {
+      if (socketId === senderSocketId) continue;
+      if (state.kept) {
+        state.kept.push(message);
+      } else if (message.seq > state.upTo) {
+        this.namespace?.sockets.get(socketId)?.emit(ServerEvent.Message, message);
+        resuming.delete(socketId);
+      }
+    }
+    if (resuming.size === 0) this.resuming.delete(roomKey);
+  }
+
+  holdBack(roomKey: string, socketId: string): void {
+    let resuming = this.resuming.get(roomKey);
+    if (!resuming) {
+      resuming = new Map();
+      this.resuming.set(roomKey, resuming);
+    }
+    resuming.set(socketId, { kept: [], upTo: 0 });
+  }
+
+  resume(roomKey: string, socketId: string, replay: Replay | undefined): void {
+    const resuming = this.resuming.get(roomKey);
+    const state = resuming?.get(socketId);
+    const socket = this.namespace?.sockets.get(socketId);
+    if (!resuming || !state || !replay || !socket) {
+      this.forget(roomKey, socketId);
+      return;
+    }
+    if (replay.missed) socket.emit(ServerEvent.Missed, replay.missed);
+    for (const message of replay.messages) socket.emit(ServerEvent.Message, message);
+    let caughtUp = false;
+    for (const message of state.kept ?? []) {
+      if (message.seq <= replay.upTo) continue;
+      socket.emit(ServerEvent.Message, message);
+      caughtUp = true;
+    }
+    if (caughtUp) {
+      this.forget(roomKey, socketId);
+    } else {
+      state.kept = undefined;
+      state.upTo = replay.upTo;
+    }
+  }
+
+  private forget(roomKey: string, socketId: string): void {
+    const resuming = this.resuming.get(roomKey);
+    resuming?.delete(socketId);
+    if (resuming?.size === 0) this.resuming.delete(roomKey);
   }
 }

@@ -4,6 +4,7 @@ import { ServerEvent } from '@ciphernest/protocol';
 import { AppConfig } from '../config/app-config';
 import { ConnectSession } from '../membership/application/connect-session.use-case';
 import { DisconnectSocket } from '../membership/application/disconnect-socket.use-case';
+import { ResumeSocket } from '../membership/application/resume-socket.use-case';
 import type { ChatSocket } from './chat-socket';
 import { socketRooms } from './socket-rooms';
 import { SocketReport } from './socket-report';
@@ -11,7 +12,7 @@ import { SocketReport } from './socket-report';
 /**
  * A socket's hold on its session: attached once the handshake admitted it (ConnectSession, which
  * tells the others `joined` or `back`; a replaced socket hears `session:end` and is closed; the
- * socket joins its Socket.IO rooms and gets its `presence`), detached when it goes away
+ * socket joins its Socket.IO rooms, gets its `presence`, then its resume: ResumeSocket), detached when it goes away
  * (DisconnectSocket: the session turns away and its grace starts).
  */
 @Injectable()
@@ -23,6 +24,7 @@ export class SocketAttachment {
     private readonly config: AppConfig,
     private readonly connectSession: ConnectSession,
     private readonly disconnectSocket: DisconnectSocket,
+    private readonly resumeSocket: ResumeSocket,
     private readonly report: SocketReport,
   ) {}
 
@@ -35,16 +37,19 @@ export class SocketAttachment {
       socket.disconnect(true);
       return false;
     }
-    const { room, members, vault, arrival } = connected.value;
+    const { room, members, vault, arrival, sinceSeq } = connected.value;
+    const { roomKey, resume } = socket.data;
     socket.data.room = room.name;
     if (arrival.kind === 'replaced') {
       const previous = socket.nsp.in(arrival.previousSocketId);
       previous.emit(ServerEvent.SessionEnd, { reason: 'replaced' });
       previous.disconnectSockets();
     }
+    this.resumeSocket.holdBack(roomKey, socket.id);
     socket.join([socket.data.socketRoom, socketRooms.ofSession(sessionId)]);
     socket.emit(ServerEvent.Presence, { room, members, vault });
-    this.report.connected(socket.data, arrival);
+    const replay = await this.resumeSocket.execute({ sessionId, roomKey, sinceSeq, resume }, socket.id);
+    this.report.connected(socket.data, arrival, replay);
     // Set just before `ready` resolves: handlers already waiting on it run before any later event.
     socket.data.attached = true;
     return true;

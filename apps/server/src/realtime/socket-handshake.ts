@@ -13,6 +13,11 @@ import { TokenBucket } from './token-bucket';
 
 const CONNECTS_WINDOW_MS = 60_000;
 
+/** A `resume` (docs/protocol.md §5.1): an integer from 0 to 2^53-1. */
+function isSeq(value: unknown): value is number {
+  return Number.isSafeInteger(value) && (value as number) >= 0;
+}
+
 /** A refused handshake: Socket.IO sends the client `connect_error` with `data: { code }`. */
 class HandshakeRefusal extends Error {
   readonly data: { code: ErrorCode };
@@ -25,7 +30,8 @@ class HandshakeRefusal extends Error {
 
 /**
  * Who may join /chat (docs/protocol.md §4-5), checked in this order: the connect rate per address
- * key (RATE_CONNECTS_PER_MIN, shared by every process with Redis), the token (through
+ * key (RATE_CONNECTS_PER_MIN, shared by every process with Redis), a `resume` where there is one
+ * (VALIDATION_FAILED unless it is a seq, §5.1), the token (through
  * AuthenticateSession, bound to the client address). The Origin was checked before, at the
  * Engine.IO handshake (EngineAdmission): a foreign one never gets this far. An admitted socket
  * gets its ChatSocketData.
@@ -63,6 +69,8 @@ export class SocketHandshake {
       throw new HandshakeRefusal('RATE_LIMITED');
     }
     const auth: unknown = socket.handshake.auth;
+    const resume = isObject(auth) && Object.hasOwn(auth, 'resume') ? auth['resume'] : undefined;
+    if (resume !== undefined && !isSeq(resume)) return refuse('VALIDATION_FAILED');
     const token = isObject(auth) ? auth['token'] : undefined;
     const session = await this.authenticate.execute(token, address);
     if (!session.ok) return refuse(session.code);
@@ -79,6 +87,8 @@ export class SocketHandshake {
       ready: Promise.resolve(false),
       attached: undefined,
       socketRoom: socketRooms.ofRoom(roomKey),
+      resume,
+      lastReceipt: 0,
     };
   }
 

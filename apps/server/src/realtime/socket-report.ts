@@ -3,6 +3,7 @@ import { PinoLogger } from 'nestjs-pino';
 import type { ErrorCode } from '@ciphernest/protocol';
 import { LogAddress } from '../logging/log-address';
 import { ChatMetrics } from '../metrics/chat-metrics';
+import type { Replay } from '../membership/application/ports/message-replay';
 import type { Arrival } from '../membership/domain/session';
 import type { ChatSocketData } from './chat-socket';
 
@@ -34,8 +35,16 @@ export class SocketReport {
     this.metrics.rejected('RATE_LIMITED', 'handshake');
   }
 
-  connected({ room, name, ip }: ChatSocketData, arrival: Arrival): void {
-    this.logger.info({ event: 'socket.connected', room, user: name, ip, arrival: arrival.kind }, 'socket connected');
+  /** `replayed`: how many held messages the resume sent (docs/protocol.md §5.1); a `missed` range is a warning of its own. */
+  connected({ room, name, ip, resume }: ChatSocketData, arrival: Arrival, replay: Replay | undefined): void {
+    const replayed = replay?.messages.length ?? 0;
+    this.logger.info({ event: 'socket.connected', room, user: name, ip, arrival: arrival.kind, resume, replayed }, 'socket connected');
+    const missed = replay?.missed;
+    const count = missed ? missed.to - missed.from + 1 : 0;
+    if (missed) {
+      this.logger.warn({ event: 'room.messages_missed', room, user: name, from: missed.from, to: missed.to, count }, 'messages were no longer held for a resuming member');
+    }
+    this.metrics.resumed(replayed, count);
   }
 
   disconnected({ room, name, ip }: ChatSocketData, reason: string): void {

@@ -1,4 +1,5 @@
 import type { RelayedMessage } from '@ciphernest/protocol';
+import type { Replay } from '../membership/application/ports/message-replay';
 import { RoomSockets } from '../membership/application/ports/room-sockets';
 
 export interface RoomRelay {
@@ -10,7 +11,19 @@ export interface RoomRelay {
 /** A RoomSockets double that keeps every message handed to it, in order. */
 export class RecordingRoomSockets extends RoomSockets {
   readonly relayed: RoomRelay[] = [];
+  /** The resumes handed to sockets, in order. */
+  readonly resumed: { roomKey: string; socketId: string; replay: Replay | undefined }[] = [];
+  readonly heldBack = new Set<string>();
   private readonly waiting: { count: number; resolve: () => void }[] = [];
+
+  holdBack(_roomKey: string, socketId: string): void {
+    this.heldBack.add(socketId);
+  }
+
+  resume(roomKey: string, socketId: string, replay: Replay | undefined): void {
+    this.heldBack.delete(socketId);
+    this.resumed.push({ roomKey, socketId, replay });
+  }
 
   relay(roomKey: string, senderSocketId: string, message: RelayedMessage): void {
     this.relayed.push({ roomKey, senderSocketId, message });

@@ -11,11 +11,19 @@ export class InMemorySessionRepository extends SessionRepository {
   private readonly holdings = new AddressHoldings();
   private readonly skeletons = new Map<Session, string>();
 
+  constructor(
+    /** The room's latest seq, read in the same synchronous step as an insertion (Session.sinceSeq). */
+    private readonly latestSeq: (roomKey: string) => number = () => 0,
+  ) {
+    super();
+  }
+
   async insert(session: Session, maxMembers: number, skeleton: string, quota?: AddressQuota): Promise<SessionInsertion> {
     if (!this.holdings.allows(quota)) return 'address-full';
     const members = this.byRoom.get(session.roomKey) ?? new Map<string, Session>();
     if (members.has(skeleton)) return 'taken';
     if (members.size >= maxMembers) return 'full';
+    session.beginsAfter(this.latestSeq(session.roomKey));
     members.set(skeleton, session);
     this.skeletons.set(session, skeleton);
     this.byRoom.set(session.roomKey, members);

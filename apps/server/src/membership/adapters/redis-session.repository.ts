@@ -10,10 +10,11 @@ const UNLIMITED = -1;
 
 /**
  * `members` maps each username skeleton of the room to its session id. ARGV[5..7]: the address
- * key ('' for none), how many sessions it may hold and the prefix of its set of sessions.
+ * key ('' for none), how many sessions it may hold and the prefix of its set of sessions. The
+ * room's latest seq (KEYS[5]'s `seq`) becomes the session's `sinceSeq` in the same step.
  */
 const INSERT = new RedisScript(`
-local members, session, sessions, away = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
+local members, session, sessions, away, room = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
 local skeleton, max, id, awayFrom = ARGV[1], tonumber(ARGV[2]), ARGV[3], ARGV[4]
 local holder, maxHeld = ARGV[5], tonumber(ARGV[6])
 local held = ARGV[7] .. holder
@@ -21,7 +22,7 @@ if holder ~= '' and redis.call('SCARD', held) >= maxHeld then return 'address-fu
 if redis.call('HEXISTS', members, skeleton) == 1 then return 'taken' end
 if max >= 0 and redis.call('HLEN', members) >= max then return 'full' end
 redis.call('HSET', members, skeleton, id)
-redis.call('HSET', session, 'version', 1, 'holder', holder, unpack(ARGV, 8))
+redis.call('HSET', session, 'version', 1, 'holder', holder, 'sinceSeq', redis.call('HGET', room, 'seq') or 0, unpack(ARGV, 8))
 redis.call('SADD', sessions, id)
 redis.call('ZADD', away, awayFrom, id)
 if holder ~= '' then redis.call('SADD', held, id) end
@@ -121,12 +122,15 @@ export class RedisSessionRepository extends SessionRepository {
 
   async insert(session: Session, maxMembers: number, skeleton: string, quota?: AddressQuota): Promise<SessionInsertion> {
     const snapshot = session.snapshot();
-    const keys = [redisKeys.roomMembers(snapshot.roomKey), redisKeys.session(snapshot.id), redisKeys.sessions, redisKeys.away];
+    const keys = [redisKeys.roomMembers(snapshot.roomKey), redisKeys.session(snapshot.id), redisKeys.sessions, redisKeys.away, redisKeys.room(snapshot.roomKey)];
     const max = Number.isFinite(maxMembers) ? maxMembers : UNLIMITED;
     const holding = [quota?.key ?? '', quota?.max ?? 0, redisKeys.addressSessions('')];
     const args = [skeleton, max, snapshot.id, snapshot.awayFrom, ...holding, ...fields(snapshot), 'skeleton', skeleton];
     const insertion = (await INSERT.run(this.redis, keys, args)) as SessionInsertion;
-    if (insertion === 'inserted') this.versions.set(session, '1');
+    if (insertion === 'inserted') {
+      this.versions.set(session, '1');
+      session.beginsAfter(Number(await this.redis.hget(redisKeys.session(snapshot.id), 'sinceSeq')));
+    }
     return insertion;
   }
 
@@ -187,6 +191,7 @@ export class RedisSessionRepository extends SessionRepository {
       socketId: hash['socketId'] ? hash['socketId'] : undefined,
       connectedOnce: hash['connectedOnce'] === '1',
       awayFrom: Number(hash['awayFrom']),
+      sinceSeq: Number(hash['sinceSeq'] ?? 0),
     });
     this.versions.set(session, hash['version']);
     return session;

@@ -37,6 +37,7 @@ describe('ConnectSession', () => {
         ],
         vault: alice.vault,
         arrival: { kind: 'joined' },
+        sinceSeq: 0,
       },
     });
   });

@@ -13,6 +13,8 @@ export interface Connected {
   /** The session's vault, for its own `presence` only; never log it. */
   vault: string;
   arrival: Arrival;
+  /** Session.sinceSeq: nothing up to it is replayed to the session. */
+  sinceSeq: number;
 }
 
 /**
@@ -44,6 +46,6 @@ export class ConnectSession {
       });
     }
     const members = (await this.sessions.inRoom(room.key)).map((member) => member.toMember());
-    return ok({ room: room.info(), members, vault: session.vault, arrival });
+    return ok({ room: room.info(), members, vault: session.vault, arrival, sinceSeq: session.sinceSeq });
   }
 }

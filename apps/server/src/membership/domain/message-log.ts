@@ -27,6 +27,8 @@ export class MessageLog {
    */
   private ids: (string | undefined)[] = [];
   private times: number[] = [];
+  /** The session that sent each seq in `ids` (docs/protocol.md §5.1: a resume never counts one's own as missed). */
+  private senders: string[] = [];
   private firstSeq = 1;
   private head = 0;
 
@@ -34,7 +36,13 @@ export class MessageLog {
     return this.lastSeq;
   }
 
-  accept(id: string, now: number): MessageStamp {
+  /** The session that sent `seq`, while the log remembers it (at least the last 1,024 and 60 s). */
+  senderOf(seq: number): string | undefined {
+    const index = seq - this.firstSeq;
+    return index >= this.head ? this.senders[index] : undefined;
+  }
+
+  accept(id: string, now: number, senderSessionId = ''): MessageStamp {
     const known = this.seqs.get(id);
     if (known !== undefined) {
       // A seq in the Map is never before `head` (forget() deletes an id as its entry passes).
@@ -46,6 +54,7 @@ export class MessageLog {
     this.seqs.set(id, seq);
     this.ids.push(id);
     this.times.push(now);
+    this.senders.push(senderSessionId);
     this.forget(now);
     return { seq, ts: now, fresh: true };
   }
@@ -72,6 +81,7 @@ export class MessageLog {
     if (this.head >= ID_MEMORY_COUNT && this.head * 2 >= this.ids.length) {
       this.ids = this.ids.slice(this.head);
       this.times = this.times.slice(this.head);
+      this.senders = this.senders.slice(this.head);
       this.firstSeq += this.head;
       this.head = 0;
     }

@@ -17,6 +17,8 @@ export interface NewSession {
 
 /** Everything a shared store keeps of a session. */
 export interface SessionSnapshot extends NewSession {
+  /** The room's latest seq when the session was stored (Session.sinceSeq). */
+  sinceSeq: number;
   socketId: string | undefined;
   connectedOnce: boolean;
   /** Since when it has been away; meaningful only while `socketId` is undefined. */
@@ -37,6 +39,7 @@ export class Session {
   private socket: string | undefined;
   private connectedOnce = false;
   private awayFrom: number;
+  private firstSeq = 0;
 
   private constructor(
     readonly id: string,
@@ -61,6 +64,7 @@ export class Session {
     session.socket = snapshot.socketId;
     session.connectedOnce = snapshot.connectedOnce;
     session.awayFrom = snapshot.awayFrom;
+    session.firstSeq = snapshot.sinceSeq;
     return session;
   }
 
@@ -75,10 +79,24 @@ export class Session {
       creator,
       createdAt,
       vault,
+      sinceSeq: this.firstSeq,
       socketId: this.socket,
       connectedOnce: this.connectedOnce,
       awayFrom: this.awayFrom,
     };
+  }
+
+  /**
+   * The room's latest seq when the session was stored: messages up to it were relayed before
+   * the session began and are never replayed to it (docs/protocol.md §5.1).
+   */
+  get sinceSeq(): number {
+    return this.firstSeq;
+  }
+
+  /** Set by the SessionRepository, in the same atomic step as the insertion. */
+  beginsAfter(seq: number): void {
+    this.firstSeq = seq;
   }
 
   get status(): MemberStatus {

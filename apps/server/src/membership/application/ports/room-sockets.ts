@@ -1,4 +1,5 @@
 import type { RelayedMessage } from '@ciphernest/protocol';
+import type { Replay } from './message-replay';
 
 /**
  * This process's sockets of each room: where a MessageDelivery hands a stamped message over,
@@ -12,4 +13,17 @@ export abstract class RoomSockets {
    * Security: the box is opaque ciphertext; never inspect or log it.
    */
   abstract relay(roomKey: string, senderSocketId: string, message: RelayedMessage): void;
+
+  /**
+   * A socket is about to resume (docs/protocol.md §5.1): until `resume`, the room's live messages
+   * are kept back from it, so none can overtake the replay. Call before the socket joins its room.
+   */
+  abstract holdBack(roomKey: string, socketId: string): void;
+
+  /**
+   * Sends the socket `missed`, then the replayed messages, then what was kept back with a seq
+   * above `replay.upTo`; from then on it gets the live stream but no message up to `upTo` (it had
+   * them, or they came before). Undefined (the room is gone): what was kept back is dropped.
+   */
+  abstract resume(roomKey: string, socketId: string, replay: Replay | undefined): void;
 }

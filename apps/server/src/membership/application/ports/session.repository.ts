@@ -22,6 +22,8 @@ export abstract class SessionRepository {
    * the room (`taken`) or the room has `maxMembers` sessions (`full`). `skeleton` is the
    * look-alike form of the username (the caller's `nameSkeleton`): names of one key share it, so
    * a taken key is taken. An inserted session counts toward `quota.key` until it is removed.
+   * In the same atomic step it records the room's latest seq (Session.beginsAfter): what was
+   * relayed up to it is never replayed to the session.
    */
   abstract insert(session: Session, maxMembers: number, skeleton: string, quota?: AddressQuota): Promise<SessionInsertion>;
 
