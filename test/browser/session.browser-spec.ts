@@ -1,16 +1,14 @@
 import { eventually } from './support/eventually';
+import { meetInRoom } from './support/meet-in-room';
 import {
-  createRoom,
   field,
   fingerprintElement,
-  joinRoom,
   logLines,
   memberStatus,
+  mentions,
   pathOf,
   readFingerprint,
   sendText,
-  uniquePassword,
-  uniqueRoom,
   waitForChat,
   waitForMessage,
   waitForPath,
@@ -19,23 +17,17 @@ import { useBrowserApp } from './support/use-browser-app';
 
 const GRACE_MS = 3_000;
 
-function mentions(lines: string[], name: string, pattern: RegExp): boolean {
-  return lines.some((line) => line.includes(name) && pattern.test(line));
-}
-
 describe('A tab’s session (real Chromium)', () => {
   // Long enough for a reload under load, short enough to watch a timeout.
   const app = useBrowserApp({ DISCONNECT_GRACE_MS: String(GRACE_MS) });
 
   async function pair() {
-    const room = uniqueRoom('Session');
-    const password = uniquePassword();
-    const ada = await app().newUser();
-    const bob = await app().newUser();
-    const print = await createRoom(ada.page, { room, user: 'Ada', password });
-    await joinRoom(bob.page, { room, user: 'Bob', password });
-    await eventually(async () => expect(await memberStatus(bob.page, 'Ada')).toBe('online'));
-    return { room, print, ada, bob };
+    const {
+      room,
+      fingerprint,
+      users: [ada, bob],
+    } = await meetInRoom(app(), [{ name: 'Ada' }, { name: 'Bob' }], 'Session');
+    return { room, print: fingerprint, ada, bob };
   }
 
   it('survives a reload: same room, same key, still sending', async () => {

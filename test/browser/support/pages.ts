@@ -99,6 +99,14 @@ export async function sendText(page: Page, text: string): Promise<void> {
   await waitForMessage(page, text);
 }
 
+/** Sends `texts` one after the other, then waits until the server has acknowledged each (Sent or Delivered). */
+export async function sendTexts(page: Page, texts: readonly string[]): Promise<void> {
+  for (const text of texts) await sendText(page, text);
+  await eventually(async () => {
+    for (const text of texts) expect(await messageItemDescription(page, text)).toMatch(/\b(Sent|Delivered)\b/);
+  });
+}
+
 /** Waits until the log shows a message whose text is exactly `text`. */
 export async function waitForMessage(page: Page, text: string, timeout = 15_000): Promise<void> {
   await messageLog(page).getByText(text, { exact: true }).first().waitFor({ state: 'visible', timeout });
@@ -107,6 +115,23 @@ export async function waitForMessage(page: Page, text: string, timeout = 15_000)
 /** How many messages in the log read exactly `text`. */
 export async function countMessages(page: Page, text: string): Promise<number> {
   return messageLog(page).getByText(text, { exact: true }).count();
+}
+
+/**
+ * Which of `texts` the log shows, in the log's order, each as often as it is shown: a message
+ * whose body reads exactly one of them counts as that text. Equal to `texts` when every one
+ * shows once and in that order.
+ */
+export async function shownInOrder(page: Page, texts: readonly string[]): Promise<string[]> {
+  return messageLog(page).evaluate((log, wanted) => {
+    const bodies = (item: Element) => Array.from(item.querySelectorAll('*')).map((node) => (node.textContent ?? '').trim());
+    return Array.from(log.querySelectorAll('li')).flatMap((item) => bodies(item).filter((text) => wanted.includes(text)).slice(0, 1));
+  }, texts);
+}
+
+/** The banner that says how the connection stands (empty while it is up). */
+export function connectionBanner(page: Page): Locator {
+  return page.locator('app-connection-banner [role="status"]');
 }
 
 /**
@@ -123,6 +148,11 @@ export async function logLines(page: Page): Promise<string[]> {
       return parts.join(' ').replace(/\s+/g, ' ').trim();
     });
   });
+}
+
+/** True when one of `lines` names `name` and matches `pattern` ("Ada left", "Ada timed out"). */
+export function mentions(lines: readonly string[], name: string, pattern: RegExp): boolean {
+  return lines.some((line) => line.includes(name) && pattern.test(line));
 }
 
 /**

@@ -61,7 +61,13 @@ describe('MessageList', () => {
     expect(items()[0].querySelector('app-message-text')?.textContent).toBe('see https://example.org/a?b=1, not javascript:alert(1)');
   });
 
-  const delivery = () => items()[0].querySelector('.delivery')?.textContent?.replace(/\s+/g, ' ').trim();
+  /** What the status says, without the names it shows on hover and focus. */
+  const delivery = () => {
+    const line = items()[0].querySelector('.delivery')?.cloneNode(true) as HTMLElement | undefined;
+    line?.querySelector('.reach-names')?.remove();
+    return line?.textContent?.replace(/\s+/g, ' ').trim();
+  };
+  const names = () => items()[0].querySelector('.reach-names');
 
   it('shows an own message as sending, then sent, then delivered', async () => {
     await render([message({ own: true, from: 'Bob', delivery: 'pending', ts: undefined })]);
@@ -75,7 +81,7 @@ describe('MessageList', () => {
 
     await render([message({ own: true, from: 'Bob', delivery: 'delivered', seq: 4, reach: { delivered: ['Alice'], waiting: [] } })]);
     expect(delivery()).toBe('Delivered');
-    expect(items()[0].querySelector('[title]')).toBeNull();
+    expect(names()).toBeNull();
   });
 
   it('says "Sent" for a message sent while alone in the room', async () => {
@@ -89,12 +95,29 @@ describe('MessageList', () => {
 
     expect(delivery()).toBe('Delivered to 2 of 3');
     const reach = items()[0].querySelector('.reach') as HTMLElement;
-    expect(reach.getAttribute('title')).toBe('Delivered to Alice and Carol. Not yet to Dan.');
+    expect(names()?.textContent).toBe('Delivered to Alice and Carol. Not yet to Dan.');
     expect(reach.tabIndex).toBe(0);
+    // Read as the status's description, and kept out of the live log, where showing it would be announced.
+    expect(reach.getAttribute('aria-describedby')).toBe(names()?.id);
+    expect(names()?.getAttribute('aria-hidden')).toBe('true');
 
     await render([message({ own: true, delivery: 'delivered', seq: 4, reach: { delivered: ['Alice', 'Carol', 'Dan'], waiting: [] } })]);
     expect(delivery()).toBe('Delivered');
-    expect(items()[0].querySelector('.reach')?.getAttribute('title')).toBe('Delivered to Alice, Carol and Dan.');
+    expect(names()?.textContent).toBe('Delivered to Alice, Carol and Dan.');
+  });
+
+  it('lets Escape dismiss the names until focus leaves the status', async () => {
+    await render([message({ own: true, delivery: 'sent', seq: 4, reach: { delivered: ['Alice'], waiting: ['Dan'] } })]);
+    const reach = items()[0].querySelector('.reach') as HTMLElement;
+    const hint = () => items()[0].querySelector('.reach-hint') as HTMLElement;
+
+    reach.dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape' }));
+    await fixture.whenStable();
+    expect(hint().classList).toContain('dismissed');
+
+    reach.dispatchEvent(new FocusEvent('blur'));
+    await fixture.whenStable();
+    expect(hint().classList).not.toContain('dismissed');
   });
 
   it('shows why an own message was not sent, with Send again and Copy buttons', async () => {

@@ -8,8 +8,10 @@ import { MessageText } from './message-text';
 
 /**
  * The conversation: our messages with their delivery state (Sending, Sent, Delivered or
- * "Delivered to 2 of 3" with the names on hover and focus, or Not sent with Send again and Copy), everyone else's with sender and
- * time, images inline (full size on click) and system lines. A polite live log.
+ * "Delivered to 2 of 3" with the names shown on hover and focus, dismissed with Escape, and read
+ * as the status's description; or Not sent with Send again and Copy), everyone else's with
+ * sender and time, images inline (full size on click) and system lines. A polite live log: the
+ * names are hidden from it (aria-hidden), so that showing them announces nothing.
  */
 @Component({
   selector: 'app-message-list',
@@ -28,6 +30,8 @@ export class MessageList {
   readonly copyText = output<string>();
 
   protected readonly viewing = signal<ViewedImage | undefined>(undefined);
+  /** The message whose names were dismissed with Escape, until the pointer or focus leaves it. */
+  protected readonly dismissed = signal<string | undefined>(undefined);
   private readonly log = viewChild.required<ElementRef<HTMLElement>>('log');
   private viewedFrom: HTMLElement | undefined;
   /** Follow new lines unless the reader has scrolled up to read older ones. */
@@ -52,6 +56,11 @@ export class MessageList {
 
   protected detail(entry: MessageEntry): string | undefined {
     return reachDetail(entry);
+  }
+
+  /** The id of the element that names who has `entry`: what the status's aria-describedby points at. */
+  protected namesId(entry: MessageEntry): string {
+    return `reach-${entry.id}`;
   }
 
   protected sender(entry: MessageEntry): string {
