@@ -130,6 +130,22 @@ describe('Resume (docs/protocol.md §5.1)', () => {
     expect(arrivalsOf(back)).toEqual(['presence', `message ${live.seq}`]);
   });
 
+  it('takes over a connection that is still open: the old one hears replaced, the new one gets what it asks for and then the live stream', async () => {
+    const { sessions, clients } = await setUpRoom(server(), ['alice', 'bob']);
+    const [alice, bob] = clients;
+    const seen = await sendMessage(alice, 'alice');
+    await awaitSeq(bob, seen.seq);
+    const unseen = await sendMessage(alice, 'alice');
+
+    const second = await resumeAs(server(), sessions[1], seen.seq);
+    expect(await bob.next(ServerEvent.SessionEnd)).toEqual({ reason: 'replaced' });
+    const live = await sendMessage(alice, 'alice');
+    await awaitSeq(second, live.seq);
+
+    expect(arrivalsOf(second)).toEqual(['presence', `message ${unseen.seq}`, `message ${live.seq}`]);
+    expect(seqsOf(bob)).not.toContain(live.seq);
+  });
+
   it('loses nothing, doubles nothing and reorders nothing while a member drops and resumes again and again under a stream from two senders', async () => {
     const { sessions, clients } = await setUpRoom(server(), ['alice', 'bob', 'carol']);
     const [alice, , carol] = clients;
