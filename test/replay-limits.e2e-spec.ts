@@ -2,7 +2,7 @@ import { ServerEvent, type MissedEvent } from '@ciphernest/protocol';
 import { setUpRoom } from './support/builders';
 import { closeAllClients, delay } from './support/chat-client';
 import { arrivalsOf, awaitSeq, goAway, resumeAs, sendMessage, type SentMessage } from './support/replay-client';
-import { useServer, type ServerProcess } from './support/server-process';
+import { runUntilExit, useServer, type ServerEnv, type ServerProcess } from './support/server-process';
 
 // docs/protocol.md §5.1 and §7: what is held for resuming is bounded by REPLAY_MS (after each
 // message's ts), REPLAY_MAX_BYTES per room (its oldest dropped first) and REPLAY_MAX_TOTAL_BYTES
@@ -34,6 +34,23 @@ async function sendAll(count: number, send: () => Promise<SentMessage>): Promise
 
 describe('Replay limits (docs/protocol.md §5.1, §7)', () => {
   afterEach(closeAllClients);
+
+  describe('a replay configuration out of bounds', () => {
+    const bad: [string, ServerEnv, string[]][] = [
+      ['a negative REPLAY_MS', { REPLAY_MS: '-1' }, ['REPLAY_MS']],
+      ['a fractional REPLAY_MS', { REPLAY_MS: '1.5' }, ['REPLAY_MS']],
+      ['REPLAY_MAX_BYTES below MAX_MESSAGE_BYTES', { MAX_MESSAGE_BYTES: '20000', REPLAY_MAX_BYTES: '19999' }, ['REPLAY_MAX_BYTES', 'MAX_MESSAGE_BYTES']],
+      ['REPLAY_MAX_TOTAL_BYTES below REPLAY_MAX_BYTES', { MAX_MESSAGE_BYTES: '1000', REPLAY_MAX_BYTES: '20000', REPLAY_MAX_TOTAL_BYTES: '19999' }, ['REPLAY_MAX_TOTAL_BYTES', 'REPLAY_MAX_BYTES']],
+    ];
+
+    it.each(bad)('stops the server with a non-zero exit and a message naming the variables: %s', async (_label, env, names) => {
+      const result = await runUntilExit(env);
+
+      expect({ timedOut: result.timedOut, failed: result.code !== 0 && result.code !== null }).toEqual({ timedOut: false, failed: true });
+      for (const name of names) expect(result.output).toContain(name);
+      expect(result.output).not.toContain('"server.started"');
+    });
+  });
 
   describe('REPLAY_MS 1500 (with a grace of 20 s)', () => {
     const REPLAY_MS = 1_500;

@@ -21,9 +21,9 @@ function heldSeqs(held: HeldMessages, room: string, latest: number, now = T0): n
  * cases, so they look inside.
  */
 function processQueue(held: HeldMessages): { live: number; length: number } {
-  const queue = (held as unknown as { all: { items: ({ held?: unknown } | undefined)[]; head: number } }).all;
+  const queue = (held as unknown as { all: { items: ({ message?: unknown } | undefined)[]; head: number } }).all;
   const entries = queue.items.slice(queue.head);
-  return { live: entries.filter((entry) => entry?.held !== undefined).length, length: entries.length };
+  return { live: entries.filter((entry) => entry?.message !== undefined).length, length: entries.length };
 }
 
 /** Holds `count` messages of `bytes` bytes in `room`, seqs from `from`, at `ts`; returns the last seq. */

@@ -25,12 +25,16 @@ export interface HeldMessage {
 }
 
 /**
- * A held message in its room's queue and in the process's. Dropping it (a limit, its age, its
- * room's end) releases its message at once; the process's queue skips it from then on.
+ * A held message in its room's queue and in the process's: one object per message. Dropping it
+ * (a limit, its age, its room's end) lets go of its message at once; the process's queue skips
+ * it from then on.
  */
 interface Entry {
   readonly roomKey: string;
-  held: HeldMessage | undefined;
+  readonly senderSessionId: string;
+  readonly bytes: number;
+  /** Undefined once dropped. */
+  message: RelayedMessage | undefined;
 }
 
 /** A first-in first-out list that drops from its head without shifting (index, compacted now and then). */
@@ -121,7 +125,7 @@ export class HeldMessages {
       this.rooms.set(roomKey, room);
     }
     const bytes = message.box.byteLength + HELD_OVERHEAD_BYTES;
-    const entry: Entry = { roomKey, held: { message, senderSessionId, bytes } };
+    const entry: Entry = { roomKey, senderSessionId, bytes, message };
     room.entries.push(entry);
     room.bytes += bytes;
     this.all.push(entry);
@@ -141,10 +145,10 @@ export class HeldMessages {
   since(roomKey: string, afterSeq: number, latestSeq: number, now: number): { messages: HeldMessage[]; lowestHeld: number } {
     this.forgetExpired(now);
     const room = this.rooms.get(roomKey);
-    const lowestHeld = room?.entries.peek()?.held?.message.seq ?? latestSeq + 1;
+    const lowestHeld = room?.entries.peek()?.message?.seq ?? latestSeq + 1;
     const messages: HeldMessage[] = [];
-    for (const entry of room?.entries.from(({ held }) => held !== undefined && held.message.seq > afterSeq) ?? []) {
-      if (entry.held) messages.push(entry.held);
+    for (const { message, senderSessionId, bytes } of room?.entries.from((entry) => (entry.message?.seq ?? 0) > afterSeq) ?? []) {
+      if (message) messages.push({ message, senderSessionId, bytes });
     }
     return { messages, lowestHeld };
   }
@@ -152,8 +156,8 @@ export class HeldMessages {
   /** Drops everything held longer than `holdMs`, oldest first. */
   forgetExpired(now: number): void {
     for (let oldest = this.all.peek(); oldest; oldest = this.all.peek()) {
-      if (oldest.held) {
-        if (now - oldest.held.message.ts < this.limits.holdMs) return;
+      if (oldest.message) {
+        if (now - oldest.message.ts < this.limits.holdMs) return;
         const room = this.rooms.get(oldest.roomKey);
         if (room) this.dropOldest(room);
       }
@@ -173,9 +177,9 @@ export class HeldMessages {
 
   private dropOldest(room: RoomHold): void {
     const entry = room.entries.shift();
-    if (!entry?.held) return;
-    room.bytes -= entry.held.bytes;
-    this.total -= entry.held.bytes;
+    if (!entry) return;
+    room.bytes -= entry.bytes;
+    this.total -= entry.bytes;
     this.release(entry);
     if (room.entries.length === 0) this.rooms.delete(entry.roomKey);
   }
@@ -184,7 +188,7 @@ export class HeldMessages {
   private dropProcessOldest(newest: Entry): boolean {
     for (let oldest = this.all.peek(); oldest; oldest = this.all.peek()) {
       if (oldest === newest) return false;
-      if (oldest.held) {
+      if (oldest.message) {
         const room = this.rooms.get(oldest.roomKey);
         if (room) this.dropOldest(room);
         this.shiftAll();
@@ -197,13 +201,13 @@ export class HeldMessages {
 
   /** Lets go of a dropped entry's message (its box above all); the process's queue skips it. */
   private release(entry: Entry): void {
-    entry.held = undefined;
+    entry.message = undefined;
     this.droppedInAll += 1;
   }
 
   private shiftAll(): void {
     const entry = this.all.shift();
-    if (entry && !entry.held) this.droppedInAll -= 1;
+    if (entry && !entry.message) this.droppedInAll -= 1;
   }
 
   /**
@@ -212,7 +216,7 @@ export class HeldMessages {
    */
   private compact(): void {
     if (this.droppedInAll < COMPACT_AFTER || this.droppedInAll * 2 < this.all.length) return;
-    this.all.retain((entry) => entry.held !== undefined);
+    this.all.retain((entry) => entry.message !== undefined);
     this.droppedInAll = 0;
   }
 }
