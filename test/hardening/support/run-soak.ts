@@ -4,6 +4,7 @@ import {
   type LeaveAck,
   type MemberEvent,
   type MessageAck,
+  type MissedEvent,
   type PresenceEvent,
   type RelayedMessage,
   type SessionEndEvent,
@@ -15,8 +16,11 @@ import { expectAlive, expectNoServerErrors, markLog } from './server-health';
 
 // The soak's engine (issue 6), for one process or several sharing Redis: rooms of members chat
 // while members drop and come back within the grace, each time through a process picked at
-// random. It asserts that every acknowledged message reached every member that was online for
-// it exactly once, in seq order, unchanged; that nobody saw a member `left` (nor got a
+// random, resuming (docs/protocol.md §5.1) from the highest seq they had seen, as the web client
+// does; a first connection resumes from 0. It asserts that every acknowledged message reached
+// every member of its room exactly once across that member's connections, in seq order,
+// unchanged, members that were away when it was acknowledged included (they get it when they
+// resume), and that nobody was sent `missed`; that nobody saw a member `left` (nor got a
 // session:end other than `left`, nor was disconnected by a server) before everyone left; and
 // that afterwards nothing is left behind: no room in any process's directory, one room.deleted
 // per room and one session.ended per member across the processes' logs, every process alive
@@ -26,7 +30,8 @@ import { expectAlive, expectNoServerErrors, markLog } from './server-health';
 // planned for 1 s arrive after the grace. The server is then right to end that session, so a
 // timeout is judged by the server's own records, not by the test's plans: it passes when the
 // server's log shows the member's socket disconnected at least a grace before the session ended
-// and no connection of it in between; otherwise it is a false departure and fails the run.
+// and no connection of it in between; otherwise it is a false departure and fails the run. A
+// member so timed out is owed only what arrived while it was online (see ONLINE_MARGIN_MS).
 
 /** Each member sends one message every 1 to 3 s. */
 const SEND_EVERY_MS: [number, number] = [1_000, 3_000];
@@ -34,12 +39,14 @@ const SEND_EVERY_MS: [number, number] = [1_000, 3_000];
 const CHURN_EVERY_MS = 250;
 const BACK_AFTER_MS: [number, number] = [100, 1_000];
 /**
- * A member is online for a message when the connection it has was connected (its presence had
- * arrived) before the sender emitted it and stayed connected until this long after the ack: by
- * then the relay, written before the ack, has long arrived. Members that drop sooner may miss it:
- * the server keeps no history, by design.
+ * A member that the server rightly timed out (a stall) is owed a message only when the connection
+ * it had was connected (its presence had arrived) before the sender emitted it and stayed
+ * connected until this long after the ack: by then the relay, written before the ack, has long
+ * arrived. Every other member is owed every message of its room.
  */
 const ONLINE_MARGIN_MS = 2_000;
+/** How long, after the chat, the members' last connections may take to get what they are owed. */
+const CATCH_UP_MS = 10_000;
 
 /** The environment of every soak process: the grace, the directory on, no rate limit, info logs. */
 export function soakServerEnv(graceMs: number): ServerEnv {
@@ -76,8 +83,10 @@ export interface SoakReport {
   roomNames: string[];
   /** Messages acknowledged. */
   acked: number;
-  /** (message, member online for it) pairs checked. */
+  /** (message, member owed it) pairs checked. */
   required: number;
+  /** Of those, the pairs where the member was not online throughout (it had to resume to get the message). */
+  resumed: number;
   /** Drops, each followed by a reconnect. */
   cycles: number;
   /** Reconnects that landed on another process than the connection they replaced. */
@@ -103,6 +112,8 @@ interface Member {
   session: Session;
   connections: Connection[];
   cycling: boolean;
+  /** The highest seq it saw (received, or of its own acknowledged): its `resume` when it connects again. */
+  highest: number;
   /** Seen to be timed out (a `left` with reason timeout, a refused comeback, or missing from a presence); judged afterwards. */
   timedOut: boolean;
 }
@@ -181,7 +192,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
         const owner = await createRoom(nodes[nodeOf(roomIndex, 0)]!, { room, username: names[0] });
         const sessions = [owner];
         for (const [index, name] of names.entries()) if (index > 0) sessions.push(await joinRoom(nodes[nodeOf(roomIndex, index)]!, owner, { username: name }));
-        return sessions.map((session) => ({ room: roomIndex, name: session.username, session, connections: [], cycling: false, timedOut: false }));
+        return sessions.map((session) => ({ room: roomIndex, name: session.username, session, connections: [], cycling: false, highest: 0, timedOut: false }));
       }),
     )
   ).flat();
@@ -200,13 +211,15 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
   };
 
   async function connect(member: Member, node: number): Promise<void> {
-    const client = chatFor(nodes[node]!, member.session);
+    const client = chatFor(nodes[node]!, member.session, { auth: { token: member.session.token, resume: member.highest } });
     const connection: Connection = { client, node, presenceAt: undefined, closedAt: undefined, received: [] };
     const who = `${member.name}@${member.room} (connection ${member.connections.length + 1}, process ${node})`;
     member.connections.push(connection);
     client.socket.on(ServerEvent.Message, (message: RelayedMessage) => {
       connection.received.push({ ...message, box: Buffer.from(message.box as Uint8Array) });
+      member.highest = Math.max(member.highest, message.seq);
     });
+    client.socket.on(ServerEvent.Missed, (missed: MissedEvent) => fail(`${who} was sent missed ${missed.from}-${missed.to}`));
     client.socket.on(ServerEvent.Presence, (presence: PresenceEvent) => {
       connection.presenceAt = Date.now();
       const listed = presence.members.map((entry) => entry.name);
@@ -261,8 +274,10 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
         sent.push(message);
         try {
           const ack = await connection.client.emitWithAckWithin<MessageAck>(10_000, ClientEvent.Message, { id: message.id, box: message.box });
-          if (ack.ok) message.ack = { seq: ack.seq, ts: ack.ts, at: Date.now() };
-          else fail(`${member.name}@${member.room}: message refused with ${ack.error.code}`);
+          if (ack.ok) {
+            message.ack = { seq: ack.seq, ts: ack.ts, at: Date.now() };
+            member.highest = Math.max(member.highest, ack.seq);
+          } else fail(`${member.name}@${member.room}: message refused with ${ack.error.code}`);
         } catch (error) {
           // An ack lost because this very connection was dropped by the test is expected.
           if (connection.closedAt === undefined) fail(`${member.name}@${member.room}: ${(error as Error).message}`);
@@ -315,11 +330,14 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
     await Promise.all(cycling);
   })();
   await Promise.all([...members.map((member) => talk(member)), churn]);
-  // Let the last relays arrive.
-  await delay(ONLINE_MARGIN_MS + 1_000);
+  const acked = sent.filter((message) => message.ack);
+  // Every member still in its room ends with the last seq of its room (or its own): wait for that.
+  const lastSeq = (room: number): number => Math.max(0, ...acked.filter((message) => message.room === room).map((message) => message.ack!.seq));
+  const catchUpBy = Date.now() + CATCH_UP_MS;
+  while (Date.now() < catchUpBy && members.some((member) => !member.timedOut && member.highest < lastSeq(member.room))) await delay(100);
+  await delay(ONLINE_MARGIN_MS);
 
   expect({ seed, failures }).toEqual({ seed, failures: [] });
-  const acked = sent.filter((message) => message.ack);
 
   // Timeouts: each must be what the server's own clock called one (see the top of this file).
   const timedOut = members.filter((member) => member.timedOut);
@@ -331,14 +349,19 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
   // A stall may cost a few members, not the run: most must have stayed.
   expect(timedOut.length).toBeLessThan(members.length / 4);
 
-  // Exactly once, in seq order, unchanged, to everyone online for it.
+  // Exactly once, in seq order across a member's connections, unchanged, to every member of its room.
   const byId = new Map(sent.map((message) => [message.id, message]));
   const problems: string[] = [];
+  /** Per member, how many of its connections got each message id. */
+  const connectionsWith = new Map<Member, Map<string, number>>();
   for (const member of members) {
     const seen = new Set<number>();
+    const got = new Map<string, number>();
+    connectionsWith.set(member, got);
+    let last = 0;
     for (const [index, connection] of member.connections.entries()) {
+      for (const id of new Set(connection.received.map((message) => message.id))) got.set(id, (got.get(id) ?? 0) + 1);
       const who = `${member.name}@${member.room} (connection ${index + 1}, process ${connection.node})`;
-      let last = 0;
       for (const message of connection.received) {
         const original = byId.get(message.id);
         if (!original || original.room !== member.room) problems.push(`${who} got an unknown message ${message.id}`);
@@ -353,16 +376,18 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
     }
   }
   let required = 0;
+  let resumed = 0;
   for (const message of acked) {
     for (const member of members) {
       if (member.room !== message.room || member.name === message.from) continue;
       const online = member.connections.find(
         (connection) => connection.presenceAt !== undefined && connection.presenceAt <= message.sentAt && (connection.closedAt ?? Infinity) >= message.ack!.at + ONLINE_MARGIN_MS,
       );
-      if (!online) continue;
+      if (member.timedOut && !online) continue;
       required += 1;
-      const copies = online.received.filter((received) => received.id === message.id).length;
-      if (copies !== 1) problems.push(`${member.name}@${message.room} (process ${online.node}) got seq ${message.ack!.seq} from ${message.from} ${copies} times while online`);
+      if (!online) resumed += 1;
+      const copies = connectionsWith.get(member)!.get(message.id) ?? 0;
+      if (copies !== 1) problems.push(`${member.name}@${message.room} got seq ${message.ack!.seq} from ${message.from} on ${copies} connections`);
     }
   }
   expect({ seed, problems: problems.slice(0, 20) }).toEqual({ seed, problems: [] });
@@ -398,5 +423,5 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
     await expectAlive(node);
     expectNoServerErrors(node, marks[index]!);
   }
-  return { seed, roomNames, acked: acked.length, required, cycles, moves, unplannedDrops, timedOut: timedOut.length };
+  return { seed, roomNames, acked: acked.length, required, resumed, cycles, moves, unplannedDrops, timedOut: timedOut.length };
 }

@@ -24,10 +24,17 @@ export interface HeldMessage {
   readonly bytes: number;
 }
 
-interface Entry extends HeldMessage {
+/**
+ * A held message in its room's queue and in the process's: one object per message. Dropping it
+ * (a limit, its age, its room's end) lets go of its message at once; the process's queue skips
+ * it from then on.
+ */
+interface Entry {
   readonly roomKey: string;
-  /** Set once it is dropped from its room: the process's queue skips it then. */
-  dropped: boolean;
+  readonly senderSessionId: string;
+  readonly bytes: number;
+  /** Undefined once dropped. */
+  message: RelayedMessage | undefined;
 }
 
 /** A first-in first-out list that drops from its head without shifting (index, compacted now and then). */
@@ -59,7 +66,13 @@ class Queue<T> {
     return item;
   }
 
-  /** The items from the first for which `from` is true, in order. */
+  /** Keeps only the items for which `keep` is true, in order. */
+  retain(keep: (item: T) => boolean): void {
+    this.items = this.items.slice(this.head).filter(keep);
+    this.head = 0;
+  }
+
+  /** The items from the first for which `start` is true, in order. */
   *from(start: (item: T) => boolean): Generator<T> {
     let index = this.head;
     while (index < this.items.length && !start(this.items[index])) index += 1;
@@ -68,21 +81,28 @@ class Queue<T> {
 }
 
 class RoomHold {
+  /** Never a dropped entry: a drop takes the entry out of its room's queue. */
   readonly entries = new Queue<Entry>();
   bytes = 0;
 }
+
+/** The process's queue is compacted once more than half of it (and this many) are dropped entries. */
+const COMPACT_AFTER = 1024;
 
 /**
  * The messages a server process holds for resuming (docs/protocol.md §5.1): each room's, oldest
  * first, in seq order, for `holdMs` after their `ts`, within a room's bytes and the process's.
  * What is held is always a room's newest messages: every drop takes a room's oldest, so the
  * held ones are the seqs from `lowestHeld` to the room's latest, none missing. Memory only;
- * everything of a room goes with it.
+ * everything of a room goes with it, its boxes at once: a dropped message is no longer
+ * referenced, so the byte limits bound the memory held, not only the count.
  */
 export class HeldMessages {
   private readonly rooms = new Map<string, RoomHold>();
-  /** Every held message of the process, oldest first (dropped ones are skipped as they come up). */
+  /** Every held message of the process, oldest first, and dropped ones not yet skipped or compacted away. */
   private readonly all = new Queue<Entry>();
+  /** Dropped entries still in `all`. */
+  private droppedInAll = 0;
   private total = 0;
 
   constructor(private readonly limits: HoldLimits) {}
@@ -105,7 +125,7 @@ export class HeldMessages {
       this.rooms.set(roomKey, room);
     }
     const bytes = message.box.byteLength + HELD_OVERHEAD_BYTES;
-    const entry: Entry = { roomKey, message, senderSessionId, bytes, dropped: false };
+    const entry: Entry = { roomKey, senderSessionId, bytes, message };
     room.entries.push(entry);
     room.bytes += bytes;
     this.all.push(entry);
@@ -115,6 +135,7 @@ export class HeldMessages {
       // Each turn drops the process's oldest message, whatever its room.
     }
     this.forgetExpired(now);
+    this.compact();
   }
 
   /**
@@ -124,20 +145,23 @@ export class HeldMessages {
   since(roomKey: string, afterSeq: number, latestSeq: number, now: number): { messages: HeldMessage[]; lowestHeld: number } {
     this.forgetExpired(now);
     const room = this.rooms.get(roomKey);
-    const lowestHeld = room?.entries.peek()?.message.seq ?? latestSeq + 1;
-    const messages = room ? [...room.entries.from((entry) => entry.message.seq > afterSeq)] : [];
+    const lowestHeld = room?.entries.peek()?.message?.seq ?? latestSeq + 1;
+    const messages: HeldMessage[] = [];
+    for (const { message, senderSessionId, bytes } of room?.entries.from((entry) => (entry.message?.seq ?? 0) > afterSeq) ?? []) {
+      if (message) messages.push({ message, senderSessionId, bytes });
+    }
     return { messages, lowestHeld };
   }
 
   /** Drops everything held longer than `holdMs`, oldest first. */
   forgetExpired(now: number): void {
     for (let oldest = this.all.peek(); oldest; oldest = this.all.peek()) {
-      if (!oldest.dropped) {
+      if (oldest.message) {
         if (now - oldest.message.ts < this.limits.holdMs) return;
         const room = this.rooms.get(oldest.roomKey);
         if (room) this.dropOldest(room);
       }
-      this.all.shift();
+      this.shiftAll();
     }
   }
 
@@ -145,17 +169,18 @@ export class HeldMessages {
   dropRoom(roomKey: string): void {
     const room = this.rooms.get(roomKey);
     if (!room) return;
-    for (let entry = room.entries.shift(); entry; entry = room.entries.shift()) entry.dropped = true;
+    for (let entry = room.entries.shift(); entry; entry = room.entries.shift()) this.release(entry);
     this.total -= room.bytes;
     this.rooms.delete(roomKey);
+    this.compact();
   }
 
   private dropOldest(room: RoomHold): void {
     const entry = room.entries.shift();
     if (!entry) return;
-    entry.dropped = true;
     room.bytes -= entry.bytes;
     this.total -= entry.bytes;
+    this.release(entry);
     if (room.entries.length === 0) this.rooms.delete(entry.roomKey);
   }
 
@@ -163,15 +188,36 @@ export class HeldMessages {
   private dropProcessOldest(newest: Entry): boolean {
     for (let oldest = this.all.peek(); oldest; oldest = this.all.peek()) {
       if (oldest === newest) return false;
-      if (!oldest.dropped) {
+      if (oldest.message) {
         const room = this.rooms.get(oldest.roomKey);
         if (room) this.dropOldest(room);
-        this.all.shift();
+        this.shiftAll();
         return true;
       }
-      this.all.shift();
+      this.shiftAll();
     }
     return false;
+  }
+
+  /** Lets go of a dropped entry's message (its box above all); the process's queue skips it. */
+  private release(entry: Entry): void {
+    entry.message = undefined;
+    this.droppedInAll += 1;
+  }
+
+  private shiftAll(): void {
+    const entry = this.all.shift();
+    if (entry && !entry.message) this.droppedInAll -= 1;
+  }
+
+  /**
+   * Drops from the process's queue the entries dropped behind its head (a room's limit, a room's
+   * end): otherwise they would stay until the entries before them expire, one per message relayed.
+   */
+  private compact(): void {
+    if (this.droppedInAll < COMPACT_AFTER || this.droppedInAll * 2 < this.all.length) return;
+    this.all.retain((entry) => entry.message !== undefined);
+    this.droppedInAll = 0;
   }
 }
 
