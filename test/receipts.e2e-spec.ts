@@ -1,12 +1,12 @@
 import { ClientEvent, ServerEvent, type ReceiptEvent, type TypingEvent } from '@ciphernest/protocol';
 import { setUpRoom, type RoomSetUp } from './support/builders';
 import { type ChatClient, closeAllClients, delay } from './support/chat-client';
-import { sendMessage } from './support/replay-client';
+import { goAway, resumeAs, sendMessage } from './support/replay-client';
 import { useServer } from './support/server-process';
 
 // docs/protocol.md §5.2: `received { seq, missed? }` is relayed to the others as exactly
-// `{ name, seq }` or `{ name, seq, missed }` when seq is an integer above the connection's last
-// relayed receipt and not above the room's latest seq, and missed (where present) satisfies
+// `{ name, seq }` or `{ name, seq, missed }` when seq is an integer above the session's last
+// relayed receipt (across its connections) and not above the room's latest seq, and missed (where present) satisfies
 // 1 <= from <= to <= seq; anything else is dropped silently. Never echoed to its sender, never
 // answered, and only relayed receipts take from the typing bucket.
 
@@ -62,7 +62,20 @@ describe('Delivery receipts (docs/protocol.md §5.2)', () => {
       expect(await receiptOf(clients[0], 'bob', 2)).toEqual({ name: 'bob', seq: 2, missed: { from: 2, to: 2 } });
     });
 
-    it("relays only receipts above the connection's last one", async () => {
+    it("counts a session's last receipt across its connections: after a reconnect a lower one is dropped", async () => {
+      const { clients, sessions } = await roomWithMessages(server(), 3);
+      const [alice, bob] = clients;
+      bob.emit(ClientEvent.Received, { seq: 2 });
+      await receiptOf(alice, 'bob', 2);
+      await goAway(bob, 'bob', alice);
+      const again = await resumeAs(server(), sessions[1], 2);
+      for (const seq of [1, 2, 3]) again.emit(ClientEvent.Received, { seq });
+      await receiptOf(alice, 'bob', 3);
+
+      expect(receiptsAt(alice)).toEqual([{ name: 'bob', seq: 2 }, { name: 'bob', seq: 3 }]);
+    });
+
+    it("relays only receipts above the session's last one", async () => {
       const { clients } = await roomWithMessages(server(), 3);
       for (const seq of [2, 1, 2, 3]) clients[1].emit(ClientEvent.Received, { seq });
       await receiptOf(clients[0], 'bob', 3);

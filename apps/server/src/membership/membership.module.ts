@@ -2,6 +2,7 @@ import { Module, type FactoryProvider } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
 import { Clock } from '../shared/clock';
 import { TokenService } from '../tokens/application/ports/token-service';
+import { AcceptReceipt } from './application/accept-receipt.use-case';
 import { AuthenticateSession } from './application/authenticate-session.use-case';
 import { ConnectSession } from './application/connect-session.use-case';
 import { CreateRoom, type CreateRoomLimits } from './application/create-room.use-case';
@@ -89,6 +90,11 @@ const useCases: FactoryProvider[] = [
     provide: RelayMessage,
     inject: [MessageDelivery, Clock],
     useFactory: (delivery: MessageDelivery, clock: Clock) => new RelayMessage(delivery, clock),
+  },
+  {
+    provide: AcceptReceipt,
+    inject: [SessionRepository, MessageReplay],
+    useFactory: (sessions: SessionRepository, replays: MessageReplay) => new AcceptReceipt(sessions, replays),
   },
   {
     provide: ResumeSocket,

@@ -26,8 +26,6 @@ export interface ChatSocketData {
   socketRoom: string;
   /** The `resume` of the handshake (docs/protocol.md §5.1): undefined when the client sent none. */
   resume: number | undefined;
-  /** The highest receipt relayed for this connection (docs/protocol.md §5.2): 0 at first. */
-  lastReceipt: number;
 }
 
 export type ChatSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, ChatSocketData>;

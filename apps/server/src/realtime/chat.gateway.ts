@@ -4,7 +4,7 @@ import { CHAT_NAMESPACE, ClientEvent, isObject, ServerEvent, type LeaveAck, type
 import { AppConfig } from '../config/app-config';
 import { EndSession } from '../membership/application/end-session.use-case';
 import { RelayMessage } from '../membership/application/relay-message.use-case';
-import { MessageReplay } from '../membership/application/ports/message-replay';
+import { AcceptReceipt } from '../membership/application/accept-receipt.use-case';
 import { ResolveSpeaker } from '../membership/application/resolve-speaker.use-case';
 import { andThen, type Awaitable } from '../shared/awaitable';
 import { bindHandler } from './bind-handler';
@@ -33,7 +33,7 @@ export class ChatGateway implements OnGatewayInit<Namespace>, OnGatewayConnectio
     private readonly relay: RelayMessage,
     private readonly speakers: ResolveSpeaker,
     private readonly endSession: EndSession,
-    private readonly replays: MessageReplay,
+    private readonly receipts: AcceptReceipt,
     private readonly report: SocketReport,
   ) {}
 
@@ -96,22 +96,19 @@ export class ChatGateway implements OnGatewayInit<Namespace>, OnGatewayConnectio
   }
 
   /**
-   * `received` (docs/protocol.md §5.2) -> ResolveSpeaker, then one broadcast to the others when the
-   * receipt grows this connection's last one and stays within the room's latest seq; anything
-   * else is dropped silently. Only relayed receipts take from the typing bucket.
+   * `received` (docs/protocol.md §5.2) -> AcceptReceipt, then one broadcast to the others when it
+   * counts; anything else is dropped silently. Only relayed receipts take from the typing bucket.
    */
   async received(socket: ChatSocket, payload: unknown): Promise<void> {
     const receipt = parseReceipt(payload);
-    if (!receipt || receipt.seq <= socket.data.lastReceipt) return;
-    if (!(await socket.data.ready)) return;
-    const speaker = await this.speakers.execute(socket.data.sessionId, socket.data.roomKey, socket.id);
-    if (!speaker.ok) return;
-    const latest = await this.replays.latestSeq(socket.data.roomKey);
-    if (latest === undefined || receipt.seq > latest || receipt.seq <= socket.data.lastReceipt) return;
-    if (!socket.data.typingBucket.take()) return;
-    socket.data.lastReceipt = receipt.seq;
-    const relayed: ReceiptEvent = { name: speaker.value.name, ...receipt };
-    socket.to(socket.data.socketRoom).emit(ServerEvent.Received, relayed);
+    if (!receipt || !(await socket.data.ready)) return;
+    const { sessionId, roomKey, typingBucket, socketRoom } = socket.data;
+    if (!typingBucket.has()) return;
+    const name = await this.receipts.execute(sessionId, roomKey, socket.id, receipt.seq);
+    if (name === undefined) return;
+    typingBucket.take();
+    const relayed: ReceiptEvent = { name, ...receipt };
+    socket.to(socketRoom).emit(ServerEvent.Received, relayed);
   }
 
   /** `leave` -> ResolveSpeaker, the ack, then EndSession (which tells the others and closes the socket). */

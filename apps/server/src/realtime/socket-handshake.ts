@@ -88,7 +88,6 @@ export class SocketHandshake {
       attached: undefined,
       socketRoom: socketRooms.ofRoom(roomKey),
       resume,
-      lastReceipt: 0,
     };
   }
 

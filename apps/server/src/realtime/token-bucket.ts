@@ -18,14 +18,19 @@ export class TokenBucket {
   }
 
   take(): boolean {
+    if (!this.has()) return false;
+    if (this.ratePerSec !== 0 && this.burst !== 0) this.tokens -= 1;
+    return true;
+  }
+
+  /** Whether take() would succeed now, without taking (for events that count only when they pass other checks). */
+  has(): boolean {
     if (this.ratePerSec === 0 || this.burst === 0) return true;
     const now = this.clock.now();
     // A wall clock stepping back must not drain the bucket.
     const elapsed = Math.max(0, now - this.refilledAt);
     this.tokens = Math.min(this.burst, this.tokens + (elapsed * this.ratePerSec) / 1000);
     this.refilledAt = now;
-    if (this.tokens < 1) return false;
-    this.tokens -= 1;
-    return true;
+    return this.tokens >= 1;
   }
 }

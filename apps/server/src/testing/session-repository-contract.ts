@@ -209,6 +209,22 @@ export function sessionRepositoryContract(makeRepository: () => SessionRepositor
     expect((await sessions.get('Alice'))?.snapshot()).toEqual(alice.snapshot());
   });
 
+  it("advances a session's receipt only upward, only through the socket it holds, and answers its name", async () => {
+    const alice = aSession('Alice');
+    await insert(alice, 10);
+    alice.attach('socket-1');
+    await sessions.save(alice);
+
+    expect(await sessions.advanceReceipt('Alice', 'lobby', 'socket-1', 3)).toBe('Alice');
+    expect(await sessions.advanceReceipt('Alice', 'lobby', 'socket-1', 3)).toBeUndefined();
+    expect(await sessions.advanceReceipt('Alice', 'lobby', 'socket-1', 2)).toBeUndefined();
+    expect(await sessions.advanceReceipt('Alice', 'lobby', 'socket-2', 9)).toBeUndefined();
+    expect(await sessions.advanceReceipt('Alice', 'hall', 'socket-1', 9)).toBeUndefined();
+    expect(await sessions.advanceReceipt('Nobody', 'lobby', 'socket-1', 9)).toBeUndefined();
+    expect(await sessions.advanceReceipt('Alice', 'lobby', 'socket-1', 4)).toBe('Alice');
+    expect((await sessions.get('Alice'))?.snapshot().lastReceipt).toBe(4);
+  });
+
   it('saves a copy it handed out, and again after that save', async () => {
     await insert(aSession('Alice'), 10);
     const copy = await sessions.get('Alice');

@@ -33,6 +33,11 @@ export class InMemorySessionRepository extends SessionRepository {
     return 'inserted';
   }
 
+  async advanceReceipt(sessionId: string, roomKey: string, socketId: string, seq: number): Promise<string | undefined> {
+    const session = this.byId.get(sessionId);
+    return session?.speaksIn(roomKey, socketId) && session.advanceReceipt(seq) ? session.name : undefined;
+  }
+
   async get(id: string): Promise<Session | undefined> {
     return this.byId.get(id);
   }

@@ -73,6 +73,18 @@ return redis.call('HLEN', members)
 `);
 
 /**
+ * A receipt: the speaker rule (ARGV[1] the room key, ARGV[2] the socket) and a seq (ARGV[3])
+ * above the session's last receipt, then records it. Returns the session's name, or nothing.
+ */
+const ADVANCE_RECEIPT = new RedisScript(`
+local f = redis.call('HMGET', KEYS[1], 'roomKey', 'socketId', 'name', 'lastReceipt')
+if f[1] ~= ARGV[1] or f[2] ~= ARGV[2] then return false end
+if tonumber(ARGV[3]) <= tonumber(f[4] or '0') then return false end
+redis.call('HSET', KEYS[1], 'lastReceipt', ARGV[3])
+return f[3]
+`);
+
+/**
  * Detaches the sessions held by processes whose heartbeat expired, as of ARGV[1], and forgets
  * those processes; returns the released session ids. Atomic: each is released once.
  */
@@ -107,7 +119,7 @@ return released
  * version it was read at, and a save of a stale copy is refused (SessionRepository.save).
  */
 export class RedisSessionRepository extends SessionRepository {
-  static readonly scripts = [INSERT, SAVE, REMOVE, RELEASE_ORPHANS];
+  static readonly scripts = [INSERT, SAVE, REMOVE, RELEASE_ORPHANS, ADVANCE_RECEIPT];
 
   /** The version each copy was read at; copies are never shared between callers. */
   private readonly versions = new WeakMap<Session, string>();
@@ -160,6 +172,11 @@ export class RedisSessionRepository extends SessionRepository {
     return typeof left === 'number' ? left : undefined;
   }
 
+  async advanceReceipt(sessionId: string, roomKey: string, socketId: string, seq: number): Promise<string | undefined> {
+    const name = await ADVANCE_RECEIPT.run(this.redis, [redisKeys.session(sessionId)], [roomKey, socketId, seq]);
+    return typeof name === 'string' ? name : undefined;
+  }
+
   async outstayed(now: number, graceMs: number): Promise<Session[]> {
     return this.many(await this.redis.zrangebyscore(redisKeys.away, '-inf', now - graceMs));
   }
@@ -192,6 +209,7 @@ export class RedisSessionRepository extends SessionRepository {
       connectedOnce: hash['connectedOnce'] === '1',
       awayFrom: Number(hash['awayFrom']),
       sinceSeq: Number(hash['sinceSeq'] ?? 0),
+      lastReceipt: Number(hash['lastReceipt'] ?? 0),
     });
     this.versions.set(session, hash['version']);
     return session;

@@ -19,6 +19,8 @@ export interface NewSession {
 export interface SessionSnapshot extends NewSession {
   /** The room's latest seq when the session was stored (Session.sinceSeq). */
   sinceSeq: number;
+  /** The highest receipt relayed for the session (Session.advanceReceipt). */
+  lastReceipt: number;
   socketId: string | undefined;
   connectedOnce: boolean;
   /** Since when it has been away; meaningful only while `socketId` is undefined. */
@@ -40,6 +42,7 @@ export class Session {
   private connectedOnce = false;
   private awayFrom: number;
   private firstSeq = 0;
+  private receipt = 0;
 
   private constructor(
     readonly id: string,
@@ -65,6 +68,7 @@ export class Session {
     session.connectedOnce = snapshot.connectedOnce;
     session.awayFrom = snapshot.awayFrom;
     session.firstSeq = snapshot.sinceSeq;
+    session.receipt = snapshot.lastReceipt;
     return session;
   }
 
@@ -80,6 +84,7 @@ export class Session {
       createdAt,
       vault,
       sinceSeq: this.firstSeq,
+      lastReceipt: this.receipt,
       socketId: this.socket,
       connectedOnce: this.connectedOnce,
       awayFrom: this.awayFrom,
@@ -97,6 +102,16 @@ export class Session {
   /** Set by the SessionRepository, in the same atomic step as the insertion. */
   beginsAfter(seq: number): void {
     this.firstSeq = seq;
+  }
+
+  /**
+   * docs/protocol.md §5.2: a receipt counts only when it grows the session's last one (0 at
+   * first), across all its connections. True when `seq` did, and it is now the last one.
+   */
+  advanceReceipt(seq: number): boolean {
+    if (seq <= this.receipt) return false;
+    this.receipt = seq;
+    return true;
   }
 
   get status(): MemberStatus {

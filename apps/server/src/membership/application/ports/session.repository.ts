@@ -44,6 +44,14 @@ export abstract class SessionRepository {
    */
   abstract remove(id: string, condition?: OutstayedCondition): Promise<number | undefined>;
 
+  /**
+   * A delivery receipt (docs/protocol.md §5.2), atomically: when the session exists, speaks in
+   * `roomKey` through `socketId` (Session.speaksIn) and `seq` grows its last receipt
+   * (Session.advanceReceipt), records `seq` and resolves to the session's name; otherwise
+   * resolves to undefined and changes nothing.
+   */
+  abstract advanceReceipt(sessionId: string, roomKey: string, socketId: string, seq: number): Promise<string | undefined>;
+
   /** Sessions that have been away for at least `graceMs` at `now`. */
   abstract outstayed(now: number, graceMs: number): Promise<Session[]>;
 
