@@ -42,18 +42,6 @@ export async function ratchetStep(chainKey: Uint8Array): Promise<{ messageKeys: 
   return { messageKeys: { key, iv }, nextChainKey };
 }
 
-/** `CK_{i+steps}` from `CK_i`, zeroing every key in between (not `chainKey` itself, the caller's). */
-export async function advanceChainKey(chainKey: Uint8Array, steps: number): Promise<Uint8Array<ArrayBuffer>> {
-  let current = new Uint8Array(chainKey);
-  for (let step = 0; step < steps; step += 1) {
-    const { messageKeys, nextChainKey } = await ratchetStep(current);
-    wipeMessageKeys(messageKeys);
-    current.fill(0);
-    current = nextChainKey;
-  }
-  return current;
-}
-
 /** Zeroes a message key and IV once used. */
 export function wipeMessageKeys(keys: MessageKeys): void {
   keys.key.fill(0);

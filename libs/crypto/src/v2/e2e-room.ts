@@ -72,11 +72,6 @@ export class E2eRoom {
     return this.state.username;
   }
 
-  /** This tab's Ed25519 public key: what the safety numbers of its pairs are made of. */
-  get signPublic(): Uint8Array {
-    return new Uint8Array(this.state.identity.signPublic);
-  }
-
   /**
    * The members a `presence` lists (this tab's own name among them or not). Those not known
    * yet count as joined, those no longer listed as left (while this tab was away).

@@ -61,10 +61,6 @@ export class HeldMessages {
     return expired;
   }
 
-  get size(): number {
-    return this.held.length;
-  }
-
   private removeAt(index: number): HeldEntry {
     const [entry] = this.held.splice(index, 1);
     this.bytes -= entry.item.body.length;

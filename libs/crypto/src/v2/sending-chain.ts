@@ -36,11 +36,6 @@ export class SendingChain {
     return new SendingChain(randomBytes(CHAIN_ID_BYTES), generation, 0, chainKey, new Uint8Array(chainKey), now);
   }
 
-  /** A chain with a given id and `CK_0`: for known-answer tests. */
-  static fromKey(chainId: Uint8Array, generation: number, chainKey: Uint8Array, now: number): SendingChain {
-    return new SendingChain(new Uint8Array(chainId), generation, 0, new Uint8Array(chainKey), new Uint8Array(chainKey), now);
-  }
-
   static restore(snapshot: SendingChainSnapshot): SendingChain {
     const startKey = snapshot.startKey === undefined ? undefined : b64urlDecode(snapshot.startKey);
     return new SendingChain(b64urlDecode(snapshot.chainId), snapshot.generation, snapshot.index, b64urlDecode(snapshot.chainKey), startKey, snapshot.startedAt);
