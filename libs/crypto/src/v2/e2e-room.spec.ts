@@ -136,13 +136,28 @@ describe('E2eRoom', () => {
     expect(relay.texts('Bo')).toEqual(['Ada: three', 'Ada: one', 'Ada: two']);
   });
 
-  it('refuses a message more than 256 indexes ahead of its chain', async () => {
+  it('refuses a message more than 256 indexes ahead of its chain, then asks for the chain from where it is', async () => {
     const relay = await roomOf('Ada', 'Bo');
     const bo = relay.tab('Bo');
     for (let index = 0; index <= 257; index += 1) await relay.send('Ada', `n${index}`);
     const last = bo.inbox.pop()!;
     bo.inbox.length = 0;
     expect(rejections(await bo.room.receive(last, relay.now))[0]).toBeInstanceOf(ChainGapError);
+    await relay.settle();
+    await relay.send('Ada', 'caught up');
+    await relay.settle();
+    expect(relay.texts('Bo')).toEqual(['Ada: caught up']);
+  });
+
+  it('refuses bodies from a name not in the room: a replayed announcement does not bring a leaver back', async () => {
+    const relay = await roomOf('Ada', 'Bo', 'Cy');
+    const cyKeys = relay.recording.find((frame) => frame.from === 'Cy')!;
+    await relay.leave('Cy');
+    await relay.settle();
+    const ada = relay.tab('Ada').room;
+    expect(rejections(await ada.receive(cyKeys, relay.now))).toHaveLength(1);
+    expect(ada.members.map((member) => member.name)).toEqual(['Bo']);
+    expect(await ada.flush(relay.now)).toEqual([]);
   });
 
   it('starts a new chain when a member leaves: the next message is of another chain', async () => {
@@ -202,6 +217,7 @@ describe('E2eRoom', () => {
     await relay.send('Ada', 'lost');
     const frame = relay.recording.at(-1)!;
     const stranger = await E2eRoom.create({ roomKey: ROOM_KEY, username: 'Zed', vault: Buffer.alloc(32, 1).toString('base64url'), encKey: relay.encKey });
+    await stranger.syncMembers(['Ada', 'Bo', 'Zed']);
     expect((await stranger.receive(frame, relay.now)).map((event) => event.type)).toEqual(['held']);
     const expired = await stranger.expire(relay.now + 10 * 60 * 1000 + 1);
     expect(expired.map((event) => event.type)).toEqual(['rejected']);

@@ -4,6 +4,7 @@ import { open } from '../seal';
 import { openChainShare, parseChainShare } from './chain-share';
 import { x25519 } from './curve25519';
 import { decodeEnvelope } from './e2e-envelope';
+import { ChainGapError } from './e2e-errors';
 import type { E2eItem, HeldEntry } from './held-messages';
 import { readKeysAnnouncement } from './keys-announcement';
 import { RATCHET_LIMITS } from './ratchet-limits';
@@ -45,10 +46,12 @@ async function takeKeys(state: RoomState, item: E2eItem): Promise<E2eEvent> {
   const announcement = await readKeysAnnouncement({ roomKey: state.roomKey, from: item.from }, item.body);
   // A small-order X25519 key would make every chain shared with it readable by anyone.
   (await x25519(state.identity.agreePrivate, announcement.agreePublic)).fill(0);
-  if (state.roster.add(item.from)) state.rotationDue = true;
-  if (announcement.requestsKeys && state.keysDue === 'none') state.keysDue = 'announce';
   const change = state.roster.acceptKeys(item.from, announcement);
   if (change === 'changed') state.rotationDue = true;
+  if (announcement.requestsKeys) {
+    if (state.keysDue === 'none') state.keysDue = 'announce';
+    if (change === 'same') state.roster.markPending(item.from);
+  }
   return { type: 'keys', id: item.id, from: item.from, change };
 }
 
@@ -72,7 +75,11 @@ async function takeSealed(state: RoomState, item: E2eItem, now: number): Promise
   await verifySealed(ctx, item.id, sealed, peer.signPublic);
   const chain = peer.chain(sealed.chainId);
   if (chain === undefined) return WAIT;
-  const pending = await chain.keysFor(sealed.index, now);
+  const pending = await chain.keysFor(sealed.index, now).catch((error: unknown) => {
+    // Fallen too far behind: ask everyone for keys, and so for their chains from where they are.
+    if (error instanceof ChainGapError) state.keysDue = 'request';
+    throw error;
+  });
   let plaintext: Uint8Array;
   try {
     plaintext = await openSealed(ctx, item.id, sealed, pending.keys);
@@ -107,6 +114,9 @@ function enforceSkippedLimit(state: RoomState): void {
 async function take(state: RoomState, item: E2eItem, now: number): Promise<E2eEvent | typeof WAIT> {
   try {
     if (userKey(item.from) === userKey(state.username)) throw new MessageRejectedError('a body under this tab\'s own name');
+    // Membership is what presence and member events say; a body from anyone else (a replay of
+    // someone who left) must not bring them back as a recipient.
+    if (!state.roster.has(item.from)) throw new MessageRejectedError('a body from someone not in the room');
     if (item.kind === 'keys') return await takeKeys(state, item);
     if (item.kind === 'chain') return await takeChain(state, item, now);
     return await takeSealed(state, item, now);

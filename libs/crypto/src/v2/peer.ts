@@ -66,10 +66,15 @@ export class Peer {
   /**
    * Takes a chain this peer shared, unless its generation is not above every one accepted
    * before (a replayed or stale distribution): the current chain becomes the previous one.
+   * A share of the current chain itself from an index past its position (the answer to this
+   * tab's request after a gap) moves that chain forward; it never moves a chain back.
    *
    * @returns false when refused (the caller zeroes the shared key).
    */
   acceptChain(share: SharedChain, now: number): boolean {
+    if (this.current !== undefined && share.generation === this.newestGeneration && sameBytes(share.chainId, this.current.chainId)) {
+      return this.current.fastForward(share.index, share.chainKey);
+    }
     if (share.generation <= this.newestGeneration) return false;
     this.newestGeneration = share.generation;
     this.previous?.chain.wipe();

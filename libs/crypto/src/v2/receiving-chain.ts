@@ -107,6 +107,20 @@ export class ReceivingChain {
     };
   }
 
+  /**
+   * Jumps to a later index of the same chain, from its chain key there (owned by the chain
+   * once taken). Keys of the indexes jumped over are not derived: those messages stay unreadable.
+   *
+   * @returns false, changing nothing, when `index` is not past the position.
+   */
+  fastForward(index: number, chainKey: Uint8Array<ArrayBuffer>): boolean {
+    if (index <= this.positionValue) return false;
+    this.chainKey.fill(0);
+    this.chainKey = chainKey;
+    this.positionValue = index;
+    return true;
+  }
+
   /** Deletes skipped keys stored before `now - maxKeptAgeMs`. */
   expire(now: number): void {
     for (const [index, kept] of this.skipped) {

@@ -101,6 +101,11 @@ export class RoomRoster {
     return [...this.recipients.values()].some((shared) => !shared);
   }
 
+  /** A recipient of the own chain asked for keys again: it gets the chain again at the next flush. */
+  markPending(name: string): void {
+    if (this.recipients.has(userKey(name))) this.recipients.set(userKey(name), false);
+  }
+
   markShared(peers: readonly Peer[]): void {
     for (const peer of peers) this.recipients.set(userKey(peer.name), true);
   }
