@@ -20,8 +20,8 @@ export interface ImageInput {
  *   `IMAGE_MIMES` or an optional field has the wrong type.
  */
 export function imagePlaintext(image: ImageInput): Uint8Array<ArrayBuffer> {
-  if (!isByteArray(image?.bytes)) throw new TypeError('encryptImage: bytes must be a Uint8Array');
-  if (image.bytes.length === 0) throw new RangeError('encryptImage: image is empty');
+  if (!isByteArray(image?.bytes)) throw new TypeError('imagePlaintext: bytes must be a Uint8Array');
+  if (image.bytes.length === 0) throw new RangeError('imagePlaintext: image is empty');
   const header: MessageHeader = { kind: 'image', len: image.bytes.length, mime: image.mime };
   if (image.name !== undefined) header.name = image.name;
   if (image.width !== undefined) header.width = image.width;

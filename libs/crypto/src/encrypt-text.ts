@@ -13,9 +13,9 @@ import { seal, type MessageContext } from './seal';
  *   `MAX_TEXT_CHARS` characters (code points); TypeError when it is not a string.
  */
 export function textPlaintext(text: string): Uint8Array<ArrayBuffer> {
-  if (typeof text !== 'string') throw new TypeError('encryptText: text must be a string');
-  if (text.trim() === '') throw new RangeError('encryptText: text is blank');
-  if (codePointLength(text, MAX_TEXT_CHARS) > MAX_TEXT_CHARS) throw new RangeError(`encryptText: text is longer than ${MAX_TEXT_CHARS} characters`);
+  if (typeof text !== 'string') throw new TypeError('textPlaintext: text must be a string');
+  if (text.trim() === '') throw new RangeError('textPlaintext: text is blank');
+  if (codePointLength(text, MAX_TEXT_CHARS) > MAX_TEXT_CHARS) throw new RangeError(`textPlaintext: text is longer than ${MAX_TEXT_CHARS} characters`);
   const body = new TextEncoder().encode(text);
   try {
     return encodePlaintext({ kind: 'text', len: body.length }, body);

@@ -23,7 +23,8 @@ export interface E2eMember {
  * One tab's end-to-end layer v2 for one room (docs/protocol.md §3.1). It turns membership
  * events and relayed boxes into what to show and what to send, and keeps the keys:
  *
- * - `syncMembers` on every `presence`; `memberJoined` and `memberLeft` on `member` events.
+ * - `syncMembers` on every `presence`, before any `receive` (bodies from non-members are
+ *   refused); `memberJoined` and `memberLeft` on `member` events.
  * - `flush` after each of those (and after `receive`), and send what it returns, in order.
  * - `send` for a text or image: it returns what is due first, then the message.
  * - `receive` for every relayed `message`, `expire` on a timer.

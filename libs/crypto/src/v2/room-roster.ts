@@ -123,5 +123,4 @@ export class RoomRoster {
       recipients: [...this.recipients].map(([key, shared]) => ({ name: this.members.get(key) ?? key, shared })),
     };
   }
-
 }
