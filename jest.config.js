@@ -9,7 +9,7 @@ const aliases = {
 
 // Packages published as ES modules only, which jest's CommonJS runtime cannot require as they
 // are: compiled to CommonJS like our own code (the Angular preset does the same for its .mjs).
-const ESM_PACKAGES = '@scure/base';
+const ESM_PACKAGES = '@scure/base|@scure/bip39';
 const ESM_PACKAGE_FILE = `/node_modules/(${ESM_PACKAGES})/.+\\.js$`;
 
 const nodeProject = (displayName, testMatch, tsconfig, extra = {}) => ({

@@ -12,21 +12,33 @@ export interface ImageInput {
 }
 
 /**
- * Frames, pads (to a multiple of 256 bytes) and seals an image message. The sender's
- * client decides on resizing; the box must still fit the server's `MAX_MESSAGE_BYTES`.
- * Nothing but the listed fields goes into the header.
+ * An image message's framed plaintext (docs/protocol.md §3), padded to a multiple of 256 bytes:
+ * what {@link encryptImage} seals, and what layer v2 seals inside its own box (§3.1). Nothing
+ * but the listed fields goes into the header.
+ *
+ * @throws RangeError when `bytes` is empty; TypeError when `mime` is not one of
+ *   `IMAGE_MIMES` or an optional field has the wrong type.
+ */
+export function imagePlaintext(image: ImageInput): Uint8Array<ArrayBuffer> {
+  if (!isByteArray(image?.bytes)) throw new TypeError('imagePlaintext: bytes must be a Uint8Array');
+  if (image.bytes.length === 0) throw new RangeError('imagePlaintext: image is empty');
+  const header: MessageHeader = { kind: 'image', len: image.bytes.length, mime: image.mime };
+  if (image.name !== undefined) header.name = image.name;
+  if (image.width !== undefined) header.width = image.width;
+  if (image.height !== undefined) header.height = image.height;
+  return encodePlaintext(header, image.bytes);
+}
+
+/**
+ * Frames, pads (to a multiple of 256 bytes) and seals an image message ({@link imagePlaintext}).
+ * The sender's client decides on resizing; the box must still fit the server's
+ * `MAX_MESSAGE_BYTES`.
  *
  * @throws RangeError when `bytes` is empty; TypeError when `mime` is not one of
  *   `IMAGE_MIMES`, an optional field has the wrong type, or the context is malformed.
  */
 export async function encryptImage(encKey: CryptoKey, ctx: MessageContext, image: ImageInput): Promise<Uint8Array<ArrayBuffer>> {
-  if (!isByteArray(image?.bytes)) throw new TypeError('encryptImage: bytes must be a Uint8Array');
-  if (image.bytes.length === 0) throw new RangeError('encryptImage: image is empty');
-  const header: MessageHeader = { kind: 'image', len: image.bytes.length, mime: image.mime };
-  if (image.name !== undefined) header.name = image.name;
-  if (image.width !== undefined) header.width = image.width;
-  if (image.height !== undefined) header.height = image.height;
-  const plaintext = encodePlaintext(header, image.bytes);
+  const plaintext = imagePlaintext(image);
   try {
     return await seal(encKey, ctx, plaintext);
   } finally {

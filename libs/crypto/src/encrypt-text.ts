@@ -3,22 +3,38 @@ import { encodePlaintext } from './message-header';
 import { seal, type MessageContext } from './seal';
 
 /**
- * Frames, pads (to a multiple of 256 bytes) and seals a text message. `len` is the UTF-8
- * byte length; lone surrogates are sent as U+FFFD, as TextEncoder writes them.
+ * A text message's framed plaintext (docs/protocol.md §3), padded to a multiple of 256 bytes:
+ * what {@link encryptText} seals, and what layer v2 seals inside its own box (§3.1). `len` is
+ * the UTF-8 byte length; lone surrogates are sent as U+FFFD, as TextEncoder writes them.
+ *
+ * Security: the result is message content; the caller zeroes it once sealed.
+ *
+ * @throws RangeError when `text` is blank (nothing but white space) or longer than
+ *   `MAX_TEXT_CHARS` characters (code points); TypeError when it is not a string.
+ */
+export function textPlaintext(text: string): Uint8Array<ArrayBuffer> {
+  if (typeof text !== 'string') throw new TypeError('textPlaintext: text must be a string');
+  if (text.trim() === '') throw new RangeError('textPlaintext: text is blank');
+  if (codePointLength(text, MAX_TEXT_CHARS) > MAX_TEXT_CHARS) throw new RangeError(`textPlaintext: text is longer than ${MAX_TEXT_CHARS} characters`);
+  const body = new TextEncoder().encode(text);
+  try {
+    return encodePlaintext({ kind: 'text', len: body.length }, body);
+  } finally {
+    body.fill(0);
+  }
+}
+
+/**
+ * Frames, pads (to a multiple of 256 bytes) and seals a text message ({@link textPlaintext}).
  *
  * @throws RangeError when `text` is blank (nothing but white space) or longer than `MAX_TEXT_CHARS` characters (code
  *   points); TypeError on a malformed context.
  */
 export async function encryptText(encKey: CryptoKey, ctx: MessageContext, text: string): Promise<Uint8Array<ArrayBuffer>> {
-  if (typeof text !== 'string') throw new TypeError('encryptText: text must be a string');
-  if (text.trim() === '') throw new RangeError('encryptText: text is blank');
-  if (codePointLength(text, MAX_TEXT_CHARS) > MAX_TEXT_CHARS) throw new RangeError(`encryptText: text is longer than ${MAX_TEXT_CHARS} characters`);
-  const body = new TextEncoder().encode(text);
-  const plaintext = encodePlaintext({ kind: 'text', len: body.length }, body);
+  const plaintext = textPlaintext(text);
   try {
     return await seal(encKey, ctx, plaintext);
   } finally {
-    body.fill(0);
     plaintext.fill(0);
   }
 }

@@ -1,6 +1,9 @@
 import { isObject } from '@ciphernest/protocol';
 import { isByteArray } from './is-byte-array';
 import { MessageRejectedError, UnknownKindError } from './message-rejected-error';
+import { framePlaintext, unframePlaintext } from './plaintext-frame';
+
+export { MAX_HEADER_BYTES } from './plaintext-frame';
 
 /** The image types a message may carry (docs/protocol.md §3). No SVG: it can carry script. */
 export const IMAGE_MIMES = ['image/jpeg', 'image/png', 'image/webp', 'image/gif'] as const;
@@ -15,12 +18,6 @@ export type MessageHeader =
 /** Plaintexts are padded to a multiple of this many bytes, so lengths leak less. */
 export const DEFAULT_PAD_TO = 256;
 
-/**
- * Upper bound on the JSON header. A real one is well under this; the bound stops a
- * malicious sender from making receivers parse megabytes of JSON.
- */
-export const MAX_HEADER_BYTES = 4096;
-
 /** PNG's limit; also keeps dimensions well inside what layout code handles. */
 const MAX_DIMENSION = 2 ** 31 - 1;
 
@@ -28,8 +25,6 @@ const HEADER_FIELDS: Readonly<Record<MessageHeader['kind'], readonly string[]>> 
   text: ['kind', 'len'],
   image: ['kind', 'len', 'mime', 'name', 'width', 'height'],
 };
-
-const U32_BYTES = 4;
 
 function isDimension(value: unknown): boolean {
   return value === undefined || (Number.isInteger(value) && (value as number) >= 1 && (value as number) <= MAX_DIMENSION);
@@ -83,15 +78,7 @@ export function encodePlaintext(header: MessageHeader, body: Uint8Array, padTo: 
   const problem = headerProblem(header, 'refuse');
   if (problem !== undefined) throw new TypeError(`encodePlaintext: ${problem}`);
   if (header.len !== body.length) throw new RangeError('encodePlaintext: header.len must equal the body length in bytes');
-  if (!Number.isSafeInteger(padTo) || padTo < 1) throw new RangeError('encodePlaintext: padTo must be a positive integer');
-  const headerBytes = new TextEncoder().encode(JSON.stringify(canonicalHeader(header)));
-  if (headerBytes.length > MAX_HEADER_BYTES) throw new RangeError(`encodePlaintext: header exceeds ${MAX_HEADER_BYTES} bytes`);
-  const used = U32_BYTES + headerBytes.length + body.length;
-  const plaintext = new Uint8Array(Math.ceil(used / padTo) * padTo);
-  new DataView(plaintext.buffer).setUint32(0, headerBytes.length, false);
-  plaintext.set(headerBytes, U32_BYTES);
-  plaintext.set(body, U32_BYTES + headerBytes.length);
-  return plaintext;
+  return framePlaintext(canonicalHeader(header), body, padTo);
 }
 
 /**
@@ -109,19 +96,7 @@ export function encodePlaintext(header: MessageHeader, body: Uint8Array, padTo: 
  *   it silently); MessageRejectedError on any malformation.
  */
 export function decodePlaintext(plaintext: Uint8Array): { header: MessageHeader; body: Uint8Array<ArrayBuffer> } {
-  if (!isByteArray(plaintext)) throw new MessageRejectedError('plaintext is not a Uint8Array');
-  if (plaintext.length < U32_BYTES) throw new MessageRejectedError('plaintext is shorter than its header length');
-  const headerLength = new DataView(plaintext.buffer, plaintext.byteOffset, plaintext.byteLength).getUint32(0, false);
-  if (headerLength === 0 || headerLength > MAX_HEADER_BYTES) throw new MessageRejectedError('header length is out of range');
-  const bodyStart = U32_BYTES + headerLength;
-  if (bodyStart > plaintext.length) throw new MessageRejectedError('header runs past the end of the plaintext');
-  let parsed: unknown;
-  try {
-    const json = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(plaintext.subarray(U32_BYTES, bodyStart));
-    parsed = JSON.parse(json);
-  } catch {
-    throw new MessageRejectedError('header is not UTF-8 JSON');
-  }
+  const { header: parsed, bodyStart } = unframePlaintext(plaintext);
   const problem = headerProblem(parsed, 'ignore');
   if (problem === UNKNOWN_KIND) throw new UnknownKindError(problem);
   if (problem !== undefined) throw new MessageRejectedError(problem);
