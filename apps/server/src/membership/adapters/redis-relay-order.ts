@@ -47,7 +47,7 @@ class RoomRelays {
 
 /**
  * Keeps each room that this process hosts (RoomSockets.hosts) gap-free and in order, with
- * Redis (docs/scaling.md "Held messages and gaps"): Pub/Sub delivers in publish order but loses
+ * Redis (docs/scaling.md, "Held messages, resume and gaps"): Pub/Sub delivers in publish order but loses
  * what was published while a subscription was down. Per hosted room it knows the last seq handed
  * to RoomSockets: an arrival right after it is handed over at once (the usual case: a lookup and
  * a comparison); an older one is a repeat and dropped; a later one first waits for the missing
