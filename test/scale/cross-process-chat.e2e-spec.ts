@@ -17,6 +17,7 @@ import { closeAllClients, type ChatClient } from '../support/chat-client';
 import { expectedMember, memberEvent } from '../support/events';
 import type { ServerProcess } from '../support/server-process';
 import { connectVia, setUpSpreadRoom, SLOW_MS, useCluster, useRedis } from './support/cluster';
+import { nextMessages, sendOk } from './support/messages';
 
 // STORE=redis, three processes on one Redis: docs/protocol.md §5-6 hold whichever process each member
 // uses. Relay, presence, membership events and typing cross processes; tokens work on every
@@ -25,19 +26,6 @@ import { connectVia, setUpSpreadRoom, SLOW_MS, useCluster, useRedis } from './su
 const RELAYED_FIELDS = ['box', 'from', 'id', 'seq', 'ts'];
 /** docs/protocol.md §6 says 100 ms for `left` after leave; the tests allow 1 s so they never depend on speed. */
 const PROMPTLY_MS = 1_000;
-
-async function sendOk(client: ChatClient, id = newId(), box: Uint8Array = randomBox()): Promise<{ id: string; seq: number; ts: number }> {
-  const ack = await client.emitWithAck<MessageAck>(ClientEvent.Message, { id, box });
-  if (!ack.ok) throw new Error(`message refused: ${JSON.stringify(ack)}`);
-  return { id, seq: ack.seq, ts: ack.ts };
-}
-
-/** The next `count` messages `client` receives, in arrival order. */
-async function nextMessages(client: ChatClient, count: number): Promise<RelayedMessage[]> {
-  const received: RelayedMessage[] = [];
-  for (let n = 0; n < count; n++) received.push(await client.next<RelayedMessage>(ServerEvent.Message, () => true, 10_000));
-  return received;
-}
 
 const redis = useRedis();
 

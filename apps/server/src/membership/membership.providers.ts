@@ -11,6 +11,7 @@ import { LocalMessageReplay } from './adapters/local-message-replay';
 import { RedisAttemptLog } from './adapters/redis-attempt-log';
 import { RedisMessageDelivery } from './adapters/redis-message-delivery';
 import { RedisMessageReplay } from './adapters/redis-message-replay';
+import { RedisRelayOrder } from './adapters/redis-relay-order';
 import { RedisRoomRepository } from './adapters/redis-room.repository';
 import { RedisSessionRepository } from './adapters/redis-session.repository';
 import { AttemptLog } from './application/ports/attempt-log';
@@ -33,6 +34,8 @@ export const MEMBERSHIP_REDIS_SCRIPTS = [
   ...RedisRoomRepository.scripts,
   ...RedisSessionRepository.scripts,
   ...RedisMessageDelivery.scripts,
+  ...RedisMessageReplay.scripts,
+  ...RedisRelayOrder.scripts,
   ...RedisAttemptLog.scripts,
 ];
 
@@ -62,19 +65,33 @@ export function inMemoryMembershipAdapters(): Provider[] {
 
 /**
  * STORE=redis: shared by every process of the deployment through the connected store. The
- * delivery subscribes before the server accepts its first message.
+ * delivery subscribes before the server accepts its first message; it and the replay share this
+ * process's RedisRelayOrder (the rooms it hosts, kept gap-free). Held messages count toward
+ * REPLAY_MAX_TOTAL_BYTES per deployment.
  */
 export function redisMembershipAdapters(store: RedisStore): Provider[] {
   return [
     { provide: RoomRepository, useFactory: () => new RedisRoomRepository(store.commands) },
     { provide: SessionRepository, useFactory: () => new RedisSessionRepository(store.commands, store.nodeId) },
     { provide: AttemptLog, useFactory: () => new RedisAttemptLog(store.commands) },
-    { provide: MessageReplay, useFactory: () => new RedisMessageReplay(store.commands) },
+    {
+      provide: RedisRelayOrder,
+      inject: [RoomSockets, PinoLogger],
+      useFactory: (sockets: RoomSockets, logger: PinoLogger) =>
+        new RedisRelayOrder(store.commands, sockets, (count, error) =>
+          logger.warn({ event: 'redis.gap_unfilled', count, err: error === undefined ? undefined : { message: (error as Error).message } }, 'messages missed on Pub/Sub were no longer held'),
+        ),
+    },
+    {
+      provide: MessageReplay,
+      inject: [RedisRelayOrder, AppConfig],
+      useFactory: (order: RedisRelayOrder, config: AppConfig) => new RedisMessageReplay(store.commands, order, holdLimits(config)),
+    },
     {
       provide: MessageDelivery,
-      inject: [RoomSockets, PinoLogger],
-      useFactory: async (sockets: RoomSockets, logger: PinoLogger) => {
-        const delivery = new RedisMessageDelivery(store.commands, store.subscriber, sockets, (error) =>
+      inject: [RedisRelayOrder, AppConfig, PinoLogger],
+      useFactory: async (order: RedisRelayOrder, config: AppConfig, logger: PinoLogger) => {
+        const delivery = new RedisMessageDelivery(store.commands, store.subscriber, order, holdLimits(config), (error) =>
           logger.error({ event: 'redis.unreadable', err: { message: (error as Error).message } }, 'a relayed message could not be read; dropped'),
         );
         await delivery.listen();

@@ -78,6 +78,10 @@ export class NamespaceRoomSockets extends RoomSockets {
     if (resuming.size === 0) this.resuming.delete(roomKey);
   }
 
+  hosts(roomKey: string): boolean {
+    return this.socketRoomByKey.has(roomKey) || this.resuming.has(roomKey);
+  }
+
   holdBack(roomKey: string, socketId: string): void {
     let resuming = this.resuming.get(roomKey);
     if (!resuming) {

@@ -45,10 +45,10 @@ export class SocketAttachment {
       previous.emit(ServerEvent.SessionEnd, { reason: 'replaced' });
       previous.disconnectSockets();
     }
-    this.resumeSocket.holdBack(roomKey, socket.id);
+    const resuming = this.resumeSocket.begin({ sessionId, roomKey, sinceSeq, resume }, socket.id);
     socket.join([socket.data.socketRoom, socketRooms.ofSession(sessionId)]);
     socket.emit(ServerEvent.Presence, { room, members, vault });
-    const replay = await this.resumeSocket.execute({ sessionId, roomKey, sinceSeq, resume }, socket.id);
+    const replay = await this.resumeSocket.execute(resuming);
     this.report.connected(socket.data, arrival, replay);
     // Set just before `ready` resolves: handlers already waiting on it run before any later event.
     socket.data.attached = true;

@@ -1,11 +1,9 @@
 import type { MessageDelivery, OutgoingMessage } from '../membership/application/ports/message-delivery';
 import type { RoomRepository } from '../membership/application/ports/room.repository';
 import type { SessionRepository } from '../membership/application/ports/session.repository';
-import { Room } from '../membership/domain/room';
-import { Session } from '../membership/domain/session';
-import { nameSkeleton } from '../shared/name-skeleton';
-import { aKdf, verifierFor } from './membership-harness';
+import type { Session } from '../membership/domain/session';
 import type { RecordingRoomSockets } from './recording-room-sockets';
+import { addMember, openRoom as insertRoom } from './room-members';
 
 /** A delivery over repositories of the same store, handing over to a recording RoomSockets. */
 export interface DeliveryRig {
@@ -22,11 +20,6 @@ const ID_B = 'BBBBBBBBBBBBBBBBBBBBBB';
 const ID_C = 'CCCCCCCCCCCCCCCCCCCCCC';
 /** Opaque bytes, newlines and all, as ciphertext may hold them. */
 const BOX = Buffer.from([0, 10, 255, 10, 1, 2, 3, 0x0a, 0x0d]);
-const VAULT = 'AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8';
-
-function aRoom(name: string, createdAt = 1): Room {
-  return Room.open({ key: name.toLowerCase(), name, creator: 'Ålice', creatorAddress: '203.0.113.7', createdAt, kdf: aKdf(), verifier: verifierFor(name) });
-}
 
 /**
  * The MessageDelivery contract (the port's TSDoc): the speaker rule (Session.speaksIn), the stamp
@@ -42,21 +35,10 @@ export function messageDeliveryContract(makeRig: () => Promise<DeliveryRig>): vo
 
   afterEach(() => rig.close?.());
 
-  async function openRoom(name: string, createdAt = 1): Promise<void> {
-    const room = aRoom(name, createdAt);
-    expect(await rig.rooms.insert(room, 10, nameSkeleton(room.name))).toBe('inserted');
-  }
+  const openRoom = (name: string, createdAt = 1): Promise<void> => insertRoom(rig.rooms, name, createdAt);
 
   /** A member of the room whose session holds `socketId` (none: never connected). */
-  async function member(name: string, roomKey: string, socketId?: string): Promise<Session> {
-    const session = Session.start({ id: `${roomKey}-${name}`, roomKey, name, userKey: name.toLowerCase(), address: '203.0.113.7', creator: false, createdAt: 1, vault: VAULT });
-    expect(await rig.sessions.insert(session, 10, nameSkeleton(name))).toBe('inserted');
-    if (socketId !== undefined) {
-      session.attach(socketId);
-      expect(await rig.sessions.save(session)).toBe(true);
-    }
-    return session;
-  }
+  const member = (name: string, roomKey: string, socketId?: string): Promise<Session> => addMember(rig.sessions, name, roomKey, socketId);
 
   async function lobbyWithAlice(): Promise<Session> {
     await openRoom('Lobby');

@@ -14,7 +14,13 @@ export class RecordingRoomSockets extends RoomSockets {
   /** The resumes handed to sockets, in order. */
   readonly resumed: { roomKey: string; socketId: string; replay: Replay | undefined }[] = [];
   readonly heldBack = new Set<string>();
+  /** The rooms this double hosts (RoomSockets.hosts); every room while unset. */
+  hostedRooms: Set<string> | undefined;
   private readonly waiting: { count: number; resolve: () => void }[] = [];
+
+  hosts(roomKey: string): boolean {
+    return this.hostedRooms === undefined || this.hostedRooms.has(roomKey);
+  }
 
   holdBack(_roomKey: string, socketId: string): void {
     this.heldBack.add(socketId);

@@ -1,6 +1,6 @@
-import { DEFAULT_LIMITS, type RelayedMessage } from '@ciphernest/protocol';
+import type { RelayedMessage } from '@ciphernest/protocol';
 import { AddressHoldings } from './address-holdings';
-import { HeldMessages, type HeldMessage, type HoldLimits } from '../domain/held-messages';
+import { DEFAULT_HOLD_LIMITS, HeldMessages, type HeldMessage, type HoldLimits } from '../domain/held-messages';
 import type { AddressQuota } from '../domain/address-quota';
 import { MessageLog, type MessageStamp } from '../domain/message-log';
 import type { Room } from '../domain/room';
@@ -11,12 +11,6 @@ interface HeldRoom {
   messages: MessageLog;
   skeleton: string;
 }
-
-const DEFAULT_HOLD: HoldLimits = {
-  holdMs: DEFAULT_LIMITS.replayMs,
-  roomBytes: DEFAULT_LIMITS.replayMaxBytes,
-  totalBytes: DEFAULT_LIMITS.replayMaxTotalBytes,
-};
 
 /**
  * Rooms in this process's memory: the default store; a restart forgets them all. Each room's
@@ -29,7 +23,7 @@ export class InMemoryRoomRepository extends RoomRepository {
   /** The skeletons of the rooms' names (RoomRepository.insert). */
   private readonly skeletons = new Set<string>();
 
-  constructor(holdLimits: HoldLimits = DEFAULT_HOLD) {
+  constructor(holdLimits: HoldLimits = DEFAULT_HOLD_LIMITS) {
     super();
     this.held = new HeldMessages(holdLimits);
   }

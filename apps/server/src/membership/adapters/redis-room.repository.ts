@@ -24,11 +24,18 @@ if holder ~= '' then redis.call('SADD', held, ARGV[2]) end
 return 'inserted'
 `);
 
+/**
+ * Deletes a room with everything held for it (docs/protocol.md §6): KEYS[1..3] and [6..7] go (the
+ * room, its ids, their order, its held messages and their order), its key leaves KEYS[4], its
+ * skeleton KEYS[5] and its holder's set; the deployment's held bytes (KEYS[8]) drop by the room's
+ * heldBytes, so they stay true (the deployment's order skips the room's entries from then on).
+ */
 const REMOVE = new RedisScript(`
-local holder = redis.call('HGET', KEYS[1], 'holder')
-local skeleton = redis.call('HGET', KEYS[1], 'skeleton')
+local f = redis.call('HMGET', KEYS[1], 'holder', 'skeleton', 'heldBytes')
+local holder, skeleton, heldBytes = f[1], f[2], tonumber(f[3])
 local removed = redis.call('DEL', KEYS[1])
-redis.call('DEL', KEYS[2], KEYS[3])
+redis.call('DEL', KEYS[2], KEYS[3], KEYS[6], KEYS[7])
+if heldBytes and heldBytes ~= 0 then redis.call('HINCRBY', KEYS[8], 'bytes', -heldBytes) end
 redis.call('SREM', KEYS[4], ARGV[1])
 if holder and holder ~= '' then redis.call('SREM', ARGV[2] .. holder, ARGV[1]) end
 if skeleton and redis.call('HGET', KEYS[5], skeleton) == ARGV[1] then redis.call('HDEL', KEYS[5], skeleton) end
@@ -38,8 +45,9 @@ return removed
 /**
  * Rooms in Redis (STORE=redis), shared by every server process: a hash per room, a set of
  * room keys, a hash of their names' skeletons, per creator address key the set of its rooms,
- * and per room the ids it remembers. Every change is one atomic script.
- * Security: holds verifier hashes and kdf salts, never messages.
+ * and per room the ids it remembers and the messages held for resuming (RedisMessageDelivery
+ * holds them, RedisMessageReplay reads them). Every change is one atomic script.
+ * Security: holds verifier hashes and kdf salts; held messages are opaque ciphertext, in memory.
  */
 export class RedisRoomRepository extends RoomRepository {
   static readonly scripts = [INSERT, REMOVE];
@@ -63,6 +71,7 @@ export class RedisRoomRepository extends RoomRepository {
 
   async remove(key: string): Promise<boolean> {
     const keys = [redisKeys.room(key), redisKeys.roomIds(key), redisKeys.roomIdOrder(key), redisKeys.rooms, redisKeys.roomSkeletons];
+    keys.push(redisKeys.roomHeld(key), redisKeys.roomHeldOrder(key), redisKeys.heldTotals);
     return (await REMOVE.run(this.redis, keys, [key, redisKeys.addressRooms('')])) === 1;
   }
 

@@ -12,21 +12,23 @@ const UNLIMITED = -1;
  * `members` maps each username skeleton of the room to its session id. ARGV[5..7]: the address
  * key ('' for none), how many sessions it may hold and the prefix of its set of sessions. The
  * room's latest seq (KEYS[5]'s `seq`) becomes the session's `sinceSeq` in the same step.
+ * Returns { outcome, sinceSeq } (sinceSeq only when inserted).
  */
 const INSERT = new RedisScript(`
 local members, session, sessions, away, room = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
 local skeleton, max, id, awayFrom = ARGV[1], tonumber(ARGV[2]), ARGV[3], ARGV[4]
 local holder, maxHeld = ARGV[5], tonumber(ARGV[6])
 local held = ARGV[7] .. holder
-if holder ~= '' and redis.call('SCARD', held) >= maxHeld then return 'address-full' end
-if redis.call('HEXISTS', members, skeleton) == 1 then return 'taken' end
-if max >= 0 and redis.call('HLEN', members) >= max then return 'full' end
+if holder ~= '' and redis.call('SCARD', held) >= maxHeld then return { 'address-full' } end
+if redis.call('HEXISTS', members, skeleton) == 1 then return { 'taken' } end
+if max >= 0 and redis.call('HLEN', members) >= max then return { 'full' } end
+local sinceSeq = tonumber(redis.call('HGET', room, 'seq') or 0)
 redis.call('HSET', members, skeleton, id)
-redis.call('HSET', session, 'version', 1, 'holder', holder, 'sinceSeq', redis.call('HGET', room, 'seq') or 0, unpack(ARGV, 8))
+redis.call('HSET', session, 'version', 1, 'holder', holder, 'sinceSeq', sinceSeq, unpack(ARGV, 8))
 redis.call('SADD', sessions, id)
 redis.call('ZADD', away, awayFrom, id)
 if holder ~= '' then redis.call('SADD', held, id) end
-return 'inserted'
+return { 'inserted', sinceSeq }
 `);
 
 /**
@@ -138,10 +140,10 @@ export class RedisSessionRepository extends SessionRepository {
     const max = Number.isFinite(maxMembers) ? maxMembers : UNLIMITED;
     const holding = [quota?.key ?? '', quota?.max ?? 0, redisKeys.addressSessions('')];
     const args = [skeleton, max, snapshot.id, snapshot.awayFrom, ...holding, ...fields(snapshot), 'skeleton', skeleton];
-    const insertion = (await INSERT.run(this.redis, keys, args)) as SessionInsertion;
+    const [insertion, sinceSeq] = (await INSERT.run(this.redis, keys, args)) as [SessionInsertion, number?];
     if (insertion === 'inserted') {
       this.versions.set(session, '1');
-      session.beginsAfter(Number(await this.redis.hget(redisKeys.session(snapshot.id), 'sinceSeq')));
+      session.beginsAfter(sinceSeq ?? 0);
     }
     return insertion;
   }

@@ -1,4 +1,4 @@
-import type { RelayedMessage, SeqRange } from '@ciphernest/protocol';
+import { DEFAULT_LIMITS, type RelayedMessage, type SeqRange } from '@ciphernest/protocol';
 
 /** How long and how much is held for resuming (docs/protocol.md §5.1, §7). */
 export interface HoldLimits {
@@ -9,6 +9,13 @@ export interface HoldLimits {
   /** REPLAY_MAX_TOTAL_BYTES: per process; at the limit the process's oldest goes first. */
   totalBytes: number;
 }
+
+/** The limits of docs/protocol.md §7 by default. */
+export const DEFAULT_HOLD_LIMITS: HoldLimits = {
+  holdMs: DEFAULT_LIMITS.replayMs,
+  roomBytes: DEFAULT_LIMITS.replayMaxBytes,
+  totalBytes: DEFAULT_LIMITS.replayMaxTotalBytes,
+};
 
 /**
  * What a held message counts toward the limits besides its box: its id, its sender's name and the

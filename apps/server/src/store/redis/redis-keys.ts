@@ -9,12 +9,38 @@ export const redisKeys = {
   rooms: `${KEY_PREFIX}rooms`,
   /** Hash: the skeleton of each room's name (shared/name-skeleton.ts) -> its room key. */
   roomSkeletons: `${KEY_PREFIX}rooms:skeletons`,
-  /** Hash: holder (the creator's address key), name, creator, creatorAddress, createdAt, kdf (JSON), verifierHash, seq, skeleton. */
+  /**
+   * Hash: holder (the creator's address key), name, creator, creatorAddress, createdAt, kdf
+   * (JSON), verifierHash, seq, skeleton, and heldBytes (what its held messages count toward the
+   * limits, docs/protocol.md §5.1).
+   */
   room: (roomKey: string) => `${KEY_PREFIX}room:${roomKey}`,
   /** Hash: message id -> "seq:ts" of the ids the room remembers (docs/protocol.md §5). */
   roomIds: (roomKey: string) => `${KEY_PREFIX}room:${roomKey}:ids`,
-  /** List: "seq:ts:id", oldest first, to forget ids in order. */
+  /**
+   * List: "seq:ts:id:sender", oldest first, to forget ids in order; `sender` is the session that
+   * sent it, so a resume never counts one's own messages as missed (docs/protocol.md §5.1).
+   */
   roomIdOrder: (roomKey: string) => `${KEY_PREFIX}room:${roomKey}:order`,
+  /**
+   * Hash: seq -> a held message exactly as it was published on `messages` (docs/protocol.md
+   * §5.1), for a resume or a process that missed it on Pub/Sub. Gone with the room.
+   */
+  roomHeld: (roomKey: string) => `${KEY_PREFIX}room:${roomKey}:held`,
+  /**
+   * List: "serial:seq:ts:bytes:sender" for each message in `roomHeld`, oldest first: what it
+   * counts toward the limits and the session that sent it. The held seqs are the room's newest,
+   * none missing (every drop takes the room's oldest).
+   */
+  roomHeldOrder: (roomKey: string) => `${KEY_PREFIX}room:${roomKey}:held-order`,
+  /**
+   * List: "serial:ts:roomKey" for each message held in the deployment, oldest first, to drop the
+   * deployment's oldest at REPLAY_MAX_TOTAL_BYTES and the expired ones. An entry whose serial is
+   * no longer at the head of its room's `roomHeldOrder` was dropped already and is skipped.
+   */
+  heldOrder: `${KEY_PREFIX}held-order`,
+  /** Hash: `bytes` held in the deployment (the sum of the rooms' heldBytes) and the last `serial` given out. */
+  heldTotals: `${KEY_PREFIX}held-totals`,
   /** Hash: username skeleton (shared/name-skeleton.ts; one per username key) -> session id. */
   roomMembers: (roomKey: string) => `${KEY_PREFIX}room:${roomKey}:members`,
   /** Hash: a session's fields (see RedisSessionRepository). */

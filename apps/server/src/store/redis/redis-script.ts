@@ -19,12 +19,28 @@ export class RedisScript {
     await redis.script('LOAD', this.source);
   }
 
-  async run(redis: Redis, keys: readonly string[], args: readonly ScriptArgument[]): Promise<unknown> {
+  /** Runs the script; its strings come back as JavaScript strings (UTF-8). */
+  run(redis: Redis, keys: readonly string[], args: readonly ScriptArgument[]): Promise<unknown> {
+    return this.runWith(
+      () => redis.evalsha(this.sha, keys.length, ...keys, ...args),
+      () => redis.eval(this.source, keys.length, ...keys, ...args),
+    );
+  }
+
+  /** Runs the script; its strings come back as Buffers, for replies that carry binary data. */
+  runForBuffers(redis: Redis, keys: readonly string[], args: readonly ScriptArgument[]): Promise<unknown> {
+    return this.runWith(
+      () => redis.callBuffer('EVALSHA', this.sha, keys.length, ...keys, ...args),
+      () => redis.callBuffer('EVAL', this.source, keys.length, ...keys, ...args),
+    );
+  }
+
+  private async runWith(bySha: () => Promise<unknown>, bySource: () => Promise<unknown>): Promise<unknown> {
     try {
-      return await redis.evalsha(this.sha, keys.length, ...keys, ...args);
+      return await bySha();
     } catch (error) {
       if (!(error instanceof Error) || !error.message.startsWith('NOSCRIPT')) throw error;
-      return redis.eval(this.source, keys.length, ...keys, ...args);
+      return bySource();
     }
   }
 }

@@ -29,12 +29,14 @@ describe('RedisStore', () => {
   it('forgets everything CipherNest held when it starts with no other process alive', async () => {
     await redis.fresh();
     await redis.redis().set(redisKeys.room('left-over'), 'x');
+    await redis.redis().hset(redisKeys.roomHeld('left-over'), '1', 'a held message');
+    await redis.redis().hset(redisKeys.heldTotals, 'bytes', '270');
     await redis.redis().set(`{${redisKeys.rateLimits}creates:203.0.113.7:creates}:hits`, '3');
     await redis.redis().set('someone-else', 'kept');
 
     await connect();
 
-    expect(await redis.redis().exists(redisKeys.room('left-over'))).toBe(0);
+    expect(await redis.redis().exists(redisKeys.room('left-over'), redisKeys.roomHeld('left-over'), redisKeys.heldTotals)).toBe(0);
     expect(await redis.redis().keys('{*')).toEqual([]);
     expect(await redis.redis().get('someone-else')).toBe('kept');
   });

@@ -67,8 +67,9 @@ export interface RedisStoreOptions {
  * order they were sent; subscriptions on the other), a random node id, and a heartbeat by
  * which the others notice when it dies. Emits `lapsed` when its heartbeat had expired: the
  * others may have released its sessions, so the process should stop.
- * Security: Redis holds verifier hashes, kdf salts, names and addresses, never messages or
- * tokens; run it with persistence off (nothing on disk) and reachable by the servers only.
+ * Security: Redis holds verifier hashes, kdf salts, names and addresses, and messages
+ * (ciphertext) for REPLAY_MS, never tokens; run it with persistence off (nothing on disk) and
+ * reachable by the servers only.
  */
 export class RedisStore extends EventEmitter<{ lapsed: [] }> {
   readonly nodeId = randomBytes(9).toString('base64url');

@@ -15,6 +15,12 @@ export abstract class RoomSockets {
   abstract relay(roomKey: string, senderSocketId: string, message: RelayedMessage): void;
 
   /**
+   * Whether this process has a socket of the room now, resuming ones included: with Redis, a
+   * room's live messages are kept in order only for rooms a process hosts (RedisRelayOrder).
+   */
+  abstract hosts(roomKey: string): boolean;
+
+  /**
    * A socket is about to resume (docs/protocol.md §5.1): until `resume`, the room's live messages
    * are kept back from it, so none can overtake the replay. Call before the socket joins its room.
    */
