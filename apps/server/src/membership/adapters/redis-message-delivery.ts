@@ -122,7 +122,10 @@ export class RedisMessageDelivery extends MessageDelivery {
     const keys = [redisKeys.session(sessionId), redisKeys.room(roomKey), redisKeys.roomIds(roomKey), redisKeys.roomIdOrder(roomKey), ...HELD_DEPLOYMENT_KEYS];
     const args = [roomKey, senderSocketId, id, redisKeys.messages, box, ID_MEMORY_MS, ID_MEMORY_COUNT, sessionId, heldBytes(box), ...heldArguments(this.limits, now)];
     const reply = (await DELIVER.run(this.commands, keys, args)) as [number, number, number] | null;
-    return reply ? { seq: reply[0], ts: reply[1], fresh: reply[2] === 1 } : undefined;
+    if (!reply) return undefined;
+    // The ack goes out once everything up to this seq reached this process's sockets (RedisRelayOrder.handedOver).
+    await this.order.handedOver(roomKey, reply[0]);
+    return { seq: reply[0], ts: reply[1], fresh: reply[2] === 1 };
   }
 
   /**

@@ -76,6 +76,25 @@ describe('RedisRelayOrder', () => {
     expect(unfilled).toEqual([]);
   });
 
+  it('answers handedOver(seq) once every seq up to it was handed over, in order, and at once when it was', async () => {
+    const sent = await lobbyWith(3);
+    order.replayStarts('lobby')(1);
+    const settled: number[] = [];
+    const third = order.handedOver('lobby', 3)?.then(() => settled.push(3));
+    const second = order.handedOver('lobby', 2)?.then(() => settled.push(2));
+
+    arrive(sent[1]!);
+    await second;
+    expect(settled).toEqual([2]);
+    arrive(sent[2]!);
+    await third;
+
+    expect(settled).toEqual([2, 3]);
+    expect(seqsRelayed()).toEqual([2, 3]);
+    expect(order.handedOver('lobby', 3)).toBeUndefined();
+    expect(order.handedOver('hall', 9)).toBeUndefined();
+  });
+
   it('drops an arrival it handed over already', async () => {
     const sent = await lobbyWith(3);
     order.replayStarts('lobby')(1);

@@ -43,7 +43,15 @@ class RoomRelays {
   filling = false;
   /** Read everything the room holds above `last` as soon as no fill is being read. */
   catchUpWanted = false;
+  /** Acks waiting until `last` reaches their seq (RedisRelayOrder.handedOver), lowest first. */
+  readonly waiting: { seq: number; release: () => void }[] = [];
 }
+
+/**
+ * How long an ack waits for its message to be handed over here (RedisRelayOrder.handedOver).
+ * Pub/Sub takes well under a millisecond; this bounds the wait while a subscription is down.
+ */
+export const HANDED_OVER_WAIT_MS = 2_000;
 
 /**
  * Keeps each room that this process hosts (RoomSockets.hosts) gap-free and in order, with
@@ -71,6 +79,28 @@ export class RedisRelayOrder {
     private readonly onUnfilled: (count: number, error?: unknown) => void = () => undefined,
   ) {}
 
+  /**
+   * Resolves once this process has handed the room's messages up to `seq` to its sockets (or
+   * after HANDED_OVER_WAIT_MS, or at once for a room it does not track). The sender's ack waits
+   * for it: Pub/Sub and the command connection are two connections, so without the wait an ack
+   * for seq N could reach its socket before seq N-1 from another process, and a client that
+   * dropped then and resumed from N (its own acknowledged seq, docs/protocol.md §5.1) would
+   * never get N-1.
+   */
+  handedOver(roomKey: string, seq: number): Promise<void> | undefined {
+    const room = this.rooms.get(roomKey);
+    if (room === undefined || (room.last !== undefined && room.last >= seq)) return undefined;
+    return new Promise<void>((resolve) => {
+      const timer = setTimeout(release, HANDED_OVER_WAIT_MS);
+      function release(): void {
+        clearTimeout(timer);
+        resolve();
+      }
+      const at = room.waiting.findIndex((waiter) => waiter.seq > seq);
+      room.waiting.splice(at < 0 ? room.waiting.length : at, 0, { seq, release });
+    });
+  }
+
   /** A message from Pub/Sub, in publish order. Runs once per message: nothing allocated on the usual path. */
   arrived(roomKey: string, senderSocketId: string, message: RelayedMessage): void {
     const room = this.rooms.get(roomKey);
@@ -79,12 +109,13 @@ export class RedisRelayOrder {
       return;
     }
     if (!this.sockets.hosts(roomKey)) {
-      this.rooms.delete(roomKey);
+      this.forget(roomKey, room);
       return;
     }
     if (room.last === message.seq - 1 && room.queue.length === 0 && !room.filling) {
       room.last = message.seq;
       this.sockets.relay(roomKey, senderSocketId, message);
+      if (room.waiting.length > 0) this.releaseWaiting(room);
       return;
     }
     room.queue.push({ senderSocketId, message });
@@ -125,8 +156,8 @@ export class RedisRelayOrder {
 
   /** Forgets the rooms this process no longer hosts (run periodically: rooms that ended send nothing more). */
   forgetUnhosted(): void {
-    for (const roomKey of this.rooms.keys()) {
-      if (!this.sockets.hosts(roomKey)) this.rooms.delete(roomKey);
+    for (const [roomKey, room] of this.rooms) {
+      if (!this.sockets.hosts(roomKey)) this.forget(roomKey, room);
     }
   }
 
@@ -137,7 +168,7 @@ export class RedisRelayOrder {
     if (room.awaitedReplays > 0) return;
     if (room.lowestUpTo === Number.POSITIVE_INFINITY) {
       // No replay was read: the room is gone, or Redis failed; what came meanwhile is handed over as it came.
-      this.rooms.delete(roomKey);
+      this.forget(roomKey, room);
       for (const { senderSocketId, message } of room.queue) this.sockets.relay(roomKey, senderSocketId, message);
       return;
     }
@@ -149,6 +180,7 @@ export class RedisRelayOrder {
     const room = new RoomRelays();
     room.last = upTo;
     room.queue.push(...stale.queue);
+    room.waiting.push(...stale.waiting);
     room.catchUpWanted = true;
     this.rooms.set(roomKey, room);
     this.handOver(roomKey, room);
@@ -174,6 +206,18 @@ export class RedisRelayOrder {
       room.last = seq;
       this.sockets.relay(roomKey, next.senderSocketId, next.message);
     }
+    this.releaseWaiting(room);
+  }
+
+  /** Releases the acks whose messages are handed over now; all of them for a room no longer tracked. */
+  private releaseWaiting(room: RoomRelays, all = false): void {
+    while (room.waiting.length > 0 && (all || (room.last !== undefined && room.waiting[0].seq <= room.last))) room.waiting.shift()?.release();
+  }
+
+  /** Stops tracking a room: nothing more is handed over through it, so no ack waits for it. */
+  private forget(roomKey: string, room: RoomRelays): void {
+    if (this.rooms.get(roomKey) === room) this.rooms.delete(roomKey);
+    this.releaseWaiting(room, true);
   }
 
   /**
@@ -186,7 +230,7 @@ export class RedisRelayOrder {
     room.filling = false;
     if (this.rooms.get(roomKey) !== room) return;
     if (read === 'gone') {
-      this.rooms.delete(roomKey);
+      this.forget(roomKey, room);
       return;
     }
     let handed = last;
