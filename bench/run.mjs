@@ -1,5 +1,5 @@
 // `npm run bench [-- --quick] [-- --only=fanout,idle,large,storm,churn,crypto,scale] [-- --workers=N]
-//                [-- --json=FILE] [-- --cpu-prof=DIR]`
+//                [-- --json=FILE] [-- --cpu-prof=DIR] [-- --env=NAME=value,...]`
 //
 // Drives the same load at the built CipherNest server (dist/) and at a bare Socket.IO relay
 // (bench/bare-relay.mjs), alternating targets, and prints every figure with its ratio to the
@@ -32,6 +32,7 @@ function readOptions(argv) {
       workers: { type: 'string', default: '1' },
       json: { type: 'string' },
       'cpu-prof': { type: 'string' },
+      env: { type: 'string', default: '' },
     },
   });
   const options = {
@@ -40,6 +41,12 @@ function readOptions(argv) {
     workers: Number(values.workers),
     json: values.json === undefined ? undefined : resolve(values.json),
     cpuProf: values['cpu-prof'] === undefined ? undefined : resolve(values['cpu-prof']),
+    // Settings for CipherNest on top of CIPHERNEST_ENV, to compare one change in one run (e.g. --env=REPLAY_MS=0).
+    env: Object.fromEntries(values.env.split(',').filter(Boolean).map((pair) => {
+      const at = pair.indexOf('=');
+      if (at < 1) throw new Error(`--env takes NAME=value pairs (got "${pair}")`);
+      return [pair.slice(0, at), pair.slice(at + 1)];
+    })),
   };
   const unknown = options.only.filter((name) => !SCENARIOS.includes(name));
   if (unknown.length > 0) throw new Error(`unknown scenario(s) ${unknown.join(', ')}; choose from ${SCENARIOS.join(', ')}`);
@@ -48,6 +55,7 @@ function readOptions(argv) {
 }
 
 const options = readOptions(process.argv.slice(2));
+Object.assign(CIPHERNEST_ENV, options.env);
 const MiB = 1024 * 1024;
 
 /** How much of each scenario a run does: `--quick` fits in 60 s, the full run in about 6 minutes. */
@@ -194,6 +202,28 @@ async function fanoutRun(pool, target, mode, rate, { warmupMs = PLAN.warmupMs, d
   return run;
 }
 
+/** How long CipherNest holds relayed messages by default (REPLAY_MS, docs/protocol.md §5.1). */
+const REPLAY_MS = 30_000;
+
+/**
+ * The memory CipherNest holds for resuming at the default limits, right after the fan-out: its
+ * VmRSS and JS heap after a full GC, then again once everything held has expired (REPLAY_MS and
+ * a sweep later). The difference is what the last 30 s of fan-out messages cost while held.
+ */
+async function heldForResuming(target) {
+  if (Number(CIPHERNEST_ENV.REPLAY_MS ?? REPLAY_MS) === 0) return undefined;
+  const full = await target.collectGarbage();
+  await sleep(REPLAY_MS + 2_000);
+  const empty = await target.collectGarbage();
+  const held = {
+    rssMiB: (full.vmRssKiB - empty.vmRssKiB) / 1024,
+    heapMiB: (full.heapUsed - empty.heapUsed) / MiB,
+    externalMiB: (full.external - empty.external) / MiB,
+  };
+  log(`  held for resuming after the fan-out (REPLAY_MS ${REPLAY_MS / 1000} s): VmRSS ${fmt(held.rssMiB, 1)} MiB, JS heap ${fmt(held.heapMiB, 1)} MiB, external ${fmt(held.externalMiB, 1)} MiB, freed once expired`);
+  return held;
+}
+
 function mergeRuns(runs) {
   const windowS = runs.reduce((total, run) => total + run.windowS, 0);
   const weighted = (field) => runs.reduce((total, run) => total + run[field] * run.windowS, 0) / windowS;
@@ -238,6 +268,7 @@ async function fanout() {
         openLoopRate: rate,
         closed: Object.fromEntries(KINDS.map((kind) => [kind, mergeRuns(closed[kind])])),
         open: Object.fromEntries(KINDS.map((kind) => [kind, mergeRuns(open[kind])])),
+        held: await heldForResuming(targets[CIPHERNEST]),
       };
     }, cpuProfOptions());
   } finally {
@@ -587,7 +618,7 @@ function report(s) {
     rows.push(row('fan-out closed', 'latency p99 ms', closed[BARE].latency.p99, closed[CIPHERNEST].latency.p99, 2));
     rows.push(row('fan-out closed', 'server CPU (1 core = 100%)', closed[BARE].serverCpu * 100, closed[CIPHERNEST].serverCpu * 100, 0));
     rows.push(row('fan-out closed', 'generator CPU (%)', closed[BARE].generatorCpu * 100, closed[CIPHERNEST].generatorCpu * 100, 0));
-    rows.push(row('fan-out closed', 'server CPU µs / delivery', closed[BARE].serverCpuUsPerDelivery, closed[CIPHERNEST].serverCpuUsPerDelivery, 2));
+    rows.push(row('fan-out closed', 'server CPU µs / delivery', closed[BARE].serverCpuUsPerDelivery, closed[CIPHERNEST].serverCpuUsPerDelivery, 2, target('CPU per delivery <= 1.25x bare', (r) => r <= 1.25)));
     rows.push(row('fan-out closed', '  of which in the kernel', closed[BARE].serverSystemUsPerDelivery, closed[CIPHERNEST].serverSystemUsPerDelivery, 2));
     rows.push(row(`fan-out open ${s.fanout.openLoopRate}/s`, 'delivered msg/s', open[BARE].deliveredPerS, open[CIPHERNEST].deliveredPerS, 0));
     rows.push(row(`fan-out open ${s.fanout.openLoopRate}/s`, 'latency p50 ms', open[BARE].latency.p50, open[CIPHERNEST].latency.p50, 2));
@@ -596,6 +627,12 @@ function report(s) {
     rows.push(row(`fan-out open ${s.fanout.openLoopRate}/s`, 'server CPU (1 core = 100%)', open[BARE].serverCpu * 100, open[CIPHERNEST].serverCpu * 100, 0));
     rows.push(row(`fan-out open ${s.fanout.openLoopRate}/s`, 'server CPU µs / delivery', open[BARE].serverCpuUsPerDelivery, open[CIPHERNEST].serverCpuUsPerDelivery, 2));
     rows.push(row(`fan-out open ${s.fanout.openLoopRate}/s`, '  of which in the kernel', open[BARE].serverSystemUsPerDelivery, open[CIPHERNEST].serverSystemUsPerDelivery, 2));
+    if (s.fanout.held) {
+      const { held } = s.fanout;
+      for (const [figure, value] of [['VmRSS MiB', held.rssMiB], ['JS heap MiB', held.heapMiB], ['external MiB', held.externalMiB]]) {
+        rows.push(['held for resuming (30 s of fan-out)', figure, '-', fmt(value, 1), '-', '']);
+      }
+    }
   }
   if (s.idle) {
     rows.push(row(`idle ${PLAN.idleMembers} members`, 'VmRSS KiB / member', s.idle.perMemberKiB[BARE], s.idle.perMemberKiB[CIPHERNEST], 1, target('memory per idle member <= 1.5x bare', (r) => r <= 1.5)));

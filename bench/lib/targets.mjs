@@ -15,7 +15,8 @@ const GC_PRELOAD = pathToFileURL(resolve(REPO_ROOT, 'bench', 'lib', 'gc-on-signa
 /**
  * CipherNest's environment for the run: every rate limit off (0), the directory on (churn reads
  * it to prove the stores end empty), warnings only in the log. Every other limit keeps its
- * default (64 members a room, 10,000 rooms, 8 MiB boxes, 32 MiB per slow reader).
+ * default (64 members a room, 10,000 rooms, 8 MiB boxes, 32 MiB per slow reader; relayed
+ * messages held for resuming for 30 s, docs/protocol.md §5.1).
  */
 export const CIPHERNEST_ENV = {
   HOST: '127.0.0.1',
@@ -39,6 +40,7 @@ const SERVER_VARIABLES = [
   'RATE_FAILED_JOINS_PER_MIN', 'RATE_LOOKUPS_PER_MIN', 'RATE_CONNECTS_PER_MIN', 'RATE_MESSAGES_PER_SEC',
   'RATE_MESSAGES_BURST', 'NODE_OPTIONS',
   'IPV6_PREFIX_LENGTH', 'MAX_ROOMS_PER_ADDRESS', 'MAX_SESSIONS_PER_ADDRESS',
+  'MAX_CONNECTIONS_PER_ADDRESS', 'PUBLIC_ORIGIN', 'REPLAY_MS', 'REPLAY_MAX_BYTES', 'REPLAY_MAX_TOTAL_BYTES',
 ];
 
 /** A TCP port free on 127.0.0.1 right now. */

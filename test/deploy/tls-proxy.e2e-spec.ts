@@ -1,5 +1,6 @@
 import { deriveRoomKeys, decryptMessage, encryptText, newKdf, newMessageId } from '@ciphernest/crypto';
-import { apiPaths, ClientEvent, ErrorCode, nameKey, normalizeName, ServerEvent, SOCKET_PATH, type SessionEndEvent } from '@ciphernest/protocol';
+import { randomBytes } from 'node:crypto';
+import { apiPaths, ClientEvent, DEFAULT_LIMITS, ErrorCode, nameKey, normalizeName, ServerEvent, SOCKET_PATH, type SessionEndEvent } from '@ciphernest/protocol';
 import { expectError, nextAddress, randomKdf, randomVerifier, uniqueRoomName } from '../support/builders';
 import { fetchVia } from './support/web-request';
 import { freePort } from './support/nginx-proxy';
@@ -161,6 +162,38 @@ describe('CipherNest behind nginx with TLS', () => {
       expect(bobChat.events(ServerEvent.SessionEnd)).toEqual([{ reason: 'left' } satisfies SessionEndEvent]);
       await aliceChat.until(() => aliceChat.count(ServerEvent.Member, (event) => event.type === 'left' && event.name === 'bob') > 0, 3_000, 'bob left');
     });
+  });
+
+  describe('a box of the largest allowed size (docs/protocol.md §5, §7), through the project\'s nginx', () => {
+    // Long-polling carries binary as base64 (4/3 larger): the app's polling limit and nginx's
+    // CIPHERNEST_SOCKET_MAX_BODY (12m by default) must both let a MAX_MESSAGE_BYTES box through.
+    it.each<['websocket' | 'polling']>([['websocket'], ['polling']])(
+      'relays a box of exactly MAX_MESSAGE_BYTES over %s, and refuses one byte more with PAYLOAD_TOO_LARGE, the socket staying open',
+      async (transport) => {
+        // Polling requests from Node come from 127.0.0.1: the sessions are issued to it.
+        const sender = transport === 'polling' ? '127.0.0.1' : nextAddress();
+        const owner = await createVia(stack(), sender, { room: uniqueRoomName(`Largest ${transport}`), username: 'alice' });
+        const guest = await joinVia(stack(), owner, nextAddress(), 'bob');
+        const alice = memberVia(stack(), owner, { transports: [transport], reconnection: false });
+        const bob = memberVia(stack(), guest, { reconnection: false });
+        await alice.connect(15_000);
+        await bob.connect();
+        const largest = DEFAULT_LIMITS.maxMessageBytes;
+
+        const id = newMessageId();
+        const ack = await alice.socket.timeout(60_000).emitWithAck(ClientEvent.Message, { id, box: randomBytes(largest) });
+        expect(ack).toEqual({ ok: true, seq: 1, ts: expect.any(Number) });
+        await bob.until(() => bob.delivered.some((message) => message.id === id), 60_000, 'the largest box');
+        expect(bob.delivered.find((message) => message.id === id)?.bytes).toBe(largest);
+
+        const over = await alice.socket.timeout(60_000).emitWithAck(ClientEvent.Message, { id: newMessageId(), box: randomBytes(largest + 1) });
+        expect(over).toMatchObject({ ok: false, error: { code: ErrorCode.PayloadTooLarge } });
+        expect(alice.socket.connected).toBe(true);
+        alice.socket.disconnect();
+        bob.socket.disconnect();
+      },
+      180_000,
+    );
   });
 
   describe('the client address the app sees', () => {

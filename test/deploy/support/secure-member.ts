@@ -16,6 +16,11 @@ export interface SecureMemberOptions {
   headers?: Record<string, string>;
   /** Socket.IO's own reconnection (on by default, quick and steady: 100 ms, at most 500 ms). */
   reconnection?: boolean;
+  /**
+   * WebSocket only by default. Long-polling requests in Node come from 127.0.0.1 whatever `from`
+   * says, so a polling member's session must be issued to 127.0.0.1.
+   */
+  transports?: ('websocket' | 'polling')[];
 }
 
 export interface Recorded {
@@ -60,7 +65,7 @@ export class SecureMember {
     const reconnection = options.reconnection ?? true;
     this.socket = io(`${options.url}${CHAT_NAMESPACE}`, {
       path: SOCKET_PATH,
-      transports: ['websocket'],
+      transports: options.transports ?? ['websocket'],
       auth: { token: options.token },
       extraHeaders: { ...(origin === null ? {} : { Origin: origin }), ...options.headers },
       forceNew: true,
