@@ -43,3 +43,21 @@ export function chatHandshakes(frames: readonly { direction: 'sent' | 'received'
     .filter((text) => text.startsWith('40/chat,'))
     .map((text) => JSON.parse(text.slice('40/chat,'.length)) as Record<string, unknown>);
 }
+
+/**
+ * The highest seq in `frames` that the tab has seen (docs/protocol.md §5.1): relayed messages it
+ * received and acknowledgements of its own, the layer's "keys" and "chain" boxes included; the
+ * others' receipts do not count.
+ */
+export function seqSeen(frames: readonly { direction: 'sent' | 'received'; binary: boolean; bytes: Buffer }[]): number {
+  let highest = 0;
+  for (const frame of frames) {
+    if (frame.direction !== 'received' || frame.binary) continue;
+    const text = frame.bytes.toString('utf8');
+    const relayed = /^4(?:2|5\d+-)\/chat,\["message",(\{.*\})\]$/.exec(text);
+    const ack = /^43\/chat,\d+\[(\{.*\})\]$/.exec(text);
+    const payload = JSON.parse(relayed?.[1] ?? ack?.[1] ?? '{}') as { seq?: unknown; ok?: unknown };
+    if ((relayed !== null || payload.ok === true) && typeof payload.seq === 'number') highest = Math.max(highest, payload.seq);
+  }
+  return highest;
+}
