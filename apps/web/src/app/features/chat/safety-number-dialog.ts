@@ -11,12 +11,12 @@ export type ShownSafetyNumber = 'computing' | 'unavailable' | SafetyNumber;
  * digits in groups of 5, the same as 18 words and as 34 emoji with their names, for the two
  * people to compare in person or on a call, and "Mark as verified" once they found it equal.
  * Named "Safety number with <name>"; the three forms are groups named "Safety number as digits",
- * "as words" and "as emoji". Escape or Close close it.
+ * "as words" and "as emoji". Escape (the browser's own, for a modal dialog) or Close close it.
  */
 @Component({
   selector: 'app-safety-number-dialog',
   template: `
-    <dialog #dialog aria-labelledby="safety-number-title" (close)="closed.emit()" (keydown.escape)="dismiss($event)">
+    <dialog #dialog aria-labelledby="safety-number-title" (close)="closed.emit()">
       @if (name(); as name) {
         <h2 id="safety-number-title">Safety number with {{ name }}</h2>
         <p class="hint">
@@ -161,8 +161,7 @@ export class SafetyNumberDialog {
     return typeof shown === 'string' ? undefined : shown;
   }
 
-  protected dismiss(event?: Event): void {
-    event?.preventDefault();
+  protected dismiss(): void {
     closeDialog(this.dialog().nativeElement);
   }
 }
