@@ -268,3 +268,11 @@ export async function waitForFieldRefusal(page: Page, label: FieldLabel, before:
     return now;
   });
 }
+
+/** The bytes behind each image the log shows, read from its object URL in the page (a context with bypassCSP: the app's CSP forbids the fetch). */
+export async function shownImageBytes(page: Page): Promise<Buffer[]> {
+  const images = await messageLog(page)
+    .locator('img')
+    .evaluateAll((nodes) => Promise.all((nodes as HTMLImageElement[]).map(async (image) => Array.from(new Uint8Array(await (await fetch(image.src)).arrayBuffer())))));
+  return images.map((bytes) => Buffer.from(bytes));
+}

@@ -1,6 +1,8 @@
 import type { BrowserContext, Page } from 'playwright-core';
 
 export interface RecordedFrame {
+  /** Which WebSocket carried it: 1 for the first the recorder saw, and so on. */
+  socket: number;
   direction: 'sent' | 'received';
   url: string;
   binary: boolean;
@@ -17,6 +19,7 @@ export interface RecordedRequest {
 export class TrafficRecorder {
   readonly frames: RecordedFrame[] = [];
   readonly requests: RecordedRequest[] = [];
+  private sockets = 0;
 
   /** Watches every tab the context has and will open. */
   watchContext(context: BrowserContext): void {
@@ -29,8 +32,10 @@ export class TrafficRecorder {
       this.requests.push({ method: request.method(), url: request.url(), body: request.postDataBuffer() }),
     );
     page.on('websocket', (socket) => {
+      const number = ++this.sockets;
       const record = (direction: RecordedFrame['direction']) => (frame: { payload: string | Buffer }) =>
         this.frames.push({
+          socket: number,
           direction,
           url: socket.url(),
           binary: typeof frame.payload !== 'string',
