@@ -1,4 +1,6 @@
+import { E2eRoom, openUnderVault, vaultSealKey } from '@ciphernest/crypto';
 import type { Page } from 'playwright-core';
+import type { RoomSecrets } from './node-member';
 
 /** Where the tab's kept conversation stands: the seq numbers it keeps in the clear beside the sealed lines. */
 export interface KeptPoint {
@@ -7,13 +9,20 @@ export interface KeptPoint {
   receipted: number;
 }
 
+/** The record a tab keeps for a reload (its seq numbers in the clear, the rest sealed under the vault). */
+export interface KeptRecord {
+  point: KeptPoint;
+  sealed: Buffer;
+}
+
 /**
- * The read point of the conversation this tab keeps for a reload (IndexedDB `ciphernest`, store
- * `sealed-conversations`, part `log`), or undefined while it keeps none. The lines themselves are
- * sealed under the session's vault; only these numbers, which the server knows anyway, are readable.
+ * The conversation this tab keeps for a reload (IndexedDB `ciphernest`, store
+ * `sealed-conversations`, part `log`), or undefined while it keeps none. The lines and the
+ * end-to-end layer's state are sealed under the session's vault; only the seq numbers, which
+ * the server knows anyway, are readable.
  */
-export function keptPoint(page: Page): Promise<KeptPoint | undefined> {
-  return page.evaluate(async () => {
+export async function keptRecord(page: Page): Promise<KeptRecord | undefined> {
+  const record = await page.evaluate(async () => {
     const settle = <T>(request: IDBRequest<T>) =>
       new Promise<T>((resolve, reject) => {
         request.onsuccess = () => resolve(request.result);
@@ -24,12 +33,29 @@ export function keptPoint(page: Page): Promise<KeptPoint | undefined> {
     try {
       if (!database.objectStoreNames.contains('sealed-conversations')) return undefined;
       const parts = await settle(database.transaction('sealed-conversations').objectStore('sealed-conversations').getAll());
-      const log = parts.find((part: { part?: string }) => part.part === 'log') as { point?: KeptPoint } | undefined;
-      return log?.point;
+      const log = parts.find((part: { part?: string }) => part.part === 'log') as { point: KeptPoint; sealed: Uint8Array } | undefined;
+      return log === undefined ? undefined : { point: log.point, sealed: Array.from(log.sealed) };
     } finally {
       database.close();
     }
   });
+  return record === undefined ? undefined : { point: record.point, sealed: Buffer.from(record.sealed) };
+}
+
+/** The read point of the conversation this tab keeps for a reload, or undefined while it keeps none. */
+export async function keptPoint(page: Page): Promise<KeptPoint | undefined> {
+  return (await keptRecord(page))?.point;
+}
+
+/**
+ * The end-to-end layer a kept conversation holds, opened as the tab would open it after a
+ * reload: what whoever holds that tab's disk and its vault can do.
+ */
+export async function keptLayer(record: KeptRecord, vault: string, secrets: RoomSecrets): Promise<E2eRoom> {
+  const lines = await openUnderVault(await vaultSealKey(vault), 'conversation', record.sealed);
+  const { layer } = JSON.parse(Buffer.from(lines).toString('utf8')) as { layer?: { state: string } };
+  if (layer === undefined) throw new Error('the kept conversation holds no end-to-end layer');
+  return E2eRoom.restore({ sealed: Buffer.from(layer.state, 'base64url'), vault, encKey: secrets.encKey });
 }
 
 /**

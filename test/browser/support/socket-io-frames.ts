@@ -81,25 +81,46 @@ export interface WireBox {
   box: Buffer;
 }
 
-/**
- * Every box in a tab's recorded frames: the `message` events it sent (as `me`) and those relayed
- * to it, each once, in the order recorded.
- */
-export function boxesIn(frames: readonly RecordedFrame[], me: string): WireBox[] {
-  const boxes = new Map<string, WireBox>();
+/** Every /chat packet a tab's recorded frames hold, each with the direction it went, socket by socket. */
+function packetsIn(frames: readonly RecordedFrame[]): { direction: RecordedFrame['direction']; packet: ChatPacket }[] {
   const streams = new Map<string, RecordedFrame[]>();
   for (const frame of frames) {
     const key = `${frame.socket}/${frame.direction}`;
     streams.set(key, [...(streams.get(key) ?? []), frame]);
   }
-  for (const stream of streams.values()) {
-    const sent = stream[0].direction === 'sent';
-    for (const packet of chatPackets(stream.map((frame) => (frame.binary ? frame.bytes : frame.bytes.toString('utf8'))))) {
-      const [event, payload] = packet.data as [unknown, { id?: unknown; from?: unknown; box?: unknown }];
-      if (packet.type !== 5 || event !== 'message' || !Buffer.isBuffer(payload?.box) || typeof payload.id !== 'string') continue;
-      const from = sent ? me : payload.from;
-      if (typeof from === 'string') boxes.set(`${from}/${payload.id}`, { from, id: payload.id, box: payload.box });
-    }
+  return [...streams.values()].flatMap((stream) =>
+    chatPackets(stream.map((frame) => (frame.binary ? frame.bytes : frame.bytes.toString('utf8')))).map((packet) => ({ direction: stream[0].direction, packet })),
+  );
+}
+
+/** The messages relayed to a tab, as its recorded frames hold them. */
+export function relayedIn(frames: readonly RecordedFrame[]): RelayedMessage[] {
+  return packetsIn(frames).flatMap(({ direction, packet }) => {
+    const relayed = direction === 'received' ? relayedMessageOf(packet) : undefined;
+    return relayed === undefined ? [] : [relayed];
+  });
+}
+
+/** The vault of the first `presence` in a tab's recorded frames (docs/protocol.md §4: a secret; tests only). */
+export function vaultIn(frames: readonly RecordedFrame[]): string {
+  for (const { direction, packet } of packetsIn(frames)) {
+    const [event, payload] = packet.data as [unknown, { vault?: unknown }];
+    if (direction === 'received' && event === 'presence' && typeof payload?.vault === 'string') return payload.vault;
+  }
+  throw new Error('no presence in these frames');
+}
+
+/**
+ * Every box in a tab's recorded frames: the `message` events it sent (as `me`) and those relayed
+ * to it, each once.
+ */
+export function boxesIn(frames: readonly RecordedFrame[], me: string): WireBox[] {
+  const boxes = new Map<string, WireBox>();
+  for (const { direction, packet } of packetsIn(frames)) {
+    const [event, payload] = packet.data as [unknown, { id?: unknown; from?: unknown; box?: unknown }];
+    if (packet.type !== 5 || event !== 'message' || !Buffer.isBuffer(payload?.box) || typeof payload.id !== 'string') continue;
+    const from = direction === 'sent' ? me : payload.from;
+    if (typeof from === 'string') boxes.set(`${from}/${payload.id}`, { from, id: payload.id, box: payload.box });
   }
   return [...boxes.values()];
 }
