@@ -1,7 +1,7 @@
-import { open } from '@ciphernest/crypto';
 import { eventually } from './support/eventually';
 import { quadrantPng } from './support/make-png';
 import { meetInRoom } from './support/meet-in-room';
+import { kindOf, openOuter } from './support/outer-box';
 import { attachImage, renderedImages, sendText, shownImageBytes, waitForMessage } from './support/pages';
 import { fromPassword } from './support/room-secrets';
 import { boxesIn } from './support/socket-io-frames';
@@ -11,12 +11,6 @@ import { useBrowserApp } from './support/use-browser-app';
 // E2E.md P1, forward secrecy (docs/protocol.md §3.1): whoever recorded every frame of a chat and
 // learns the password afterwards opens every outer box, and finds in them no text said and no
 // image sent. With layer v1 each box opened to the text itself.
-
-/** The `kind` of a plaintext's §3 header: `u32be(headerLength) || JSON`. */
-function kindOf(plaintext: Uint8Array): unknown {
-  const length = Buffer.from(plaintext).readUInt32BE(0);
-  return (JSON.parse(Buffer.from(plaintext.subarray(4, 4 + length)).toString('utf8')) as { kind?: unknown }).kind;
-}
 
 /** Stretches of `bytes` that would betray it in a plaintext: its start, middle and end, 24 bytes each. */
 function stretchesOf(bytes: Buffer): Buffer[] {
@@ -51,7 +45,7 @@ describe('A recording of a chat, opened afterwards with the password (E2E.md P1,
     // Each box once: as its sender sent it and as the other received it, it is one box.
     const recorded = [...boxesIn(recordings.Ada.frames, 'Ada'), ...boxesIn(recordings.Bob.frames, 'Bob')];
     const boxes = [...new Map(recorded.map((wire) => [`${wire.from}/${wire.id}`, wire])).values()];
-    const opened = await Promise.all(boxes.map((wire) => open(holder.encKey, { roomKey: holder.roomKey, from: wire.from, id: wire.id }, wire.box)));
+    const opened = await Promise.all(boxes.map((wire) => openOuter(wire, holder)));
 
     // The recording holds the chat: three texts and an image, each in a signed "sealed" body, and
     // the layer's own boxes; every one opens with the password.

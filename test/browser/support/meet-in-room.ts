@@ -11,6 +11,8 @@ export interface Guest {
   options?: BrowserContextOptions;
   /** Watches the context from before its first connection, so the first handshake is recorded too. */
   traffic?: TrafficRecorder;
+  /** Runs on the person's tab before it opens the app (a route between it and the server, say). */
+  before?: (user: BrowserUser) => Promise<void>;
 }
 
 export interface Meeting {
@@ -32,6 +34,7 @@ export async function meetInRoom(app: BrowserApp, guests: readonly Guest[], pref
   for (const guest of guests) {
     const user = await app.newUser(guest.options);
     guest.traffic?.watchContext(user.context);
+    await guest.before?.(user);
     users.push(user);
   }
   const [creator, ...joiners] = guests;

@@ -34,6 +34,11 @@ function withAttachments(value: unknown, attachments: readonly Buffer[]): unknow
 export class ChatPacketReader {
   private pending: { packet: ChatPacket; expected: number; attachments: Buffer[] } | undefined;
 
+  /** True while a binary packet waits for attachments. */
+  get waiting(): boolean {
+    return this.pending !== undefined;
+  }
+
   /** The packet `frame` completes, or undefined (an attachment still to come, or not a /chat packet). */
   read(frame: Frame): ChatPacket | undefined {
     if (typeof frame !== 'string') {
