@@ -14,10 +14,10 @@ export interface RoomSecrets {
 /**
  * A member of a room driven from Node as the web app drives the browser: libs/crypto's E2eRoom
  * (docs/protocol.md §3.1) over a Socket.IO client of the session. It follows `presence` and
- * `member` events, opens every relayed box, flushes after each, and sends its layer's boxes and
- * its texts in order, each after the previous one's ack. Tests use it as a party the browser
- * must read and be read by, and as a member who holds the password and crafts what the app
- * must refuse.
+ * `member` events, opens every relayed box, flushes once it has dealt with all that came (so a
+ * burst costs one flush), and sends its layer's boxes and its texts in order, each after the
+ * previous one's ack. Tests use it as a party the browser must read and be read by, and as a
+ * member who holds the password and crafts what the app must refuse.
  */
 export class NodeMember {
   /** What its layer made of every relayed box, in order. */
@@ -26,20 +26,34 @@ export class NodeMember {
   readonly relayed: RelayedMessage[] = [];
   /** Everything it sent, in order: `{ id, kind, box }`. */
   readonly sent: Outgoing[] = [];
-  private work: Promise<unknown> = Promise.resolve();
+  private work: Promise<unknown>;
+  private queued = 0;
   private layer: E2eRoom | undefined;
+  private open: () => void = () => undefined;
 
   private constructor(
     readonly session: Session,
     readonly client: ChatClient,
     private readonly secrets: RoomSecrets,
-  ) {}
+    deferred: boolean,
+  ) {
+    this.work = deferred ? new Promise<void>((resolve) => (this.open = resolve)) : Promise.resolve();
+  }
 
-  /** Connects `session` (a grant from the HTTP API) and opens its layer with the first `presence`. */
-  static async connect(server: ServerProcess, session: Session, secrets: RoomSecrets): Promise<NodeMember> {
-    const member = new NodeMember(session, chatFor(server, session), secrets);
+  /**
+   * Connects `session` (a grant from the HTTP API) and resolves once the first `presence` has
+   * come, which opens its layer; `deferred`, it only records what comes until {@link start} (so
+   * that many members can connect before any of them works).
+   */
+  static async connect(server: ServerProcess, session: Session, secrets: RoomSecrets, options: { deferred?: boolean } = {}): Promise<NodeMember> {
+    const member = new NodeMember(session, chatFor(server, session), secrets, options.deferred ?? false);
     const socket = member.client.socket;
-    socket.on(ServerEvent.Presence, (event: PresenceEvent) => void member.enqueue((layer) => layer.syncMembers(event.members.map((known) => known.name))));
+    const present = new Promise<void>((resolve) =>
+      socket.on(ServerEvent.Presence, (event: PresenceEvent) => {
+        void member.enqueue((layer) => layer.syncMembers(event.members.map((known) => known.name)));
+        resolve();
+      }),
+    );
     socket.on(ServerEvent.Member, (event: MemberEvent) => {
       if (event.type === 'joined') void member.enqueue((layer) => layer.memberJoined(event.name));
       if (event.type === 'left') void member.enqueue((layer) => layer.memberLeft(event.name));
@@ -51,11 +65,24 @@ export class NodeMember {
       });
     });
     await member.client.connect(10_000);
+    // Nothing it is asked to do may come before the layer knows who is in the room: a message
+    // sealed before would be on a chain no one was given.
+    await present;
     return member;
   }
 
   get name(): string {
     return this.session.username;
+  }
+
+  /** A deferred member starts: it deals with what came meanwhile, in order. */
+  start(): void {
+    this.open();
+  }
+
+  /** `leave` (docs/protocol.md §5): the session ends. */
+  async leave(): Promise<void> {
+    await this.client.emitWithAckWithin(10_000, ClientEvent.Leave);
   }
 
   /** The texts it has shown, in order, as `"<from>: <text>"`. */
@@ -80,12 +107,17 @@ export class NodeMember {
     await this.work;
   }
 
-  /** Runs `task` with the layer after everything before it, sends what it made, then what came due. */
+  /** Runs `task` with the layer after everything before it, sends what it made, then, if nothing else waits, what came due. */
   private enqueue(task: (layer: E2eRoom) => Promise<Outgoing[] | void>): Promise<void> {
+    this.queued += 1;
     const done = this.work.then(async () => {
-      this.layer ??= await E2eRoom.create({ roomKey: this.secrets.roomKey, username: this.name, vault: this.session.grant.vault, encKey: this.secrets.encKey });
-      await this.transmit((await task(this.layer)) ?? []);
-      await this.transmit(await this.layer.flush(Date.now()));
+      try {
+        this.layer ??= await E2eRoom.create({ roomKey: this.secrets.roomKey, username: this.name, vault: this.session.grant.vault, encKey: this.secrets.encKey });
+        await this.transmit((await task(this.layer)) ?? []);
+      } finally {
+        this.queued -= 1;
+      }
+      if (this.queued === 0) await this.transmit(await this.layer.flush(Date.now()));
     });
     this.work = done.catch(() => undefined);
     return done;
