@@ -18,8 +18,6 @@ export class WireRelay {
   private toPage: WebSocketRoute | undefined;
   private work: Promise<unknown> = Promise.resolve();
 
-  private constructor() {}
-
   /** Puts a relay between `page` and the server: call it before the page opens the app. */
   static async between(page: Page): Promise<WireRelay> {
     const relay = new WireRelay();
