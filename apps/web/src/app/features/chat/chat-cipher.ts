@@ -79,7 +79,7 @@ export class ChatCipher {
   connected(event: PresenceEvent): Promise<LayerOutcome> {
     const names = event.members.map((member) => member.name);
     if (this.opening !== undefined) {
-      void this.run((layer) => layer.syncMembers(names));
+      this.enqueue((layer) => layer.syncMembers(names));
       return Promise.resolve('skipped');
     }
     this.opening = this.openLayer(event.vault, names);
@@ -88,8 +88,16 @@ export class ChatCipher {
 
   /** A `member` event: a join or a leave (a timeout too) starts a new chain; away and back change nothing. */
   memberChanged(event: MemberEvent): void {
-    if (event.type === 'joined') void this.run((layer) => layer.memberJoined(event.name));
-    if (event.type === 'left') void this.run((layer) => layer.memberLeft(event.name));
+    if (event.type === 'joined') this.enqueue((layer) => layer.memberJoined(event.name));
+    if (event.type === 'left') this.enqueue((layer) => layer.memberLeft(event.name));
+  }
+
+  /**
+   * {@link run} for a use whose outcome no one awaits (a membership event, a relayed box, the
+   * expiry timer): one that fails must not be reported as unhandled; those behind it run anyway.
+   */
+  enqueue(task: (layer: E2eLayer, now: number) => Promise<unknown>): void {
+    this.run(task).catch(() => undefined);
   }
 
   /**

@@ -52,12 +52,12 @@ export class ChatInbox {
   private readonly held = new Map<string, ReceivedMessage>();
 
   constructor() {
-    const timer = setInterval(() => void this.cipher.run(async (layer, now) => this.applyAll(await layer.expire(now))), EXPIRE_INTERVAL_MS);
+    const timer = setInterval(() => this.cipher.enqueue(async (layer, now) => this.applyAll(await layer.expire(now))), EXPIRE_INTERVAL_MS);
     inject(DestroyRef).onDestroy(() => clearInterval(timer));
   }
 
   receive(message: ReceivedMessage): void {
-    void this.cipher.run(async (layer, now) => {
+    this.cipher.enqueue(async (layer, now) => {
       if (this.log.hasShown(message.id)) {
         this.receipts.decrypted(message.seq);
         return;

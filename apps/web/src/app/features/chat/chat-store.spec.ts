@@ -299,23 +299,29 @@ describe('ChatStore', () => {
   });
 
   describe('the end of the session', () => {
-    it('erases the session when the server ends it', () => {
+    it('erases the session, and wipes the end-to-end layer, when the server ends it', async () => {
       const store = startStore();
+      await drain();
       chat.connection.end('replaced');
       TestBed.tick();
+      await drain();
 
       expect(store.ended()).toBe(true);
       expect(store.endReason()).toBe('replaced');
       expect(chat.sessions.clears).toBe(1);
+      expect(chat.e2e.layer.calls).toContain('wipe');
     });
 
-    it('keeps the session when the page only closes its socket', () => {
+    it('keeps the session, and the layer, when the page only closes its socket', async () => {
       const store = startStore();
+      await drain();
       store.close();
       TestBed.tick();
+      await drain();
 
       expect(chat.connection.disconnects).toBe(1);
       expect(chat.sessions.clears).toBe(0);
+      expect(chat.e2e.layer.calls).not.toContain('wipe');
     });
 
     it('leaves through the connection and erases the session', async () => {

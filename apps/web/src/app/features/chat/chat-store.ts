@@ -279,6 +279,7 @@ export class ChatStore {
     const session = this.sessionState();
     if (session) this.carriedOver.keep(session.roomKey, this.outbox.unsent());
     void this.keeper.end();
+    void this.cipher.wipe();
     void this.sessions.clear().catch(() => undefined);
   }
 }
