@@ -2,17 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { E2eRoom } from '@ciphernest/crypto';
 import { eventually } from './support/eventually';
 import { meetInRoom } from './support/meet-in-room';
-import {
-  button,
-  closeSafetyNumber,
-  logLines,
-  readSafetyNumber,
-  safetyNumberDialog,
-  sendText,
-  verificationShown,
-  waitForChat,
-  waitForMessage,
-} from './support/pages';
+import { button, logLines, sendText, waitForChat, waitForMessage } from './support/pages';
+import { closeSafetyNumber, readSafetyNumber, safetyNumberDialog, verificationShown } from './support/safety-number-pages';
 import { fromPassword } from './support/room-secrets';
 import { WireRelay } from './support/wire-relay';
 import { useBrowserApp } from './support/use-browser-app';

@@ -2,7 +2,8 @@ import { TestBed } from '@angular/core/testing';
 
 import { ChatCipher, type KeptLayer } from './chat-cipher';
 import { ChatReceipts } from './chat-receipts';
-import { SAFETY_NUMBER, VAULT, fakeSession, layerBox } from './testing/chat-fakes';
+import { VAULT, fakeSession } from './testing/chat-fakes';
+import { SAFETY_NUMBER, layerBox } from './testing/fake-e2e-layer';
 import { type ChatDoubles, configureChat, drain, presenceOf, restoreChatGlobals } from './testing/chat-test-bed';
 
 describe('ChatCipher', () => {

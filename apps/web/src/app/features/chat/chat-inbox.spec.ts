@@ -9,7 +9,7 @@ import { ChatOutbox } from './chat-outbox';
 import { ChatReceipts } from './chat-receipts';
 import { ChatTyping } from './chat-typing';
 import { UnreadCounter } from './unread-counter';
-import { type FakeBody, fakeBox, relayedBody, relayedText } from './testing/chat-fakes';
+import { type FakeBody, fakeBox, relayedBody, relayedText } from './testing/fake-e2e-layer';
 import { type ChatDoubles, configureChat, drain, linesIn, messagesIn, openChatCipher, restoreChatGlobals, settle } from './testing/chat-test-bed';
 
 const idOf = (n: number) => `message-id-${String(n).padStart(12, '0')}`;

@@ -13,7 +13,8 @@ import { CHAT_PROVIDERS } from './active-chat';
 import { ChatPage } from './chat-page';
 import { ImagePrep } from './image-prep';
 import { provideChat } from './provide-chat';
-import { FakeApiClient, FakeChatConnection, FakeCryptoService, FakeE2eService, FakeImagePrep, FakeSessionStore, ROOM, SAFETY_NUMBER, VAULT, fakeSession } from './testing/chat-fakes';
+import { FakeApiClient, FakeChatConnection, FakeCryptoService, FakeImagePrep, FakeSessionStore, ROOM, VAULT, fakeSession } from './testing/chat-fakes';
+import { FakeE2eService, SAFETY_NUMBER } from './testing/fake-e2e-layer';
 
 @Component({ template: '' })
 class Elsewhere {}

@@ -5,7 +5,8 @@ import { errorText } from '../../core/errors/error-text';
 import { ChatStore, chatTitle } from './chat-store';
 import { ImagePrepError } from './image-prep';
 import { type ChatDoubles, configureChat, drain, endChatSpec, linesOf, messagesOf, settle, startChatStore } from './testing/chat-test-bed';
-import { ROOM, SAFETY_NUMBER, VAULT, fakeSession } from './testing/chat-fakes';
+import { ROOM, VAULT, fakeSession } from './testing/chat-fakes';
+import { SAFETY_NUMBER } from './testing/fake-e2e-layer';
 
 const ALICE = [{ name: 'Alice', status: 'online' as const, creator: true }];
 

@@ -3,7 +3,7 @@ import { TestBed } from '@angular/core/testing';
 import { ApiProblem } from '../../core/api/api-problem';
 import { ChatReceipts } from './chat-receipts';
 import { ChatWire, LAYER_BOX_RETRY_MS } from './chat-wire';
-import { layerBox } from './testing/chat-fakes';
+import { layerBox } from './testing/fake-e2e-layer';
 import { type ChatDoubles, configureChat, restoreChatGlobals } from './testing/chat-test-bed';
 
 describe('ChatWire', () => {

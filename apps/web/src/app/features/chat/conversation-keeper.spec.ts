@@ -4,7 +4,8 @@ import { SEALED_CONVERSATION_STORE } from '../../core/session/browser-sealed-sto
 import { ChatStore } from './chat-store';
 import { CONVERSATION_LABEL, KEPT_IMAGE_BUDGET } from './conversation-keeper';
 import { decodeSnapshot } from './conversation-snapshot';
-import { FakeCryptoService, MemoryConversationStore, ROOM, VAULT, fakeBox, fakeSession, layerBox } from './testing/chat-fakes';
+import { FakeCryptoService, MemoryConversationStore, ROOM, VAULT, fakeSession } from './testing/chat-fakes';
+import { fakeBox, layerBox } from './testing/fake-e2e-layer';
 import { type ChatDoubles, configureChat, drain, linesIn, messagesIn, restoreChatGlobals } from './testing/chat-test-bed';
 
 const TAB = 'tab-of-this-spec';

@@ -12,7 +12,8 @@ import { ChatNotifier } from '../chat-notifier';
 import { ImagePrep } from '../image-prep';
 import { provideChat } from '../provide-chat';
 import { ChatStore } from '../chat-store';
-import { FakeApiClient, FakeChatConnection, FakeCryptoService, FakeE2eService, FakeImagePrep, FakeSessionStore, ROOM, VAULT, fakeSession } from './chat-fakes';
+import { FakeApiClient, FakeChatConnection, FakeCryptoService, FakeImagePrep, FakeSessionStore, ROOM, VAULT, fakeSession } from './chat-fakes';
+import { FakeE2eService } from './fake-e2e-layer';
 
 /** The doubles a chat spec drives, and what the page's browser was asked to do. */
 export class ChatDoubles {
