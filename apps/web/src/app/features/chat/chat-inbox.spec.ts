@@ -230,18 +230,22 @@ describe('ChatInbox', () => {
       expect(receipts.point()).toEqual({ seen: 5, opened: 4, receipted: 0 });
     });
 
-    it('counts a held message as seen only, and as received once it shows', async () => {
+    it('resumes from below a held message until it shows, and counts it as received then', async () => {
       const receipts = TestBed.inject(ChatReceipts);
       receipts.start({ seen: 0, opened: 0, receipted: 0 });
       relayBody('Alice', 'alice-message-0001', { kind: 'held', text: 'early' }, 1);
-      await settle();
-      expect(receipts.point()).toEqual({ seen: 1, opened: 0, receipted: 0 });
-
       relayBody('Carol', 'carol-keys-00000001', { kind: 'keys', change: 'new' }, 2);
-      relayBody('Alice', 'alice-chain-0000001', { kind: 'chain' }, 3);
       await settle();
+      expect(receipts.point()).toEqual({ seen: 0, opened: 2, receipted: 0 });
+
+      // Replayed on a reconnect: the layer holds it already.
+      relayBody('Alice', 'alice-message-0001', { kind: 'held', text: 'early' }, 1);
+      relayBody('Alice', 'alice-chain-0000001', { kind: 'chain' }, 3);
+      await drain();
 
       expect(receipts.point()).toEqual({ seen: 3, opened: 3, receipted: 0 });
+      expect(chat.e2e.layer.opened.map((ctx) => ctx.id)).toEqual(['alice-message-0001', 'carol-keys-00000001', 'alice-chain-0000001']);
+      expect(texts()).toEqual(['early']);
     });
   });
 

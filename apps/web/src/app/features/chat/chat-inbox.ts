@@ -36,7 +36,8 @@ export function forgeryText(name: string): string {
  * A message whose id was shown already is dropped before it reaches the layer. A message shown
  * ends its sender's typing and counts as unread while the tab is hidden. Each box dealt with
  * moves ChatReceipts on: one read (a message, a layer box, a later kind, a repeat) may be
- * receipted; one held or refused is only not asked for again.
+ * receipted; one refused is only not asked for again; one held is asked for again on a resume
+ * until it shows or is given up (a reload keeps no held body).
  *
  * Security: contents are attacker-chosen (any member can seal anything); they leave here as
  * plain strings and object URLs for image elements, never as markup.
@@ -58,6 +59,8 @@ export class ChatInbox {
 
   receive(message: ReceivedMessage): void {
     this.cipher.enqueue(async (layer, now) => {
+      // A copy of a message the layer holds (replayed on a reconnect): the layer has it already.
+      if (this.held.has(message.id)) return;
       if (this.log.hasShown(message.id)) {
         this.receipts.decrypted(message.seq);
         return;
@@ -78,7 +81,7 @@ export class ChatInbox {
     if (event.type === 'held') {
       this.held.set(event.id, origin);
       this.log.append({ type: 'message', id: event.id, from: event.from, own: false, delivery: 'received', ts: origin.ts, seq: origin.seq, content: { kind: 'held' } });
-      this.receipts.handled(origin.seq);
+      this.receipts.held(origin.seq);
       return;
     }
     const wasHeld = this.held.delete(event.id);
