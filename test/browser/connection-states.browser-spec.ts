@@ -76,7 +76,7 @@ describe('What the chat says about the connection and our messages, within the g
     expect(await shownInOrder(ada.page, ['before the drop', 'said while Ada is away'])).toEqual(['before the drop', 'said while Ada is away']);
     await eventually(async () => expect(await messageItemDescription(ada.page, 'written while offline')).toMatch(/\bDelivered\b/));
     // The reconnect resumed from the highest seq Ada had seen (docs/protocol.md §5.1).
-    const resumes = chatHandshakes(traffic.frames).map((auth) => auth['resume']);
+    const resumes = chatHandshakes(traffic).map((auth) => auth['resume']);
     expect(resumes[0]).toBe(0);
     expect(resumes.slice(1)).toContain(seen);
     expect(resumes.slice(1).every((resume) => resume === seen)).toBe(true);

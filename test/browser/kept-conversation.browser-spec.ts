@@ -82,7 +82,7 @@ describe('The conversation survives a reload and moving around the app (real Chr
     await ada.page.reload();
     await waitForChat(ada.page);
     // The session's first connection resumed from 0; the one after the reload from the kept seq.
-    expect(chatHandshakes(traffic.frames).map((auth) => auth['resume'])).toEqual([0, seen]);
+    expect(chatHandshakes(traffic).map((auth) => auth['resume'])).toEqual([0, seen]);
 
     await eventually(async () => expect(await conversation(ada.page)).toEqual(before));
     const images = await eventually(async () => {

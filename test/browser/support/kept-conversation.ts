@@ -1,6 +1,7 @@
 import { E2eRoom, openUnderVault, vaultSealKey } from '@ciphernest/crypto';
 import type { Page } from 'playwright-core';
 import type { RoomSecrets } from './node-member';
+import type { TrafficRecorder } from './traffic-recorder';
 
 /** Where the tab's kept conversation stands: the seq numbers it keeps in the clear beside the sealed lines. */
 export interface KeptPoint {
@@ -59,13 +60,19 @@ export async function keptLayer(record: KeptRecord, vault: string, secrets: Room
 }
 
 /**
- * The `auth` of every Socket.IO CONNECT to /chat that `frames` saw the tab send (Engine.IO
- * message "4", Socket.IO CONNECT "0", namespace, then the JSON auth), in order.
+ * The `auth` of every Socket.IO CONNECT to /chat that the tab sent (Engine.IO message "4",
+ * Socket.IO CONNECT "0", namespace, then the JSON auth), in order, whichever transport carried
+ * it: a WebSocket frame, or the body of a long-polling POST (packets separated by U+001E), which
+ * a reconnect may fall back to.
  */
-export function chatHandshakes(frames: readonly { direction: 'sent' | 'received'; binary: boolean; bytes: Buffer }[]): Record<string, unknown>[] {
-  return frames
-    .filter((frame) => frame.direction === 'sent' && !frame.binary)
-    .map((frame) => frame.bytes.toString('utf8'))
+export function chatHandshakes(traffic: TrafficRecorder): Record<string, unknown>[] {
+  const overWebSocket = traffic.frames.filter((frame) => frame.direction === 'sent' && !frame.binary).map((frame) => ({ at: frame.at, texts: [frame.bytes.toString('utf8')] }));
+  const overPolling = traffic.requests
+    .filter((request) => request.method === 'POST' && request.url.includes('/socket.io/') && request.body !== null)
+    .map((request) => ({ at: request.at, texts: (request.body ?? Buffer.alloc(0)).toString('utf8').split('\u001e') }));
+  return [...overWebSocket, ...overPolling]
+    .sort((a, b) => a.at - b.at)
+    .flatMap(({ texts }) => texts)
     .filter((text) => text.startsWith('40/chat,'))
     .map((text) => JSON.parse(text.slice('40/chat,'.length)) as Record<string, unknown>);
 }
