@@ -13,7 +13,7 @@ const CHROMIUM_ARGS = ['--disable-background-networking', '--disable-component-u
 
 /** The page's code: what a member's browser does, timed. Bundled with libs/crypto. */
 const PAGE_ENTRY = `
-import { decryptMessage, deriveRoomKeys, encryptImage, encryptText, newKdf } from '@ciphernest/crypto';
+import { b64urlEncode, decryptMessage, deriveRoomKeys, E2eRoom, encryptImage, encryptText, importEncKey, newKdf, newMessageId, randomBytes } from '@ciphernest/crypto';
 
 const ROOM_KEY = 'bench room';
 const PASSWORD = 'correct horse battery staple';
@@ -80,6 +80,95 @@ globalThis.cnBench = {
     return { ms: run.ms, count, boxBytes: sealed[0].box.length };
   },
 };
+/**
+ * A room of end-to-end layer v2 tabs (docs/protocol.md §3.1) in this page, joined by an in-page
+ * relay that hands every box to every other tab in order, as the server does. Each tab's time
+ * is the time spent in its own E2eRoom calls: one thread runs them one after another, so that is
+ * the CPU the tab would spend in its own browser.
+ */
+class PageRoom {
+  constructor(encKey) {
+    this.encKey = encKey;
+    this.tabs = new Map();
+  }
+
+  async add(name) {
+    const room = await E2eRoom.create({ roomKey: ROOM_KEY, username: name, vault: b64urlEncode(randomBytes(32)), encKey: this.encKey });
+    const tab = { name, room, inbox: [], ms: 0 };
+    this.tabs.set(name, tab);
+    return tab;
+  }
+
+  async timed(tab, task) {
+    const start = performance.now();
+    try {
+      return await task();
+    } finally {
+      tab.ms += performance.now() - start;
+    }
+  }
+
+  post(from, outgoing) {
+    for (const { id, box } of outgoing) for (const tab of this.tabs.values()) if (tab.name !== from) tab.inbox.push({ from, id, box });
+  }
+
+  /** Every tab reads all that waits for it and sends what comes due, until nothing is left. */
+  async settle() {
+    for (let busy = true; busy; ) {
+      busy = false;
+      for (const tab of this.tabs.values()) {
+        while (tab.inbox.length > 0) {
+          busy = true;
+          const relayed = tab.inbox.shift();
+          await this.timed(tab, () => tab.room.receive(relayed, Date.now()));
+        }
+        const due = await this.timed(tab, () => tab.room.flush(Date.now()));
+        if (due.length > 0) busy = true;
+        this.post(tab.name, due);
+      }
+    }
+  }
+
+  resetTimes() {
+    for (const tab of this.tabs.values()) tab.ms = 0;
+  }
+
+  times() {
+    return [...this.tabs.values()].map((tab) => tab.ms);
+  }
+}
+
+globalThis.cnBench.membership = async (size) => {
+  const page = new PageRoom(await importEncKey(randomBytes(32)));
+  const names = Array.from({ length: size }, (_, index) => 'member' + index);
+  for (const name of names) await page.add(name);
+  for (const tab of page.tabs.values()) await tab.room.syncMembers(names);
+  await page.settle();
+  // A member leaves: every other one deletes its keys and starts a chain for those who stay.
+  const [leaver] = names;
+  page.tabs.delete(leaver);
+  page.resetTimes();
+  for (const tab of page.tabs.values()) await page.timed(tab, () => tab.room.memberLeft(leaver));
+  await page.settle();
+  const leave = page.times();
+  // A newcomer takes the place: everyone starts a chain for it, it announces itself and takes theirs.
+  page.resetTimes();
+  const newcomer = await page.add('newcomer');
+  for (const tab of page.tabs.values()) {
+    if (tab === newcomer) await page.timed(tab, () => tab.room.syncMembers([...page.tabs.keys()]));
+    else await page.timed(tab, () => tab.room.memberJoined('newcomer'));
+  }
+  await page.settle();
+  const join = page.times();
+  // The room works after both: the newcomer reads a text from the first who stayed.
+  const speaker = page.tabs.get(names[1]);
+  page.post(speaker.name, await speaker.room.send(newMessageId(), { kind: 'text', text: 'welcome' }, Date.now()));
+  const events = [];
+  for (const relayed of newcomer.inbox.splice(0)) events.push(...(await newcomer.room.receive(relayed, Date.now())));
+  if (!events.some((event) => event.type === 'message')) throw new Error('the newcomer could not read the room after the change');
+  return { size, leave, join: join.slice(0, -1), newcomer: join[join.length - 1] };
+};
+
 globalThis.cnReady = true;
 `;
 
@@ -108,7 +197,8 @@ function serve(script) {
 }
 
 /**
- * Runs the three client-side measurements and returns their raw times (ms).
+ * Runs the client-side measurements (key derivation, image encryption, decryption, a membership
+ * change in a v2 room of 64) and returns their raw times (ms).
  * `quick` runs fewer repetitions.
  */
 export async function runBrowserCrypto({ quick }) {
@@ -127,7 +217,8 @@ export async function runBrowserCrypto({ quick }) {
     const kdf = await page.evaluate((runs) => globalThis.cnBench.kdf(runs), quick ? 2 : 5);
     const image = await page.evaluate(([runs, bytes]) => globalThis.cnBench.image(runs, bytes), [quick ? 3 : 10, 5 * 1024 * 1024]);
     const decrypt = await page.evaluate((count) => globalThis.cnBench.decrypt(count), 1_000);
-    return { kdf, image, decrypt, version: browser.version() };
+    const membership = await page.evaluate((size) => globalThis.cnBench.membership(size), 64);
+    return { kdf, image, decrypt, membership, version: browser.version() };
   } finally {
     await browser.close();
     server.close();

@@ -536,10 +536,20 @@ async function clientCrypto() {
     kdf: { params: `m=${run.kdf.m},t=${run.kdf.t},p=${run.kdf.p}`, cold: run.kdf.times[0], warm: medianOf(run.kdf.times.slice(1)), slowest: Math.max(...run.kdf.times), runs: run.kdf.times.length },
     image: { median: medianOf(run.image.times), slowest: Math.max(...run.image.times), runs: run.image.times.length, boxBytes: run.image.boxBytes },
     decrypt: { ms: run.decrypt.ms, count: run.decrypt.count, perMessageUs: (run.decrypt.ms * 1000) / run.decrypt.count },
+    membership: {
+      size: run.membership.size,
+      leave: { median: medianOf(run.membership.leave), slowest: Math.max(...run.membership.leave), members: run.membership.leave.length },
+      join: { median: medianOf(run.membership.join), slowest: Math.max(...run.membership.join), members: run.membership.join.length },
+      newcomer: run.membership.newcomer,
+    },
   };
   log(`  Chromium ${out.browser}: derive keys (${out.kdf.params}) cold ${fmt(out.kdf.cold, 0)} ms, warm ${fmt(out.kdf.warm, 0)} ms; ` +
     `encryptImage 5 MiB median ${fmt(out.image.median, 1)} ms (slowest ${fmt(out.image.slowest, 1)}); ` +
     `decrypt ${out.decrypt.count} texts ${fmt(out.decrypt.ms, 1)} ms`);
+  const { membership } = out;
+  log(`  membership change in a v2 room of ${membership.size}, each member's time: a leave median ${fmt(membership.leave.median, 0)} ms ` +
+    `(slowest ${fmt(membership.leave.slowest, 0)}), a join median ${fmt(membership.join.median, 0)} ms (slowest ${fmt(membership.join.slowest, 0)}), ` +
+    `the newcomer ${fmt(membership.newcomer, 0)} ms`);
   return out;
 }
 
@@ -682,6 +692,12 @@ function report(s) {
     rows.push(only('encryptImage 5 MiB ms, median', c.image.median, 1));
     rows.push(only(`decrypt ${c.decrypt.count} texts ms (µs each)`, undefined, 1));
     rows[rows.length - 1][3] = `${fmt(c.decrypt.ms, 1)} (${fmt(c.decrypt.perMessageUs, 1)})`;
+    const m = c.membership;
+    const changeTarget = (change) => target(`${change} in a room of ${m.size} < 1 s of each member's CPU (slowest member)`, (_r, ms) => ms < 1_000);
+    rows.push(only(`room of ${m.size}: a leave, each member ms, slowest of ${m.leave.members}`, m.leave.slowest, 0, changeTarget('a leave')));
+    rows.push(only(`room of ${m.size}: a join, each member ms, slowest of ${m.join.members + 1}`, Math.max(m.join.slowest, m.newcomer), 0, changeTarget('a join')));
+    rows.push(only(`room of ${m.size}: median ms, leave / join / the newcomer`, undefined, 0));
+    rows[rows.length - 1][3] = `${fmt(m.leave.median, 0)} / ${fmt(m.join.median, 0)} / ${fmt(m.newcomer, 0)}`;
   }
   return { rows, verdicts };
 }

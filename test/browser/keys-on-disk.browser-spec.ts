@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import {
   argon2Master,
-  decryptMessage,
   encKeyBytesFromMaster,
+  open as openBox,
   openSessionSecrets,
   openUnderVault,
   roomKeysFromMaster,
@@ -13,14 +13,15 @@ import {
   vaultSealKey,
   type RoomKeys,
 } from '@ciphernest/crypto';
-import { apiPaths, ErrorCode, nameKey, normalizeName, ServerEvent, type RelayedMessage, type SessionGrant } from '@ciphernest/protocol';
+import { apiPaths, ErrorCode, nameKey, normalizeName, type RelayedMessage, type SessionGrant } from '@ciphernest/protocol';
 import type { BrowserContext, Page } from 'playwright-core';
-import { connectAs, joinRoom } from '../support/builders';
+import { joinRoom } from '../support/builders';
 import { ChatClient, closeAllClients } from '../support/chat-client';
 import { ServerProcess } from '../support/server-process';
 import { eventually } from './support/eventually';
 import { keptPoint } from './support/kept-conversation';
 import { launchChromiumWithProfile } from './support/launch-chromium';
+import { NodeMember } from './support/node-member';
 import { button, createRoom, sendText, uniquePassword, uniqueRoom, waitForChat, waitForPath } from './support/pages';
 
 // Issue 11, finding 3: the room key must never reach the disk. Chromium writes what a page keeps
@@ -36,7 +37,7 @@ interface Secret {
   bytes: Buffer;
 }
 
-/** A chat held in a profile of its own: Ada in Chromium, Bob a Node client recording the boxes. */
+/** A chat held in a profile of its own: Ada in Chromium, Bob a member in Node (NodeMember) recording the boxes. */
 interface ProfileChat {
   profile: string;
   context: BrowserContext;
@@ -45,7 +46,7 @@ interface ProfileChat {
   roomKey: string;
   keys: RoomKeys;
   secrets: Secret[];
-  /** What Bob received, as relayed: sealed boxes, each checked to open under the room key. */
+  /** Ada's messages as relayed to Bob: outer boxes, each checked to open under the room key. */
   recorded: RelayedMessage[];
 }
 
@@ -152,7 +153,7 @@ describe('What the browser leaves on disk (real Chromium, a profile of its own)'
     const room = uniqueRoom('Disk');
     const password = uniquePassword();
     const answered = page.waitForResponse((response) => response.request().method() === 'POST' && new URL(response.url()).pathname === apiPaths.rooms());
-    const print = await createRoom(page, { room, user: 'Ada', password });
+    await createRoom(page, { room, user: 'Ada', password });
     const grant = (await (await answered).json()) as SessionGrant;
 
     // The same keys, derived here from the password, the room's salt and its key (docs/protocol.md §2).
@@ -160,29 +161,30 @@ describe('What the browser leaves on disk (real Chromium, a profile of its own)'
     const master = await argon2Master(password, grant.room.kdf);
     const keys = await roomKeysFromMaster(master, roomKey);
     const encKeyBytes = await encKeyBytesFromMaster(master, roomKey);
-    expect(keys.fingerprint).toBe(print);
     const secrets = [
       ...secretForms('the room key (encKey)', encKeyBytes),
       ...secretForms('the Argon2id master', master),
       ...(typeof grant.vault === 'string' ? secretForms('the vault', Buffer.from(grant.vault, 'base64url')) : []),
-      { what: 'the fingerprint (as shown, UTF-8)', bytes: Buffer.from(print, 'utf8') },
-      { what: 'the fingerprint (as shown, UTF-16LE)', bytes: Buffer.from(print, 'utf16le') },
+      // Never shown in a v2 room, still derived and sealed with the keys: it must not lie on disk either.
+      { what: 'the fingerprint (UTF-8)', bytes: Buffer.from(keys.fingerprint, 'utf8') },
+      { what: 'the fingerprint (UTF-16LE)', bytes: Buffer.from(keys.fingerprint, 'utf16le') },
     ];
 
-    const bob = await joinRoom(running(), { room, verifier: keys.verifier, kdf: grant.room.kdf }, { username: 'Bob' });
-    const { client: bobChat } = await connectAs(running(), bob);
+    const bob = await NodeMember.connect(running(), await joinRoom(running(), { room, verifier: keys.verifier, kdf: grant.room.kdf }, { username: 'Bob' }), { roomKey, encKey: keys.encKey });
     const recorded: RelayedMessage[] = [];
     for (const text of ['sent before the reload', 'sent after the reload']) {
       if (recorded.length === 1) {
         await page.reload();
-        expect(await waitForChat(page)).toBe(print);
+        await waitForChat(page);
       }
       await sendText(page, text);
-      const relayed = await bobChat.next<RelayedMessage>(ServerEvent.Message, () => true, 15_000);
-      const box = Buffer.from(relayed.box as Uint8Array);
-      // The needle is right: the key computed here opens what the page sealed.
-      expect(await decryptMessage(keys.encKey, { roomKey, from: relayed.from, id: relayed.id }, box)).toEqual({ kind: 'text', text });
-      recorded.push({ ...relayed, box });
+      await bob.waitForText(`Ada: ${text}`);
+      const shown = bob.events.find((event) => event.type === 'message' && event.message.kind === 'text' && event.message.text === text);
+      const relayed = bob.relayed.find((message) => message.id === shown?.id);
+      if (relayed === undefined) throw new Error(`Bob read "${text}" from no relayed message`);
+      // The needle is right: the key computed here opens the outer box the page sealed.
+      await expect(openBox(keys.encKey, { roomKey, from: relayed.from, id: relayed.id }, relayed.box as Uint8Array)).resolves.toBeInstanceOf(Uint8Array);
+      recorded.push(relayed);
     }
     expect(pageErrors).toEqual([]);
     return { profile, context, page, grant, roomKey, keys, secrets, recorded };
@@ -207,8 +209,8 @@ describe('What the browser leaves on disk (real Chromium, a profile of its own)'
 
   it('after closing without leaving, once the session timed out, nothing on disk opens: the vault went with the session', async () => {
     const chat = await chatInOwnProfile();
-    // Both messages (seq 1 and 2) are in the conversation the tab keeps.
-    await eventually(async () => expect((await keptPoint(chat.page))?.seen).toBe(2));
+    // Both messages (the last one the last seq the tab saw) are in the conversation the tab keeps.
+    await eventually(async () => expect((await keptPoint(chat.page))?.seen).toBe(chat.recorded[1].seq));
     const sealed = await binaryValuesInIndexedDb(chat.page);
 
     await chat.context.close();
@@ -228,7 +230,7 @@ describe('What the browser leaves on disk (real Chromium, a profile of its own)'
     await expect(openSessionSecrets(randomBytes(32).toString('base64url'), keys)).rejects.toThrow(VaultSealError);
     const opened = await openSessionSecrets(chat.grant.vault, keys);
     const [, last] = chat.recorded;
-    expect(await decryptMessage(opened.encKey, { roomKey: chat.roomKey, from: last.from, id: last.id }, last.box)).toEqual({ kind: 'text', text: 'sent after the reload' });
+    await expect(openBox(opened.encKey, { roomKey: chat.roomKey, from: last.from, id: last.id }, last.box as Uint8Array)).resolves.toBeInstanceOf(Uint8Array);
     await expect(openUnderVault(await vaultSealKey(randomBytes(32).toString('base64url')), 'conversation', conversation)).rejects.toThrow(VaultSealError);
     const lines = new TextDecoder().decode(await openUnderVault(await vaultSealKey(chat.grant.vault), 'conversation', conversation));
     expect(lines).toContain('sent before the reload');

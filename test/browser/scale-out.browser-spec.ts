@@ -47,9 +47,8 @@ describe('Two people on two processes sharing one Redis (STORE=redis, real Chrom
     const ada = await app().newUser();
     const bob = await app().newUser({ baseURL: second.url });
 
-    const adaPrint = await createRoom(ada.page, { room, user: 'Ada', password });
-    const bobPrint = await joinRoom(bob.page, { room, user: 'Bob', password });
-    expect(bobPrint).toBe(adaPrint);
+    await createRoom(ada.page, { room, user: 'Ada', password });
+    await joinRoom(bob.page, { room, user: 'Bob', password });
     expect(new URL(ada.page.url()).origin).toBe(first.url);
     expect(new URL(bob.page.url()).origin).toBe(second.url);
 
@@ -85,8 +84,7 @@ describe('Two people on two processes sharing one Redis (STORE=redis, real Chrom
 
     // Ada leaves last: the room is gone everywhere, so process 2 lets the name be taken afresh.
     await leaveChat(ada.page);
-    const againPrint = await createRoom(bob.page, { room, user: 'Bob', password: uniquePassword() });
-    expect(againPrint).not.toBe(adaPrint);
+    await createRoom(bob.page, { room, user: 'Bob', password: uniquePassword() });
     await eventually(async () => expect(await memberStatus(bob.page, 'Bob')).toBe('online'));
     expect(await memberStatus(bob.page, 'Ada')).toBeUndefined();
     expect(second.logs().filter((record) => record.event === 'room.created' && record.room === room)).toHaveLength(1);

@@ -30,11 +30,10 @@ describe('Two people in one room (real Chromium)', () => {
     const ada = await app().newUser();
     const bob = await app().newUser();
 
-    const adaPrint = await createRoom(ada.page, { room, user: 'Ada', password });
+    await createRoom(ada.page, { room, user: 'Ada', password });
     await ada.page.getByText(room, { exact: true }).first().waitFor({ state: 'visible' });
 
-    const bobPrint = await joinRoom(bob.page, { room, user: 'Bob', password });
-    expect(bobPrint).toBe(adaPrint);
+    await joinRoom(bob.page, { room, user: 'Bob', password });
 
     await eventually(async () => {
       expect(await memberStatus(ada.page, 'Bob')).toBe('online');

@@ -11,13 +11,13 @@ export interface Guest {
   options?: BrowserContextOptions;
   /** Watches the context from before its first connection, so the first handshake is recorded too. */
   traffic?: TrafficRecorder;
+  /** Runs on the person's tab before it opens the app (a route between it and the server, say). */
+  before?: (user: BrowserUser) => Promise<void>;
 }
 
 export interface Meeting {
   room: string;
   password: string;
-  /** The key fingerprint the room's creator was shown. */
-  fingerprint: string;
   /** One per guest, in the order given. */
   users: BrowserUser[];
 }
@@ -34,14 +34,15 @@ export async function meetInRoom(app: BrowserApp, guests: readonly Guest[], pref
   for (const guest of guests) {
     const user = await app.newUser(guest.options);
     guest.traffic?.watchContext(user.context);
+    await guest.before?.(user);
     users.push(user);
   }
   const [creator, ...joiners] = guests;
   if (creator === undefined) throw new Error('a meeting needs at least one guest');
-  const fingerprint = await createRoom(users[0].page, { room, user: creator.name, password });
+  await createRoom(users[0].page, { room, user: creator.name, password });
   for (const [i, joiner] of joiners.entries()) await joinRoom(users[i + 1].page, { room, user: joiner.name, password });
   await eventually(async () => {
     for (const user of users) for (const guest of guests) expect(await memberStatus(user.page, guest.name)).toBe('online');
   });
-  return { room, password, fingerprint, users };
+  return { room, password, users };
 }

@@ -4,16 +4,13 @@ import { eventually } from './eventually';
 
 /** The accessible names the app promises (docs/web-client.md); every locator here goes through them. */
 export type FieldLabel = 'Room name' | 'Username' | 'Password' | 'Message' | 'Attach image';
-export type ButtonName = 'Create room' | 'Join room' | 'Send' | 'Leave chat';
+export type ButtonName = 'Create room' | 'Join room' | 'Send' | 'Leave chat' | 'Mark as verified' | 'Close';
 
 export interface Credentials {
   room: string;
   user: string;
   password: string;
 }
-
-/** docs/protocol.md §2: five groups of four hex digits. */
-export const FINGERPRINT_PATTERN = /^[0-9a-f]{4}(-[0-9a-f]{4}){4}$/;
 
 /** A room name no other test uses (letters, digits and a space: valid under docs/protocol.md §1). */
 export function uniqueRoom(prefix = 'Room'): string {
@@ -41,8 +38,9 @@ export function memberList(page: Page): Locator {
   return page.getByLabel('Members', { exact: true }).first();
 }
 
-export function fingerprintElement(page: Page): Locator {
-  return page.getByLabel('Key fingerprint', { exact: true });
+/** The chat page's note that the end-to-end layer is open (until then a status says the key is being opened). */
+export function encryptionNote(page: Page): Locator {
+  return page.getByText('End-to-end encrypted.', { exact: false });
 }
 
 export function pathOf(page: Page): string {
@@ -60,35 +58,27 @@ export async function fillRoomForm(page: Page, credentials: Credentials): Promis
   await field(page, 'Password').fill(credentials.password);
 }
 
-/** Creates a room from /create and resolves with the fingerprint the chat page shows. */
-export async function createRoom(page: Page, credentials: Credentials): Promise<string> {
+/** Creates a room from /create and resolves once its chat is open. */
+export async function createRoom(page: Page, credentials: Credentials): Promise<void> {
   await page.goto('/create');
   await fillRoomForm(page, credentials);
   await button(page, 'Create room').click();
   return waitForChat(page);
 }
 
-/** Joins a room from /login and resolves with the fingerprint the chat page shows. */
-export async function joinRoom(page: Page, credentials: Credentials): Promise<string> {
+/** Joins a room from /login and resolves once its chat is open. */
+export async function joinRoom(page: Page, credentials: Credentials): Promise<void> {
   await page.goto('/login');
   await fillRoomForm(page, credentials);
   await button(page, 'Join room').click();
   return waitForChat(page);
 }
 
-/** Waits for /chat with a fingerprint and the message field, and returns the fingerprint. */
-export async function waitForChat(page: Page): Promise<string> {
+/** Waits for /chat with the message field and its end-to-end layer open (docs/protocol.md §3.1). */
+export async function waitForChat(page: Page): Promise<void> {
   await waitForPath(page, '/chat', 30_000);
   await field(page, 'Message').waitFor({ state: 'visible' });
-  return eventually(async () => {
-    const print = await readFingerprint(page);
-    expect(print).toMatch(FINGERPRINT_PATTERN);
-    return print;
-  });
-}
-
-export async function readFingerprint(page: Page): Promise<string> {
-  return ((await fingerprintElement(page).textContent()) ?? '').trim();
+  await encryptionNote(page).waitFor({ state: 'visible', timeout: 20_000 });
 }
 
 /** Types `text` into Message, presses Enter, and waits until the sender's own log shows it. */
@@ -277,4 +267,12 @@ export async function waitForFieldRefusal(page: Page, label: FieldLabel, before:
     expect(now.length).toBeGreaterThan(before.length);
     return now;
   });
+}
+
+/** The bytes behind each image the log shows, read from its object URL in the page (a context with bypassCSP: the app's CSP forbids the fetch). */
+export async function shownImageBytes(page: Page): Promise<Buffer[]> {
+  const images = await messageLog(page)
+    .locator('img')
+    .evaluateAll((nodes) => Promise.all((nodes as HTMLImageElement[]).map(async (image) => Array.from(new Uint8Array(await (await fetch(image.src)).arrayBuffer())))));
+  return images.map((bytes) => Buffer.from(bytes));
 }

@@ -1,6 +1,10 @@
 import type { BrowserContext, Page } from 'playwright-core';
 
 export interface RecordedFrame {
+  /** Its place among everything the recorder saw, frames and requests alike. */
+  at: number;
+  /** Which WebSocket carried it: 1 for the first the recorder saw, and so on. */
+  socket: number;
   direction: 'sent' | 'received';
   url: string;
   binary: boolean;
@@ -8,6 +12,8 @@ export interface RecordedFrame {
 }
 
 export interface RecordedRequest {
+  /** Its place among everything the recorder saw, frames and requests alike. */
+  at: number;
   method: string;
   url: string;
   body: Buffer | null;
@@ -17,6 +23,8 @@ export interface RecordedRequest {
 export class TrafficRecorder {
   readonly frames: RecordedFrame[] = [];
   readonly requests: RecordedRequest[] = [];
+  private sockets = 0;
+  private seen = 0;
 
   /** Watches every tab the context has and will open. */
   watchContext(context: BrowserContext): void {
@@ -26,11 +34,14 @@ export class TrafficRecorder {
 
   private watchPage(page: Page): void {
     page.on('request', (request) =>
-      this.requests.push({ method: request.method(), url: request.url(), body: request.postDataBuffer() }),
+      this.requests.push({ at: ++this.seen, method: request.method(), url: request.url(), body: request.postDataBuffer() }),
     );
     page.on('websocket', (socket) => {
+      const number = ++this.sockets;
       const record = (direction: RecordedFrame['direction']) => (frame: { payload: string | Buffer }) =>
         this.frames.push({
+          at: ++this.seen,
+          socket: number,
           direction,
           url: socket.url(),
           binary: typeof frame.payload !== 'string',

@@ -2,10 +2,7 @@ import { Injectable } from '@angular/core';
 import {
   assertAcceptableKdf,
   b64urlEncode,
-  decryptMessage,
   encKeyBytesFromMaster,
-  encryptImage,
-  encryptText,
   KdfRejectedError,
   newKdf,
   newMessageId,
@@ -15,9 +12,6 @@ import {
   sealSessionSecrets,
   sealUnderVault,
   vaultSealKey,
-  type DecryptedMessage,
-  type ImageInput,
-  type MessageContext,
   type RoomKeys,
   type SessionSecrets,
 } from '@ciphernest/crypto';
@@ -44,15 +38,15 @@ function replyError(error: Extract<Argon2Reply, { ok: false }>['error']): Error 
 }
 
 /**
- * The app's cryptography: docs/protocol.md §2-3 from `@ciphernest/crypto`, with Argon2id in a Web
- * Worker so the page never freezes while a key is derived.
+ * The app's cryptography besides the end-to-end layer (E2eService): docs/protocol.md §2 and the
+ * vault seals of §4 from `@ciphernest/crypto`, with Argon2id in a Web Worker so the page never
+ * freezes while a key is derived.
  *
  * Security: the password goes to the worker once and is not kept (the worker is terminated
  * after each derivation); the 32-byte master comes back as a transferred buffer, is turned
  * into the room keys here and zeroed at once. `encKey` is a non-extractable CryptoKey; its raw
  * bytes exist only from a derivation until they are sealed under the session's vault (the
- * caller zeroes them), and again for an instant when a sealed blob is opened. Boxes are opaque
- * ciphertext: relay them, never log them.
+ * caller zeroes them), and again for an instant when a sealed blob is opened.
  */
 @Injectable({ providedIn: 'root' })
 export class CryptoService {
@@ -137,25 +131,6 @@ export class CryptoService {
   /** A fresh random message id (22 characters of base64url). */
   newMessageId(): string {
     return newMessageId();
-  }
-
-  /** Seals a text message (at most 10,000 characters). @throws RangeError when empty or too long. */
-  encryptText(encKey: CryptoKey, ctx: MessageContext, text: string): Promise<Uint8Array> {
-    return encryptText(encKey, ctx, text);
-  }
-
-  /** Seals an image message (already re-encoded by the caller). */
-  encryptImage(encKey: CryptoKey, ctx: MessageContext, image: ImageInput): Promise<Uint8Array> {
-    return encryptImage(encKey, ctx, image);
-  }
-
-  /**
-   * Opens a relayed box. `ctx.from` must be the sender as the server reported it.
-   *
-   * @throws MessageRejectedError when the box does not open or is malformed: drop the message.
-   */
-  decryptMessage(encKey: CryptoKey, ctx: MessageContext, box: Uint8Array | ArrayBuffer): Promise<DecryptedMessage> {
-    return decryptMessage(encKey, ctx, box);
   }
 
   /** One worker per derivation: terminating it frees Argon2id's memory and the password copy. */

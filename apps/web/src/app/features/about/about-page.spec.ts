@@ -22,7 +22,7 @@ describe('AboutPage', () => {
     const text = textOf(element);
     expect(text).toContain('Argon2id');
     expect(text).toContain('verifier');
-    expect(text).toContain('key fingerprint');
+    expect(text).toContain('keys of its own');
     expect(text).toContain('the password itself is never sent anywhere');
   });
 
@@ -32,6 +32,7 @@ describe('AboutPage', () => {
       'Members of a room',
       'The server and its admin',
       'Someone on the network',
+      'Someone who recorded the traffic and learns the password later',
       "Someone who reads your device's disk after your session ended",
       "Someone who steals the server's memory",
     ]);
@@ -43,20 +44,27 @@ describe('AboutPage', () => {
     expect(limits).toEqual([
       'Members can read everything while they are present.',
       'The server serves the app.',
-      'Keep the key fingerprint inside the room.',
+      'Who is in the room is what the server says.',
       'A weak password can be guessed.',
       'The server sees who talks when.',
     ]);
     expect(textOf(element.querySelector('.limits'))).toContain('build digest');
   });
 
-  it('says the fingerprint must not be shared outside the room, and why (issue 11, finding 9)', () => {
-    const item = Array.from(element.querySelectorAll('.limits li'), (entry) => textOf(entry)).find((text) => text.includes('fingerprint'));
-    expect(item).toBeDefined();
-    expect(item).toContain("Compare it only with the room's members: read it aloud among yourselves");
-    expect(item).toContain('Never post it, paste it into another messenger or send it anywhere else');
-    expect(item).toContain('anyone who hears or reads it can test password guesses offline');
-    expect(textOf(element)).not.toMatch(/by phone|over another messenger/);
+  it('explains safety numbers, Verify and Mark as verified, and that they replace the fingerprint, which gave guesses away', () => {
+    const section = textOf(element.querySelector('section[aria-labelledby="safety-numbers"]'));
+    expect(section).toContain('60 digits, the same as 18 words, and as 34 emoji');
+    expect(section).toContain('Mark as verified');
+    expect(section).toContain("'s key changed");
+    expect(section).toContain('Safety numbers replace the room\'s key fingerprint of earlier versions');
+    expect(section).toContain('whoever heard it could test password guesses');
+  });
+
+  it('says what a later password and a recording cannot open, and what a member who left cannot read', () => {
+    const text = textOf(element);
+    expect(text).toContain('whoever learns the password later, even with a recording of everything sent, reads nothing');
+    expect(text).toContain('a member who left reads nothing said after');
+    expect(text).toContain('failed its signature check');
   });
 
   it('says that nothing the tab left on disk opens once the session has ended', () => {
@@ -65,7 +73,7 @@ describe('AboutPage', () => {
 
   it('says what a reload keeps, and that the conversation too reaches the disk only sealed', () => {
     expect(textOf(element)).toContain('a reload keeps you in the room with the conversation so far');
-    expect(textOf(element)).toContain('writes the key and the conversation to disk only sealed');
+    expect(textOf(element)).toContain('writes the keys and the conversation to disk only sealed');
   });
 
   it('moves focus to a section from the table of contents', () => {

@@ -17,7 +17,9 @@ export type MessageContent =
   | { kind: 'text'; text: string }
   | { kind: 'image'; url: string; mime: ImageMime; width?: number; height?: number }
   /** An image whose bytes were not kept across a reload (over ConversationKeeper's byte budget). */
-  | { kind: 'image-not-kept'; mime: ImageMime; width?: number; height?: number };
+  | { kind: 'image-not-kept'; mime: ImageMime; width?: number; height?: number }
+  /** A placeholder: the end-to-end layer holds the message until its sender's keys come (docs/protocol.md §3.1). */
+  | { kind: 'held' };
 
 export interface MessageEntry {
   type: 'message';

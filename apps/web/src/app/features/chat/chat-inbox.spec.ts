@@ -1,16 +1,16 @@
 import { TestBed } from '@angular/core/testing';
+import { MessageRejectedError } from '@ciphernest/crypto';
 import { ID_MEMORY_COUNT } from '@ciphernest/protocol';
 
 import type { ReceivedMessage } from '../../core/realtime/server-event-streams';
-import { ChatCipher } from './chat-cipher';
-import { ChatInbox } from './chat-inbox';
+import { ChatInbox, EXPIRE_INTERVAL_MS, forgeryText, keyChangedText } from './chat-inbox';
 import { ChatLog, MAX_ENTRIES, SHOWN_IDS_KEPT } from './chat-log';
 import { ChatOutbox } from './chat-outbox';
 import { ChatReceipts } from './chat-receipts';
 import { ChatTyping } from './chat-typing';
 import { UnreadCounter } from './unread-counter';
-import { fakeBox, fakeSession, relayedText } from './testing/chat-fakes';
-import { type ChatDoubles, configureChat, drain, linesIn, messagesIn, restoreChatGlobals, settle } from './testing/chat-test-bed';
+import { type FakeBody, fakeBox, relayedBody, relayedText } from './testing/fake-e2e-layer';
+import { type ChatDoubles, configureChat, drain, linesIn, messagesIn, openChatCipher, restoreChatGlobals, settle } from './testing/chat-test-bed';
 
 const idOf = (n: number) => `message-id-${String(n).padStart(12, '0')}`;
 
@@ -25,7 +25,7 @@ describe('ChatInbox', () => {
 
   beforeEach(() => {
     chat = configureChat();
-    TestBed.inject(ChatCipher).start(fakeSession());
+    openChatCipher('Alice', 'Bob', 'Carol');
     inbox = TestBed.inject(ChatInbox);
     log = TestBed.inject(ChatLog);
   });
@@ -35,12 +35,14 @@ describe('ChatInbox', () => {
   const messages = () => messagesIn(log.entries());
   const lines = () => linesIn(log.entries());
   const relay = (from: string, id: string, text: string, sealedAs = {}) => inbox.receive(relayedText(from, id, text, sealedAs));
+  const relayBody = (from: string, id: string, body: FakeBody, seq = 1) => inbox.receive(relayedBody(from, id, body, {}, seq));
+  const texts = () => messages().map((m) => (m.content.kind === 'text' ? m.content.text : m.content.kind));
 
   it('opens a message under the sender and id the server reported', async () => {
     relay('Alice', 'alice-message-0001', 'Hi Bob');
     await settle();
 
-    expect(chat.crypto.opened).toEqual([{ roomKey: 'blue room', from: 'Alice', id: 'alice-message-0001' }]);
+    expect(chat.e2e.layer.opened).toEqual([{ roomKey: 'blue room', from: 'Alice', id: 'alice-message-0001' }]);
     expect(messages()).toEqual([
       expect.objectContaining({ id: 'alice-message-0001', from: 'Alice', own: false, delivery: 'received', content: { kind: 'text', text: 'Hi Bob' } }),
     ]);
@@ -76,6 +78,68 @@ describe('ChatInbox', () => {
 
     expect(messages()).toHaveLength(1);
     expect(lines()).toEqual([]);
+  });
+
+  it('shows nothing for the layer\'s own boxes ("keys", "chain") and drops a repeat of them before the layer', async () => {
+    relayBody('Alice', 'alice-keys-00000001', { kind: 'keys', change: 'new' });
+    relayBody('Alice', 'alice-chain-0000001', { kind: 'chain' });
+    relayBody('Alice', 'alice-keys-00000001', { kind: 'keys', change: 'new' });
+    await settle();
+
+    expect(log.entries()).toEqual([]);
+    expect(chat.e2e.layer.opened.map((ctx) => ctx.id)).toEqual(['alice-keys-00000001', 'alice-chain-0000001']);
+  });
+
+  it('says to everyone when a member\'s key changed, and nothing when keys are new or the same', async () => {
+    relayBody('Alice', 'alice-keys-00000001', { kind: 'keys', change: 'new' });
+    relayBody('Alice', 'alice-keys-00000002', { kind: 'keys', change: 'same' });
+    relayBody('Alice', 'alice-keys-00000003', { kind: 'keys', change: 'changed' });
+    await settle();
+
+    expect(lines()).toEqual([keyChangedText('Alice')]);
+    expect(keyChangedText('Alice')).toBe("Alice's key changed");
+  });
+
+  it('shows a placeholder for a message held until its keys come, then the message in its place', async () => {
+    relayBody('Alice', 'alice-message-0001', { kind: 'held', text: 'early' }, 1);
+    relay('Carol', 'carol-message-0001', 'in between');
+    await settle();
+    expect(texts()).toEqual(['held', 'in between']);
+
+    relayBody('Alice', 'alice-chain-0000001', { kind: 'chain' }, 3);
+    await settle();
+
+    expect(texts()).toEqual(['early', 'in between']);
+    expect(messages()[0]).toEqual(expect.objectContaining({ id: 'alice-message-0001', from: 'Alice', seq: 1 }));
+  });
+
+  it('takes away the placeholder of a held message that never opened, and counts it as not decrypted', async () => {
+    jest.useFakeTimers();
+    TestBed.resetTestingModule();
+    chat = configureChat();
+    openChatCipher('Alice', 'Bob');
+    inbox = TestBed.inject(ChatInbox);
+    log = TestBed.inject(ChatLog);
+    relayBody('Alice', 'alice-message-0001', { kind: 'held', text: 'never' });
+    await jest.advanceTimersByTimeAsync(0);
+    expect(texts()).toEqual(['held']);
+
+    chat.e2e.layer.expiring = [{ type: 'rejected', id: 'alice-message-0001', from: 'Alice', error: new MessageRejectedError('held too long') }];
+    await jest.advanceTimersByTimeAsync(EXPIRE_INTERVAL_MS);
+
+    expect(messages()).toEqual([]);
+    expect(lines()).toEqual(['A message could not be decrypted and was hidden.']);
+    jest.useRealTimers();
+  });
+
+  it('says so when a message claiming to be from a member fails its signature check, and drops a replay without a word', async () => {
+    relayBody('Alice', 'forged-message-0001', { kind: 'forged' });
+    relayBody('Alice', 'replayed-message-01', { kind: 'replayed' });
+    await settle();
+
+    expect(messages()).toEqual([]);
+    expect(lines()).toEqual([forgeryText('Alice')]);
+    expect(forgeryText('Alice')).toBe('A message claiming to be from Alice failed its signature check and was not shown.');
   });
 
   it('still shows a genuine message whose id a forged one used first', async () => {
@@ -153,16 +217,35 @@ describe('ChatInbox', () => {
       expect(receipts.point()).toEqual({ seen: 4, opened: 4, receipted: 0 });
     });
 
-    it('counts a repeat and a message of an unknown kind as received, and one that did not open only as seen', async () => {
+    it('counts a repeat, a layer box and a message of an unknown kind as received, and one that did not open only as seen', async () => {
       const receipts = TestBed.inject(ChatReceipts);
       receipts.start({ seen: 0, opened: 0, receipted: 0 });
       inbox.receive(relayedText('Alice', 'alice-message-0001', 'one', {}, 1));
       inbox.receive(relayedText('Alice', 'alice-message-0001', 'one', {}, 2));
       inbox.receive({ ...laterKind('later-kind-000001'), seq: 3 });
-      inbox.receive(relayedText('Alice', 'alice-message-0004', 'forged', { from: 'Mallory' }, 4));
-      await settle();
+      relayBody('Alice', 'alice-chain-0000001', { kind: 'chain' }, 4);
+      inbox.receive(relayedText('Alice', 'alice-message-0005', 'forged', { from: 'Mallory' }, 5));
+      await drain();
 
-      expect(receipts.point()).toEqual({ seen: 4, opened: 3, receipted: 0 });
+      expect(receipts.point()).toEqual({ seen: 5, opened: 4, receipted: 0 });
+    });
+
+    it('resumes from below a held message until it shows, and counts it as received then', async () => {
+      const receipts = TestBed.inject(ChatReceipts);
+      receipts.start({ seen: 0, opened: 0, receipted: 0 });
+      relayBody('Alice', 'alice-message-0001', { kind: 'held', text: 'early' }, 1);
+      relayBody('Carol', 'carol-keys-00000001', { kind: 'keys', change: 'new' }, 2);
+      await settle();
+      expect(receipts.point()).toEqual({ seen: 0, opened: 2, receipted: 0 });
+
+      // Replayed on a reconnect: the layer holds it already.
+      relayBody('Alice', 'alice-message-0001', { kind: 'held', text: 'early' }, 1);
+      relayBody('Alice', 'alice-chain-0000001', { kind: 'chain' }, 3);
+      await drain();
+
+      expect(receipts.point()).toEqual({ seen: 3, opened: 3, receipted: 0 });
+      expect(chat.e2e.layer.opened.map((ctx) => ctx.id)).toEqual(['alice-message-0001', 'carol-keys-00000001', 'alice-chain-0000001']);
+      expect(texts()).toEqual(['early']);
     });
   });
 

@@ -1,5 +1,5 @@
 import { DestroyRef, Injectable, inject } from '@angular/core';
-import { type DecryptedMessage, UnknownKindError } from '@ciphernest/crypto';
+import { type DecryptedMessage, type E2eEvent, ForgeryError, ReplayError } from '@ciphernest/crypto';
 
 import type { ReceivedMessage } from '../../core/realtime/server-event-streams';
 import type { MessageContent } from './chat-entry';
@@ -9,13 +9,35 @@ import { ChatReceipts } from './chat-receipts';
 import { ChatTyping } from './chat-typing';
 import { UnreadCounter } from './unread-counter';
 
+/** How often the layer lets go of what it keeps past its bounds (held bodies, old keys: 10 minutes, docs/protocol.md §3.1). */
+export const EXPIRE_INTERVAL_MS = 30_000;
+
+/** The line everyone sees when a member's key changes (a new tab, or a relay substituting a key). */
+export function keyChangedText(name: string): string {
+  return `${name}'s key changed`;
+}
+
+/** The line for a message whose signature does not verify under its claimed sender's key. */
+export function forgeryText(name: string): string {
+  return `A message claiming to be from ${name} failed its signature check and was not shown.`;
+}
+
 /**
- * Shows what the others send, in the order the server relayed it: one message is opened at a
- * time, once the keys are there. A message whose id was shown already and one of a kind this
- * client does not know are dropped silently; one that does not open is dropped and counted in
- * one line (docs/protocol.md §3). A message shown ends its sender's typing and counts as unread
- * while the tab is hidden. Each message dealt with moves ChatReceipts on: one that opened (or
- * was a repeat of one that did) may be receipted; one that did not is only not asked for again.
+ * Shows what the others send, in the order the server relayed it, through the end-to-end layer
+ * v2 (ChatCipher, docs/protocol.md §3.1). What the layer makes of each box:
+ *
+ * - a message: its line (in place of its placeholder if it was held);
+ * - the layer's own boxes ("keys", "chain") and a kind of a later version: no line, the id counts
+ *   as seen; a key that changed: a line for everyone, "Bo's key changed";
+ * - held (its keys have not come): a placeholder line that the message replaces when they come;
+ * - a forgery (a signature that does not verify): a line saying so, nothing shown; a replay: dropped
+ *   without a word; anything else that does not open: counted in one line.
+ *
+ * A message whose id was shown already is dropped before it reaches the layer. A message shown
+ * ends its sender's typing and counts as unread while the tab is hidden. Each box dealt with
+ * moves ChatReceipts on: one read (a message, a layer box, a later kind, a repeat) may be
+ * receipted; one refused is only not asked for again; one held is asked for again on a resume
+ * until it shows or is given up (a reload keeps no held body).
  *
  * Security: contents are attacker-chosen (any member can seal anything); they leave here as
  * plain strings and object URLs for image elements, never as markup.
@@ -27,51 +49,73 @@ export class ChatInbox {
   private readonly typing = inject(ChatTyping);
   private readonly unread = inject(UnreadCounter);
   private readonly receipts = inject(ChatReceipts);
-  /** The messages waiting to be opened, one after the other, so the list keeps the server's order. */
-  private queue: Promise<void> = Promise.resolve();
-  private closed = false;
+  /** The relayed messages the layer holds, by id: their seq and time, for when they show. */
+  private readonly held = new Map<string, ReceivedMessage>();
 
   constructor() {
-    inject(DestroyRef).onDestroy(() => (this.closed = true));
-  }
-
-  /** Messages received from now on wait for `ready` (the conversation kept across a reload, put back first). */
-  holdUntil(ready: Promise<unknown>): void {
-    this.queue = this.queue.then(() => ready).then(
-      () => undefined,
-      () => undefined,
-    );
+    const timer = setInterval(() => this.cipher.enqueue(async (layer, now) => this.applyAll(await layer.expire(now))), EXPIRE_INTERVAL_MS);
+    inject(DestroyRef).onDestroy(() => clearInterval(timer));
   }
 
   receive(message: ReceivedMessage): void {
-    // One message that cannot be shown must not hold up those behind it.
-    this.queue = this.queue.then(() => this.show(message)).catch(() => undefined);
+    this.cipher.enqueue(async (layer, now) => {
+      // A copy of a message the layer holds (replayed on a reconnect): the layer has it already.
+      if (this.held.has(message.id)) return;
+      if (this.log.hasShown(message.id)) {
+        this.receipts.decrypted(message.seq);
+        return;
+      }
+      this.applyAll(await layer.receive({ from: message.from, id: message.id, box: message.box }, now), message);
+    });
   }
 
-  private async show(message: ReceivedMessage): Promise<void> {
-    if (this.closed) return;
-    if (this.log.hasShown(message.id)) {
-      this.receipts.decrypted(message.seq);
+  /** What the layer made of `relayed` (and of held messages it released), in order. */
+  private applyAll(events: readonly E2eEvent[], relayed?: ReceivedMessage): void {
+    for (const event of events) {
+      const origin = event.id === relayed?.id ? relayed : this.held.get(event.id);
+      if (origin !== undefined) this.apply(event, origin);
+    }
+  }
+
+  private apply(event: E2eEvent, origin: ReceivedMessage): void {
+    if (event.type === 'held') {
+      this.held.set(event.id, origin);
+      this.log.append({ type: 'message', id: event.id, from: event.from, own: false, delivery: 'received', ts: origin.ts, seq: origin.seq, content: { kind: 'held' } });
+      this.receipts.held(origin.seq);
       return;
     }
-    let opened: DecryptedMessage | undefined;
-    try {
-      opened = await this.cipher.open(message);
-    } catch (error) {
-      // A kind of a later version is dropped silently; anything else is counted as undecryptable.
-      if (error instanceof UnknownKindError) {
-        this.log.markShown(message.id);
-        this.receipts.decrypted(message.seq);
-      } else {
-        this.log.countUndecryptable();
-        this.receipts.handled(message.seq);
-      }
-      return;
+    const wasHeld = this.held.delete(event.id);
+    switch (event.type) {
+      case 'message':
+        this.show(origin, event.message, wasHeld);
+        return;
+      case 'keys':
+        if (event.change === 'changed') this.log.addSystem(keyChangedText(event.from), Date.now());
+        this.log.markShown(event.id);
+        this.receipts.decrypted(origin.seq);
+        return;
+      case 'chain':
+      case 'ignored':
+        this.log.markShown(event.id);
+        this.receipts.decrypted(origin.seq);
+        return;
+      case 'rejected':
+        if (wasHeld) this.log.remove(event.id);
+        if (event.error instanceof ForgeryError) this.log.addSystem(forgeryText(event.from), Date.now());
+        else if (!(event.error instanceof ReplayError)) this.log.countUndecryptable();
+        this.receipts.handled(origin.seq);
+        return;
     }
-    if (opened === undefined || this.closed) return;
-    this.receipts.decrypted(message.seq);
-    this.log.append({ type: 'message', id: message.id, from: message.from, own: false, delivery: 'received', ts: message.ts, seq: message.seq, content: this.contentOf(message.id, opened) });
-    this.typing.drop(message.from);
+  }
+
+  /** A message's line: in place of its placeholder when it was held. */
+  private show(origin: ReceivedMessage, opened: DecryptedMessage, wasHeld: boolean): void {
+    const { id, from, ts, seq } = origin;
+    const entry = { type: 'message', id, from, own: false, delivery: 'received', ts, seq, content: this.contentOf(id, opened) } as const;
+    if (wasHeld) this.log.replace(entry);
+    else this.log.append(entry);
+    this.receipts.decrypted(seq);
+    this.typing.drop(from);
     this.unread.arrived();
   }
 

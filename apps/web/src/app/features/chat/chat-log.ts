@@ -88,6 +88,20 @@ export class ChatLog {
     }
   }
 
+  /** Puts `entry` in place of the line with its id (a placeholder whose message has come). */
+  replace(entry: ChatEntry): void {
+    this.lines.update((entries) => entries.map((line) => (line.id === entry.id ? entry : line)));
+  }
+
+  /** Takes the line with `id` out of the list (a placeholder whose message will not come). */
+  remove(id: string): void {
+    const entries = this.lines();
+    if (!entries.some((line) => line.id === id)) return;
+    this.lines.set(entries.filter((line) => line.id !== id));
+    this.images.release(id);
+    this.removedIds.next(id);
+  }
+
   /** Changes where one of our messages stands. */
   update(id: string, changes: Partial<Pick<MessageEntry, 'delivery' | 'ts' | 'seq' | 'reach' | 'error'>>): void {
     this.lines.update((entries) => entries.map((entry) => (entry.type === 'message' && entry.id === id ? { ...entry, ...changes } : entry)));

@@ -7,7 +7,7 @@ import { ChatLog, MAX_ENTRIES } from './chat-log';
 import { CARRIED_OVER_TEXT, ChatOutbox } from './chat-outbox';
 import { ChatReceipts } from './chat-receipts';
 import { fakeSession } from './testing/chat-fakes';
-import { type ChatDoubles, configureChat, messagesIn, restoreChatGlobals, settle } from './testing/chat-test-bed';
+import { type ChatDoubles, configureChat, drain, messagesIn, openChatCipher, restoreChatGlobals } from './testing/chat-test-bed';
 
 describe('ChatOutbox', () => {
   let chat: ChatDoubles;
@@ -16,7 +16,7 @@ describe('ChatOutbox', () => {
 
   beforeEach(() => {
     chat = configureChat();
-    TestBed.inject(ChatCipher).start(fakeSession());
+    openChatCipher();
     outbox = TestBed.inject(ChatOutbox);
     log = TestBed.inject(ChatLog);
   });
@@ -31,45 +31,45 @@ describe('ChatOutbox', () => {
     expect(messages()).toEqual([
       expect.objectContaining({ id: 'own-message-id-0001', from: 'Bob', own: true, delivery: 'pending', content: { kind: 'text', text: 'Hello there' } }),
     ]);
-    await settle();
-    expect(chat.crypto.sealedTexts).toEqual([{ ctx: { roomKey: 'blue room', from: 'Bob', id: 'own-message-id-0001' }, text: 'Hello there' }]);
+    await drain();
+    expect(chat.e2e.layer.sealed).toEqual([{ ctx: { roomKey: 'blue room', from: 'Bob', id: 'own-message-id-0001' }, content: { kind: 'text', text: 'Hello there' } }]);
     expect(chat.connection.sends.map((send) => send.id)).toEqual(['own-message-id-0001']);
 
     chat.connection.sends[0].resolve({ seq: 7, ts: 1_767_225_600_000 });
-    await settle();
+    await drain();
 
     expect(messages()[0]).toEqual(expect.objectContaining({ delivery: 'sent', seq: 7, ts: 1_767_225_600_000, reach: { delivered: [], waiting: [] } }));
   });
 
   it('marks a refused message failed with its sentence, and retries it with the same id and box', async () => {
     outbox.sendText('Bob', 'Hello there');
-    await settle();
+    await drain();
     const first = chat.connection.sends[0];
 
     first.reject(new ApiProblem('RATE_LIMITED', 429, 'slow down'));
-    await settle();
+    await drain();
     expect(messages()[0]).toEqual(expect.objectContaining({ delivery: 'failed', error: errorText('RATE_LIMITED') }));
 
     outbox.retry(first.id);
     expect(messages()[0].delivery).toBe('pending');
-    await settle();
+    await drain();
 
     expect(chat.connection.sends).toHaveLength(2);
     expect(chat.connection.sends[1].id).toBe(first.id);
     expect(chat.connection.sends[1].box).toBe(first.box);
-    expect(chat.crypto.sealedTexts).toHaveLength(1);
+    expect(chat.e2e.layer.sealed).toHaveLength(1);
     chat.connection.sends[1].resolve({ seq: 8, ts: 5 });
-    await settle();
+    await drain();
     expect(messages()[0]).toEqual(expect.objectContaining({ delivery: 'sent', ts: 5, error: undefined }));
   });
 
   it('shows an image from its own bytes and seals it under our name', async () => {
     const delivery = outbox.sendImage('Bob', { mime: 'image/png', bytes: new Uint8Array([7, 8]), width: 2, height: 1 });
-    await settle();
+    await drain();
 
     expect(delivery).toBeInstanceOf(Promise);
     expect(messages()[0].content).toEqual({ kind: 'image', url: 'blob:test/1', mime: 'image/png', width: 2, height: 1 });
-    expect(chat.crypto.sealedImages).toEqual([{ ctx: { roomKey: 'blue room', from: 'Bob', id: 'own-message-id-0001' }, image: { mime: 'image/png', bytes: new Uint8Array([7, 8]), width: 2, height: 1 } }]);
+    expect(chat.e2e.layer.sealed).toEqual([{ ctx: { roomKey: 'blue room', from: 'Bob', id: 'own-message-id-0001' }, content: { kind: 'image', mime: 'image/png', bytes: new Uint8Array([7, 8]), width: 2, height: 1 } }]);
     chat.connection.sends[0].resolve({ seq: 1, ts: 2 });
     await delivery;
     expect(messages()[0].delivery).toBe('sent');
@@ -85,7 +85,7 @@ describe('ChatOutbox', () => {
     outbox.sendText('Bob', 'never sealed');
 
     cipher.abandon();
-    await settle();
+    await drain();
 
     expect(messages()[0]).toEqual(expect.objectContaining({ delivery: 'failed', error: 'The message could not be sent.' }));
     expect(chat.connection.sends).toEqual([]);
@@ -93,14 +93,14 @@ describe('ChatOutbox', () => {
 
   it('forgets a failed message once its line has left the list: it can no longer be retried', async () => {
     outbox.sendText('Bob', 'Hello there');
-    await settle();
+    await drain();
     const first = chat.connection.sends[0];
     first.reject(new ApiProblem('RATE_LIMITED', 429, 'slow down'));
-    await settle();
+    await drain();
 
     for (let i = 0; i < MAX_ENTRIES; i++) log.addSystem('Carol is away', i);
     outbox.retry(first.id);
-    await settle();
+    await drain();
 
     expect(chat.connection.sends).toHaveLength(1);
   });
@@ -109,10 +109,10 @@ describe('ChatOutbox', () => {
     const receipts = TestBed.inject(ChatReceipts);
     receipts.start({ seen: 3, opened: 3, receipted: 0 });
     outbox.sendText('Bob', 'Hello there');
-    await settle();
+    await drain();
 
     chat.connection.sends[0].resolve({ seq: 9, ts: 1 });
-    await settle();
+    await drain();
 
     expect(receipts.resumePoint()).toBe(9);
   });
@@ -120,16 +120,16 @@ describe('ChatOutbox', () => {
   it('keeps what each unacknowledged message says, pending or failed, and lets go of it once acknowledged', async () => {
     outbox.sendText('Bob', 'first');
     outbox.sendText('Bob', 'second');
-    await settle();
+    await drain();
     chat.connection.sends[0].reject(new ApiProblem('SESSION_NOT_FOUND', 401, 'gone'));
-    await settle();
+    await drain();
 
     expect(outbox.unsent()).toEqual([
       { id: 'own-message-id-0001', content: { kind: 'text', text: 'first' } },
       { id: 'own-message-id-0002', content: { kind: 'text', text: 'second' } },
     ]);
     chat.connection.sends[1].resolve({ seq: 1, ts: 1 });
-    await settle();
+    await drain();
     expect(outbox.unsent().map((message) => message.id)).toEqual(['own-message-id-0001']);
   });
 
@@ -146,8 +146,8 @@ describe('ChatOutbox', () => {
     expect(chat.connection.sends).toEqual([]);
 
     outbox.retry('carried-message-0000001');
-    await settle();
-    expect(chat.crypto.sealedTexts).toEqual([{ ctx: { roomKey: 'blue room', from: 'Bob', id: 'carried-message-0000001' }, text: 'written offline' }]);
+    await drain();
+    expect(chat.e2e.layer.sealed).toEqual([{ ctx: { roomKey: 'blue room', from: 'Bob', id: 'carried-message-0000001' }, content: { kind: 'text', text: 'written offline' } }]);
     expect(chat.connection.sends.map((send) => send.id)).toEqual(['carried-message-0000001']);
   });
 
@@ -156,11 +156,11 @@ describe('ChatOutbox', () => {
     log.append(entry);
 
     outbox.resume('Bob', [{ entry, content: { kind: 'text', text: 'typed before the reload' } }]);
-    await settle();
+    await drain();
 
     expect(chat.connection.sends.map((send) => send.id)).toEqual(['pending-message-000001']);
     chat.connection.sends[0].resolve({ seq: 2, ts: 3 });
-    await settle();
+    await drain();
     expect(messages()[0]).toEqual(expect.objectContaining({ delivery: 'sent', seq: 2 }));
   });
 });

@@ -5,12 +5,10 @@ import { MAX_TEXT_CHARS } from '@ciphernest/protocol';
 import { ApiProblem } from '../../core/api/api-problem';
 import { CryptoService } from '../../core/crypto/crypto.service';
 import { errorText } from '../../core/errors/error-text';
-import { ChatConnection } from '../../core/realtime/chat-connection';
 import type { MessageContent, MessageEntry } from './chat-entry';
 import { ChatCipher, type OutgoingContent } from './chat-cipher';
 import { ChatDelivery } from './chat-delivery';
 import { ChatLog } from './chat-log';
-import { ChatReceipts } from './chat-receipts';
 import type { PreparedImage } from './image-prep';
 
 /** The sentence beside a message written in an earlier session of this tab that was never sent. */
@@ -29,7 +27,8 @@ function sendErrorText(error: unknown): string {
 }
 
 /**
- * Our messages: each shows at once as pending, is sealed once, sent, and marked sent with the
+ * Our messages: each shows at once as pending, is sealed once by the end-to-end layer (after
+ * the layer's boxes due before it), sent after everything sealed before it, and marked sent with the
  * server's seq and time (ChatDelivery follows it on to delivered), or failed with a sentence.
  * A failed one can be sent again while its line is in the list: with the same id and the same
  * box, so the server can tell a repeat. What an unsent message says is kept until it is
@@ -39,10 +38,8 @@ function sendErrorText(error: unknown): string {
 export class ChatOutbox {
   private readonly crypto = inject(CryptoService);
   private readonly cipher = inject(ChatCipher);
-  private readonly connection = inject(ChatConnection);
   private readonly log = inject(ChatLog);
   private readonly delivery = inject(ChatDelivery);
-  private readonly receipts = inject(ChatReceipts);
   /** Each unacknowledged message's content, and its box once sealed. */
   private readonly outgoing = new Map<string, { content: OutgoingContent; box?: Uint8Array; from: string }>();
 
@@ -130,9 +127,8 @@ export class ChatOutbox {
     try {
       // Sealed once: a retry sends these bytes again.
       kept.box ??= await this.cipher.seal(id, kept.content);
-      const { seq, ts } = await this.connection.send({ id, box: kept.box });
+      const { seq, ts } = await this.cipher.send({ id, box: kept.box });
       this.outgoing.delete(id);
-      this.receipts.acknowledged(seq);
       this.delivery.acknowledged(id, seq, ts, kept.from);
     } catch (error) {
       this.log.update(id, { delivery: 'failed', error: sendErrorText(error) });

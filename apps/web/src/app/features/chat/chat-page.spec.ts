@@ -5,6 +5,7 @@ import { RouterTestingHarness } from '@angular/router/testing';
 
 import { ApiClient } from '../../core/api/api-client';
 import { CryptoService } from '../../core/crypto/crypto.service';
+import { E2eService } from '../../core/crypto/e2e.service';
 import { endReasonText } from '../../core/errors/error-text';
 import { ChatConnection } from '../../core/realtime/chat-connection';
 import { SessionStore } from '../../core/session/session-store';
@@ -13,13 +14,18 @@ import { ChatPage } from './chat-page';
 import { ImagePrep } from './image-prep';
 import { provideChat } from './provide-chat';
 import { FakeApiClient, FakeChatConnection, FakeCryptoService, FakeImagePrep, FakeSessionStore, ROOM, VAULT, fakeSession } from './testing/chat-fakes';
+import { FakeE2eService, SAFETY_NUMBER } from './testing/fake-e2e-layer';
 
 @Component({ template: '' })
 class Elsewhere {}
 
-async function settle(): Promise<void> {
-  for (let i = 0; i < 30; i++) await Promise.resolve();
-}
+/** Lets every queued promise run. */
+const settle = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
+
+const ALICE_AND_BOB = [
+  { name: 'Alice', status: 'online' as const, creator: true },
+  { name: 'Bob', status: 'online' as const, creator: false },
+];
 
 describe('ChatPage', () => {
   let connection: FakeChatConnection;
@@ -43,6 +49,7 @@ describe('ChatPage', () => {
           { path: '', component: Elsewhere },
         ]),
         { provide: CryptoService, useValue: new FakeCryptoService() },
+        { provide: E2eService, useValue: new FakeE2eService() },
         { provide: SessionStore, useValue: sessions },
         { provide: ApiClient, useValue: new FakeApiClient() },
         { provide: ImagePrep, useValue: imagePrep },
@@ -59,6 +66,13 @@ describe('ChatPage', () => {
     await settle();
     await harness.fixture.whenStable();
     return { harness, element: harness.routeNativeElement as HTMLElement };
+  }
+
+  /** The first `presence`: Alice and Bob; the end-to-end layer opens with it. */
+  async function present(harness: RouterTestingHarness): Promise<void> {
+    connection.presence$.next({ room: ROOM, members: ALICE_AND_BOB, vault: VAULT });
+    await settle();
+    await harness.fixture.whenStable();
   }
 
   const url = () => TestBed.inject(Router).url;
@@ -83,31 +97,61 @@ describe('ChatPage', () => {
   });
 
   describe('with a session', () => {
-    it('connects and shows the room, the fingerprint and the parts of the chat', async () => {
-      const { element } = await open();
+    it('connects and shows the room, that it is end-to-end encrypted, and the parts of the chat', async () => {
+      const { harness, element } = await open();
+      await present(harness);
 
       expect(connection.connectedWith).toEqual(['token-of-bob']);
       expect(element.querySelector('h1')?.textContent).toBe('Blue Room');
-      expect(element.querySelector('[aria-label="Key fingerprint"]')?.textContent).toBe('3f9a-07c1-b2e4-9d10-5a6b');
+      expect(element.querySelector('.e2e-note')?.textContent).toContain('End-to-end encrypted.');
+      expect(element.querySelector('[aria-label="Key fingerprint"]')).toBeNull();
       expect(element.querySelectorAll('[role="log"][title="Messages"]')).toHaveLength(1);
       expect(element.querySelectorAll('[aria-label="Members"]')).toHaveLength(1);
       expect(button(element, 'Leave chat')).toHaveLength(1);
       expect(button(element, 'Send')).toHaveLength(1);
     });
 
-    it('after a reload, says it is opening the key until presence brings the vault, then shows the fingerprint', async () => {
+    it('after a reload, says it is opening the key until presence brings the vault, then that it is end-to-end encrypted', async () => {
       sessions.restored = fakeSession({ keys: undefined });
       const { harness, element } = await open();
 
-      expect(element.querySelector('[aria-label="Key fingerprint"]')).toBeNull();
+      expect(element.querySelector('.e2e-note')).toBeNull();
       expect(element.querySelector('[role="status"].key-pending')?.textContent).toBe('Opening the room key…');
 
-      connection.presence$.next({ room: ROOM, members: [{ name: 'Bob', status: 'online', creator: false }], vault: VAULT });
+      await present(harness);
+
+      expect(element.querySelector('.e2e-note')).not.toBeNull();
+      expect(element.querySelector('.key-pending')).toBeNull();
+    });
+
+    it('shows each member\'s verification, and Verify opens the pair\'s safety number, to mark it verified', async () => {
+      const { harness, element } = await open();
+      await present(harness);
+      const aliceRow = () => element.querySelector('[aria-label="Members"] li') as HTMLElement;
+      expect(aliceRow().textContent).toContain('not verified');
+      expect(element.querySelectorAll('[aria-label="Members"] button.verify')).toHaveLength(1);
+
+      (aliceRow().querySelector('button.verify') as HTMLButtonElement).click();
       await settle();
       await harness.fixture.whenStable();
 
-      expect(element.querySelector('[aria-label="Key fingerprint"]')?.textContent).toBe('3f9a-07c1-b2e4-9d10-5a6b');
-      expect(element.querySelector('.key-pending')).toBeNull();
+      const dialog = element.querySelector('dialog[aria-labelledby="safety-number-title"]') as HTMLDialogElement;
+      expect(dialog.hasAttribute('open')).toBe(true);
+      expect(dialog.querySelector('h2')?.textContent).toBe('Safety number with Alice');
+      expect(dialog.querySelector('[aria-label="Safety number as digits"]')?.textContent?.trim().split(/\s+/)).toEqual(SAFETY_NUMBER.groups);
+      expect(dialog.querySelector('[aria-label="Safety number as words"]')?.textContent).toBe(SAFETY_NUMBER.words.join(' '));
+      expect(dialog.querySelectorAll('[aria-label="Safety number as emoji"] li')).toHaveLength(34);
+
+      button(element, 'Mark as verified')[0].click();
+      await settle();
+      await harness.fixture.whenStable();
+
+      expect(aliceRow().textContent).toContain('verified by you');
+      expect(dialog.textContent).toContain('You have verified Alice');
+      expect(button(element, 'Mark as verified')[0].disabled).toBe(true);
+      button(element, 'Close')[0].click();
+      await harness.fixture.whenStable();
+      expect(dialog.hasAttribute('open')).toBe(false);
     });
 
     it('shows members from presence and system lines from member events', async () => {
@@ -122,6 +166,7 @@ describe('ChatPage', () => {
 
     it('sends what is typed on Enter and shows it as sending', async () => {
       const { harness, element } = await open();
+      await present(harness);
       const textarea = element.querySelector('textarea') as HTMLTextAreaElement;
       textarea.value = 'Hello room';
       textarea.dispatchEvent(new Event('input'));
@@ -148,6 +193,7 @@ describe('ChatPage', () => {
 
     it('keeps the chat going when the page goes away within the app, and shows it all again on coming back', async () => {
       const { harness } = await open();
+      await present(harness);
       connection.relay('Alice', 'alice-message-0001', 'before going away');
       await settle();
       await harness.navigateByUrl('/');
@@ -197,6 +243,7 @@ describe('ChatPage', () => {
 
     it('puts the unread count in the title while hidden', async () => {
       const { harness } = await open();
+      await present(harness);
       expect(document.title).toBe('Blue Room · CipherNest');
 
       hidden = true;

@@ -1,4 +1,5 @@
-import { ChangeDetectionStrategy, Component, DestroyRef, type OnInit, effect, inject, signal } from '@angular/core';
+import { ChangeDetectionStrategy, Component, DestroyRef, type OnInit, computed, effect, inject, signal, untracked } from '@angular/core';
+import type { Verification } from '@ciphernest/crypto';
 import { Title } from '@angular/platform-browser';
 import { ActivatedRoute, Router } from '@angular/router';
 
@@ -8,9 +9,9 @@ import type { ChatNotifier } from './chat-notifier';
 import type { ChatStore } from './chat-store';
 import { Composer } from './composer';
 import { ConnectionBanner } from './connection-banner';
-import { KeyFingerprint } from './key-fingerprint';
 import { MemberList } from './member-list';
 import { MessageList } from './message-list';
+import { SafetyNumberDialog, type ShownSafetyNumber } from './safety-number-dialog';
 import { TypingIndicator } from './typing-indicator';
 
 function hasFiles(event: DragEvent): boolean {
@@ -20,10 +21,12 @@ function hasFiles(event: DragEvent): boolean {
 /**
  * The room: restores this tab's session (or sends to /login), then shows its chat, which
  * ActiveChat keeps while the session lives: leaving this page within the app keeps it going.
+ * "Verify" on a member opens the pair's safety number, computed when the dialog opens (about
+ * 0.4 s) and again when that member's keys arrive or change.
  */
 @Component({
   selector: 'app-chat-page',
-  imports: [Composer, ConnectionBanner, KeyFingerprint, MemberList, MessageList, TypingIndicator],
+  imports: [Composer, ConnectionBanner, MemberList, MessageList, SafetyNumberDialog, TypingIndicator],
   templateUrl: './chat-page.html',
   styleUrl: './chat-page.css',
   changeDetection: ChangeDetectionStrategy.OnPush,
@@ -45,12 +48,27 @@ export class ChatPage implements OnInit {
   protected notifier!: ChatNotifier;
   protected readonly open = signal(false);
   protected readonly dragging = signal(false);
+  /** The member whose safety number is shown, while the dialog is open. */
+  protected readonly verifying = signal<string | undefined>(undefined);
+  protected readonly safetyNumber = signal<ShownSafetyNumber>('computing');
+  /** Changes when the number shown must be computed: another member, or that member's keys arrived or changed. */
+  private readonly numberNeeded = computed(() => {
+    const name = this.verifying();
+    if (name === undefined || !this.open()) return undefined;
+    const member = this.store.trust().find((known) => known.name === name);
+    return { name, keysKnown: member?.keysKnown ?? false, changed: member?.verification === 'key-changed' };
+  }, { equal: (a, b) => a?.name === b?.name && a?.keysKnown === b?.keysKnown && a?.changed === b?.changed });
+  private numberRequests = 0;
   private leaving = false;
   private destroyed = false;
 
   constructor() {
     effect(() => {
       if (this.open()) this.title.setTitle(this.store.title());
+    });
+    effect(() => {
+      const needed = this.numberNeeded();
+      if (needed !== undefined) untracked(() => void this.showSafetyNumber(needed.name));
     });
     inject(DestroyRef).onDestroy(() => {
       this.destroyed = true;
@@ -82,6 +100,21 @@ export class ChatPage implements OnInit {
     this.leaving = true;
     await this.store.leave();
     await this.router.navigate(['/']);
+  }
+
+  protected verificationOf(name: string | undefined): Verification | undefined {
+    return this.store.trust().find((member) => member.name === name)?.verification;
+  }
+
+  protected markVerified(name: string): void {
+    void this.store.markVerified(name);
+  }
+
+  private async showSafetyNumber(name: string): Promise<void> {
+    const request = ++this.numberRequests;
+    this.safetyNumber.set('computing');
+    const number = await this.store.safetyNumber(name);
+    if (request === this.numberRequests) this.safetyNumber.set(number ?? 'unavailable');
   }
 
   protected offerDrop(event: DragEvent): void {

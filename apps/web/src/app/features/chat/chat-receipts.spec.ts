@@ -41,6 +41,20 @@ describe('ChatReceipts', () => {
       expect(receipts.resumePoint()).toBe(7);
     });
 
+    it('stays below a message held for its keys until it is dealt with, and keeps it so for a reload', () => {
+      receipts.decrypted(3);
+      receipts.held(4);
+      receipts.held(6);
+      receipts.decrypted(7);
+      expect(receipts.resumePoint()).toBe(3);
+      expect(receipts.point().seen).toBe(3);
+
+      receipts.decrypted(4);
+      expect(receipts.resumePoint()).toBe(5);
+      receipts.handled(6);
+      expect(receipts.resumePoint()).toBe(7);
+    });
+
     it('starts from what was kept across a reload', () => {
       receipts.start({ seen: 12, opened: 10, receipted: 9 });
 

@@ -30,13 +30,17 @@ function missedText(count: number): string {
  * grew. A `missed` span becomes one line in the list and goes out once, with the next receipt.
  *
  * The resume point is undefined for a tab that kept nothing of its session (a reload that lost
- * its state): it then asks for no replay. A new session starts at 0.
+ * its state): it then asks for no replay. A new session starts at 0. It stays below a message
+ * the end-to-end layer holds for keys that have not come ({@link held}), so that a reload, which
+ * keeps no held body, asks for it again; a repeat of what was shown meanwhile is dropped.
  */
 @Injectable()
 export class ChatReceipts {
   private readonly connection = inject(ChatConnection);
   private readonly log = inject(ChatLog);
   private seen: number | undefined;
+  /** The seqs of messages held for their keys: not yet dealt with. */
+  private readonly heldSeqs = new Set<number>();
   private opened = 0;
   private receipted = 0;
   private missed: SeqRange | undefined;
@@ -56,12 +60,19 @@ export class ChatReceipts {
 
   /** What the next handshake resumes from; undefined for no replay. */
   resumePoint(): number | undefined {
-    return this.seen;
+    if (this.seen === undefined || this.heldSeqs.size === 0) return this.seen;
+    return Math.min(this.seen, Math.min(...this.heldSeqs) - 1);
   }
 
   /** Where this tab stands now, for keeping it across a reload. */
   point(): ReadPoint {
-    return { seen: this.seen ?? 0, opened: this.opened, receipted: this.receipted };
+    return { seen: this.resumePoint() ?? 0, opened: this.opened, receipted: this.receipted };
+  }
+
+  /** A relayed message waits for its keys: until it is dealt with, resuming asks for it again. */
+  held(seq: number): void {
+    this.heldSeqs.add(seq);
+    this.seen = Math.max(this.seen ?? 0, seq);
   }
 
   /** A relayed message was dealt with (shown, a repeat, or not opened): it need not come again. */
@@ -101,6 +112,7 @@ export class ChatReceipts {
   }
 
   private see(seq: number): void {
+    this.heldSeqs.delete(seq);
     this.seen = Math.max(this.seen ?? 0, seq);
   }
 

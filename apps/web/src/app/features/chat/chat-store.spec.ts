@@ -4,8 +4,11 @@ import { ApiProblem } from '../../core/api/api-problem';
 import { errorText } from '../../core/errors/error-text';
 import { ChatStore, chatTitle } from './chat-store';
 import { ImagePrepError } from './image-prep';
-import { type ChatDoubles, configureChat, endChatSpec, linesOf, messagesOf, settle, startChatStore } from './testing/chat-test-bed';
-import { KEYS, ROOM, VAULT, fakeSession } from './testing/chat-fakes';
+import { type ChatDoubles, configureChat, drain, endChatSpec, linesOf, messagesOf, settle, startChatStore } from './testing/chat-test-bed';
+import { ROOM, VAULT, fakeSession } from './testing/chat-fakes';
+import { SAFETY_NUMBER } from './testing/fake-e2e-layer';
+
+const ALICE = [{ name: 'Alice', status: 'online' as const, creator: true }];
 
 describe('ChatStore', () => {
   let chat: ChatDoubles;
@@ -19,36 +22,63 @@ describe('ChatStore', () => {
   const lines = linesOf;
 
   describe('starting', () => {
-    it('connects with the session token and shows the room and fingerprint', () => {
+    it('connects with the session token and shows the room', () => {
       const store = startStore();
 
       expect(chat.connection.connectedWith).toEqual(['token-of-bob']);
       expect(store.roomName()).toBe('Blue Room');
-      expect(store.fingerprint()).toBe('3f9a-07c1-b2e4-9d10-5a6b');
       expect(store.me()).toBe('Bob');
+    });
+
+    it('opens the end-to-end layer with the first presence, and follows the members with it', async () => {
+      const store = TestBed.inject(ChatStore);
+      store.start(fakeSession());
+      expect(store.secured()).toBe(false);
+
+      chat.connection.presence$.next({ room: ROOM, members: [...ALICE, { name: 'Bob', status: 'online', creator: false }], vault: VAULT });
+      chat.connection.member$.next({ type: 'joined', name: 'Carol', at: 1 });
+      chat.connection.member$.next({ type: 'away', name: 'Carol', at: 2 });
+      chat.connection.member$.next({ type: 'left', name: 'Alice', reason: 'timeout', at: 3 });
+      await drain();
+
+      expect(store.secured()).toBe(true);
+      expect(chat.e2e.layer.calls).toEqual(['sync Alice,Bob', 'joined Carol', 'left Alice']);
+      expect(store.trust()).toEqual([{ name: 'Carol', keysKnown: false, verification: 'unverified' }]);
+    });
+
+    it('shows the safety number with a member, marks it verified, and wipes the layer on leaving', async () => {
+      const store = TestBed.inject(ChatStore);
+      store.start(fakeSession());
+      chat.connection.presence$.next({ room: ROOM, members: [...ALICE, { name: 'Bob', status: 'online', creator: false }], vault: VAULT });
+      await drain();
+
+      await expect(store.safetyNumber('Alice')).resolves.toEqual(SAFETY_NUMBER);
+      await store.markVerified('Alice');
+      expect(store.trust()).toEqual([{ name: 'Alice', keysKnown: true, verification: 'verified' }]);
+      await store.leave();
+      await drain();
+      expect(chat.e2e.layer.calls).toEqual(['sync Alice,Bob', 'verified Alice', 'wipe']);
     });
   });
 
   describe('after a reload (the session comes without its keys)', () => {
-    const ALICE = [{ name: 'Alice', status: 'online' as const, creator: true }];
-
     function startLocked(): ChatStore {
       const store = TestBed.inject(ChatStore);
       store.start(fakeSession({ keys: undefined }));
       return store;
     }
 
-    it('opens the keys with the vault of the first presence, and shows the fingerprint then', async () => {
+    it('opens the keys with the vault of the first presence, then the end-to-end layer', async () => {
       const store = startLocked();
-      expect(store.fingerprint()).toBe('');
+      expect(store.secured()).toBe(false);
 
       chat.connection.presence$.next({ room: ROOM, members: ALICE, vault: VAULT });
-      await settle();
+      await drain();
 
       expect(chat.sessions.unlockedWith).toEqual([VAULT]);
-      expect(store.fingerprint()).toBe(KEYS.fingerprint);
+      expect(store.secured()).toBe(true);
       chat.connection.presence$.next({ room: ROOM, members: ALICE, vault: VAULT });
-      await settle();
+      await drain();
       expect(chat.sessions.unlockedWith).toEqual([VAULT]);
     });
 
@@ -60,7 +90,7 @@ describe('ChatStore', () => {
       expect(messages(store)).toEqual([]);
 
       chat.connection.presence$.next({ room: ROOM, members: ALICE, vault: VAULT });
-      await settle();
+      await drain();
 
       expect(messages(store).map((entry) => entry.content)).toEqual([
         { kind: 'text', text: 'first' },
@@ -71,13 +101,13 @@ describe('ChatStore', () => {
     it('seals a message typed before the keys are open once they are', async () => {
       const store = startLocked();
       store.sendText('typed early');
-      await settle();
-      expect(chat.crypto.sealedTexts).toEqual([]);
+      await drain();
+      expect(chat.e2e.layers).toEqual([]);
 
       chat.connection.presence$.next({ room: ROOM, members: ALICE, vault: VAULT });
-      await settle();
+      await drain();
 
-      expect(chat.crypto.sealedTexts.map((sealed) => sealed.text)).toEqual(['typed early']);
+      expect(chat.e2e.layer.sealed.map((sealed) => sealed.content)).toEqual([{ kind: 'text', text: 'typed early' }]);
       expect(chat.connection.sends).toHaveLength(1);
     });
 
@@ -92,7 +122,7 @@ describe('ChatStore', () => {
       expect(chat.connection.leaves).toBe(1);
       expect(chat.sessions.clears).toBe(1);
       expect(store.notice()).toEqual({ tone: 'error', text: "This tab could not reopen the room's key, so it left the room. Join again with the password." });
-      expect(chat.crypto.sealedTexts).toEqual([]);
+      expect(chat.e2e.layers).toEqual([]);
       expect(messages(store)[0]?.delivery).toBe('failed');
     });
   });
@@ -163,7 +193,7 @@ describe('ChatStore', () => {
       expect(messages(store)[0]).toEqual(
         expect.objectContaining({ own: true, delivery: 'pending', content: { kind: 'image', url: 'blob:test/1', mime: 'image/jpeg', width: 40, height: 30 } }),
       );
-      expect(chat.crypto.sealedImages[0].ctx).toEqual({ roomKey: 'blue room', from: 'Bob', id: 'own-message-id-0001' });
+      expect(chat.e2e.layer.sealed[0].ctx).toEqual({ roomKey: 'blue room', from: 'Bob', id: 'own-message-id-0001' });
       expect(chat.connection.sends).toHaveLength(1);
     });
 
@@ -270,23 +300,29 @@ describe('ChatStore', () => {
   });
 
   describe('the end of the session', () => {
-    it('erases the session when the server ends it', () => {
+    it('erases the session, and wipes the end-to-end layer, when the server ends it', async () => {
       const store = startStore();
+      await drain();
       chat.connection.end('replaced');
       TestBed.tick();
+      await drain();
 
       expect(store.ended()).toBe(true);
       expect(store.endReason()).toBe('replaced');
       expect(chat.sessions.clears).toBe(1);
+      expect(chat.e2e.layer.calls).toContain('wipe');
     });
 
-    it('keeps the session when the page only closes its socket', () => {
+    it('keeps the session, and the layer, when the page only closes its socket', async () => {
       const store = startStore();
+      await drain();
       store.close();
       TestBed.tick();
+      await drain();
 
       expect(chat.connection.disconnects).toBe(1);
       expect(chat.sessions.clears).toBe(0);
+      expect(chat.e2e.layer.calls).not.toContain('wipe');
     });
 
     it('leaves through the connection and erases the session', async () => {

@@ -1,12 +1,13 @@
 import { DOCUMENT, DestroyRef, Injectable, computed, effect, inject, signal, untracked } from '@angular/core';
 import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
+import type { SafetyNumber } from '@ciphernest/crypto';
 
 import { ApiClient } from '../../core/api/api-client';
 import { ChatConnection } from '../../core/realtime/chat-connection';
 import { type ChatSession, SessionStore } from '../../core/session/session-store';
 import type { ChatNotice } from './chat-entry';
 import { CarriedOverMessages } from './carried-over-messages';
-import { ChatCipher } from './chat-cipher';
+import { ChatCipher, type LayerOutcome } from './chat-cipher';
 import { ChatDelivery } from './chat-delivery';
 import { ChatInbox } from './chat-inbox';
 import { ChatLog } from './chat-log';
@@ -31,16 +32,19 @@ export function chatTitle(roomName: string, unread: number): string {
  * What the chat page shows and does: the room, its members (and whether that list is current),
  * the message list, who is typing, the connection and the unread count; sending, sending
  * again, copying, leaving. It hands ChatConnection's events to the parts that follow them
- * (RoomPresence, ChatInbox, ChatTyping, ChatDelivery for receipts, ChatReceipts for missed), our
- * messages to ChatOutbox, and runs the session's life: start (resuming, docs/protocol.md §5.1),
- * keys and the kept conversation after a reload (ConversationKeeper), leave, close, end (what
- * could not be sent is kept for the next session, CarriedOverMessages). Provided with those
- * parts in the open chat's injector (provideChat, ActiveChat).
+ * (RoomPresence and ChatCipher for membership, ChatInbox, ChatTyping, ChatDelivery for receipts,
+ * ChatReceipts for missed), our messages to ChatOutbox, and runs the session's life: start
+ * (resuming, docs/protocol.md §5.1), keys and the kept conversation after a reload
+ * (ConversationKeeper), leave, close, end (what could not be sent is kept for the next session,
+ * CarriedOverMessages). It also shows what the end-to-end layer knows of each member (its
+ * verification) and the pair's safety number (docs/protocol.md §3.1). Provided with those parts
+ * in the open chat's injector (provideChat, ActiveChat).
  *
- * After a reload the session comes without its keys: the first `presence` carries the
- * session's vault, with which ChatCipher opens them and ConversationKeeper the conversation;
- * until then received messages wait in order and sends wait to be sealed. If the keys cannot be
- * opened, the tab leaves the room.
+ * The end-to-end layer opens with the first `presence`, which carries the session's vault: a
+ * new identity for a session just created or joined; after a reload (the session comes without
+ * its keys) ChatCipher opens the room key with the vault, then the layer kept with the
+ * conversation, once ConversationKeeper has put that back. Until then received messages wait in
+ * order and sends wait to be sealed. If the keys cannot be opened, the tab leaves the room.
  */
 @Injectable()
 export class ChatStore {
@@ -68,8 +72,11 @@ export class ChatStore {
   readonly session = this.sessionState.asReadonly();
   readonly me = computed(() => this.sessionState()?.username ?? '');
   readonly roomName = computed(() => this.presence.room()?.name ?? '');
-  readonly fingerprint = this.cipher.fingerprint;
+  /** True once the end-to-end layer is open (until then the page says the key is being opened). */
+  readonly secured = this.cipher.open;
   readonly members = this.presence.members;
+  /** The other members as the end-to-end layer knows them: keys known, and verification. */
+  readonly trust = this.cipher.trust;
   readonly entries = this.log.entries;
   readonly typingNames = this.typing.others;
   readonly unread = this.unreadCounter.count;
@@ -112,7 +119,7 @@ export class ChatStore {
   start(session: ChatSession): void {
     this.sessionState.set(session);
     this.presence.start(session.room, session.username);
-    this.cipher.start(session);
+    this.cipher.start(session, session.keys ? undefined : this.keeper.restored);
     this.follow();
     this.offerCarriedOver(session);
     const connect = () => this.connection.connect(session.token, () => this.receipts.resumePoint());
@@ -122,7 +129,6 @@ export class ChatStore {
       connect();
       return;
     }
-    this.inbox.holdUntil(this.keeper.restored);
     void this.keeper.prepare(session).then((point) => {
       if (this.destroyed) return;
       this.receipts.start(point);
@@ -184,12 +190,23 @@ export class ChatStore {
     this.noticeState.set(undefined);
   }
 
+  /** The safety number of this tab and `name` (about 0.4 s of work); undefined while `name`'s keys are unknown. */
+  safetyNumber(name: string): Promise<SafetyNumber | undefined> {
+    return this.cipher.safetyNumber(name);
+  }
+
+  /** The user compared `name`'s safety number and found it equal. */
+  markVerified(name: string): Promise<void> {
+    return this.cipher.markVerified(name);
+  }
+
   /** Leaves the room for good and erases this tab's session. */
   async leave(): Promise<void> {
     this.leaving = true;
     this.typing.clear();
-    // Nothing more is kept; what was is erased (after a write under way, if any).
+    // Nothing more is kept; what was is erased (after a write under way, if any), and the layer's key bytes zeroed.
     void this.keeper.end();
+    void this.cipher.wipe();
     const state = this.connection.state();
     const token = this.sessionState()?.token;
     try {
@@ -217,10 +234,13 @@ export class ChatStore {
     this.connection.presence$.pipe(until()).subscribe((event) => {
       this.presence.replace(event);
       this.receipts.reconnected();
-      void this.cipher.unlock(event.vault).then((outcome) => this.leaveIfLocked(outcome));
+      void this.cipher.connected(event).then((outcome) => this.leaveIfLocked(outcome));
       void this.keeper.unlock(event.vault);
     });
-    this.connection.member$.pipe(until()).subscribe((event) => this.presence.follow(event));
+    this.connection.member$.pipe(until()).subscribe((event) => {
+      this.presence.follow(event);
+      this.cipher.memberChanged(event);
+    });
     this.connection.message$.pipe(until()).subscribe((message) => this.inbox.receive(message));
     this.connection.typing$.pipe(until()).subscribe((event) => {
       if (event.name !== this.me()) this.typing.follow(event);
@@ -239,7 +259,7 @@ export class ChatStore {
     this.noticeState.set({ tone: 'info', text: `${count} from your last session could not be sent: send again or copy below.` });
   }
 
-  private async leaveIfLocked(outcome: 'opened' | 'failed' | 'skipped'): Promise<void> {
+  private async leaveIfLocked(outcome: LayerOutcome): Promise<void> {
     if (outcome !== 'failed' || this.destroyed || this.leaving || this.closing) return;
     // Without its keys this tab can neither read nor send: give the place back to the others.
     this.cipher.abandon();
@@ -259,6 +279,7 @@ export class ChatStore {
     const session = this.sessionState();
     if (session) this.carriedOver.keep(session.roomKey, this.outbox.unsent());
     void this.keeper.end();
+    void this.cipher.wipe();
     void this.sessions.clear().catch(() => undefined);
   }
 }

@@ -4,7 +4,8 @@ import { SEALED_CONVERSATION_STORE } from '../../core/session/browser-sealed-sto
 import { ChatStore } from './chat-store';
 import { CONVERSATION_LABEL, KEPT_IMAGE_BUDGET } from './conversation-keeper';
 import { decodeSnapshot } from './conversation-snapshot';
-import { FakeCryptoService, MemoryConversationStore, ROOM, VAULT, fakeBox, fakeSession } from './testing/chat-fakes';
+import { FakeCryptoService, MemoryConversationStore, ROOM, VAULT, fakeSession } from './testing/chat-fakes';
+import { fakeBox, layerBox } from './testing/fake-e2e-layer';
 import { type ChatDoubles, configureChat, drain, linesIn, messagesIn, restoreChatGlobals } from './testing/chat-test-bed';
 
 const TAB = 'tab-of-this-spec';
@@ -104,6 +105,29 @@ describe('ConversationKeeper', () => {
     expect(linesIn(store.entries())).toEqual(['Carol left', 'Dan joined while you were away']);
     // Our message that was pending goes again, with its id: the server tells a repeat.
     expect(chat.connection.sends.map((send) => send.id)).toEqual(['own-message-id-0002']);
+  });
+
+  it('keeps the end-to-end layer with the lines, and a reload opens it again: same identity, verification kept, its unsent boxes first', async () => {
+    const store = openChat();
+    store.start(fakeSession());
+    chat.connection.presence$.next({ room: ROOM, members: [ALICE, BOB], vault: VAULT });
+    await settleAll();
+    await store.markVerified('Alice');
+    chat.e2e.layer.due = [layerBox('chain', 'chain-box-00000000001')];
+    chat.connection.relay('Alice', 'alice-message-0001', 'hello Bob', {}, 1);
+    await settleAll();
+    expect((await kept())?.layer?.unsent.map((box) => box.id)).toEqual(['chain-box-00000000001']);
+
+    const reloaded = openChat();
+    reloaded.start(fakeSession({ keys: undefined }));
+    await settleAll();
+    chat.connection.presence$.next({ room: ROOM, members: [ALICE, BOB], vault: VAULT });
+    await settleAll();
+
+    expect(chat.e2e.layer.restored).toBe(true);
+    expect(reloaded.trust()).toEqual([{ name: 'Alice', keysKnown: true, verification: 'verified' }]);
+    expect(chat.connection.sends.map((send) => send.id)).toEqual(['chain-box-00000000001']);
+    expect(messagesIn(reloaded.entries()).map((entry) => entry.id)).toEqual(['alice-message-0001']);
   });
 
   it('keeps images newest first within the byte budget; older ones come back as not kept', async () => {

@@ -6,7 +6,7 @@ import type { SealedConversation } from '../../core/session/sealed-conversation-
 import { type ChatSession, SessionStore } from '../../core/session/session-store';
 import { ChatDelivery } from './chat-delivery';
 import type { ChatEntry, MessageEntry } from './chat-entry';
-import type { OutgoingContent } from './chat-cipher';
+import { ChatCipher, type KeptLayer, type OutgoingContent } from './chat-cipher';
 import { ChatLog } from './chat-log';
 import { ChatOutbox } from './chat-outbox';
 import { ChatReceipts, type ReadPoint } from './chat-receipts';
@@ -41,16 +41,17 @@ function imageBytes(id: string, plaintext: Uint8Array): Uint8Array | undefined {
 /**
  * Keeps the open chat's conversation in this tab's own store so that a reload brings it back
  * exactly: the lines (at most ChatLog's 500, texts included), the images (newest first, within
- * {@link KEPT_IMAGE_BYTES}), the members, the others' receipts and where the tab stands in the
- * room's seq. Everything but that seq is sealed under a key derived from the session's vault
+ * {@link KEPT_IMAGE_BYTES}), the members, the others' receipts, where the tab stands in the
+ * room's seq, and the end-to-end layer's state as it stood with those lines (ChatCipher.snapshot:
+ * a layer ahead of the lines would take a replayed message for a replay and drop it). Everything but that seq is sealed under a key derived from the session's vault
  * (docs/protocol.md §4), which reaches this tab only in `presence` and is never stored: once the
  * session has ended nothing kept opens, and it is erased too.
  *
  * After a reload, {@link prepare} reads the kept seq before the socket connects (it resumes from
  * there, docs/protocol.md §5.1); the first `presence`'s vault then opens the rest, which goes back
- * into the list ahead of anything new ({@link restored} settles then). Our messages that were
- * still pending are sent again with their ids. Saving follows every change of the list or the
- * members, one write at a time.
+ * into the list ahead of anything new ({@link restored} settles then, with the layer's state for
+ * ChatCipher). Our messages that were still pending are sent again with their ids. Saving
+ * follows every change of the list, the members or the layer, one write at a time.
  *
  * Security: only sealed blobs and seq numbers reach the disk; the vault is used once.
  */
@@ -64,6 +65,7 @@ export class ConversationKeeper {
   private readonly receipts = inject(ChatReceipts);
   private readonly delivery = inject(ChatDelivery);
   private readonly outbox = inject(ChatOutbox);
+  private readonly cipher = inject(ChatCipher);
   private readonly images = inject(ObjectUrlRegistry);
   private readonly imageBudget = inject(KEPT_IMAGE_BUDGET);
   private session: { tag: Promise<string>; me: string } | undefined;
@@ -75,15 +77,19 @@ export class ConversationKeeper {
   private readonly savedImages = new Set<string>();
   private writes: Promise<void> = Promise.resolve();
   private queued = false;
-  private settleRestored: () => void = () => undefined;
+  private settleRestored: (layer?: KeptLayer) => void = () => undefined;
 
-  /** Settles once what was kept is back in the list (at once when there is nothing to bring back). */
-  readonly restored = new Promise<void>((resolve) => (this.settleRestored = resolve));
+  /**
+   * Settles once what was kept is back in the list (at once when there is nothing to bring back),
+   * with the end-to-end layer's state kept with it, if any.
+   */
+  readonly restored = new Promise<KeptLayer | undefined>((resolve) => (this.settleRestored = resolve));
 
   constructor() {
     effect(() => {
       this.log.entries();
       this.presence.members();
+      this.cipher.revision();
       untracked(() => this.schedule());
     });
     inject(DestroyRef).onDestroy(() => {
@@ -116,15 +122,16 @@ export class ConversationKeeper {
   async unlock(vault: string): Promise<void> {
     if (this.sealKey !== undefined || this.unlocking || this.stopped || this.store === null || this.session === undefined) return;
     this.unlocking = true;
+    let layer: KeptLayer | undefined;
     try {
       this.sealKey = await this.crypto.vaultSealKey(vault);
-      if (this.kept !== undefined) await this.bringBack(this.sealKey, this.kept).catch(() => undefined);
+      if (this.kept !== undefined) layer = await this.bringBack(this.sealKey, this.kept).catch(() => undefined);
     } catch {
       // A malformed vault: nothing is kept, nothing comes back.
     } finally {
       this.kept = undefined;
       this.unlocking = false;
-      this.settleRestored();
+      this.settleRestored(layer);
     }
     this.schedule();
   }
@@ -137,9 +144,10 @@ export class ConversationKeeper {
     await this.erase();
   }
 
-  private async bringBack(sealKey: CryptoKey, kept: SealedConversation): Promise<void> {
+  /** Puts the kept conversation back in the list; answers the layer state kept with it. */
+  private async bringBack(sealKey: CryptoKey, kept: SealedConversation): Promise<KeptLayer | undefined> {
     const snapshot = decodeSnapshot(await this.crypto.openUnderVault(sealKey, CONVERSATION_LABEL, kept.sealed));
-    if (snapshot === undefined || this.stopped) return;
+    if (snapshot === undefined || this.stopped) return undefined;
     const sealedImages = await this.store?.readImages(await this.sessions.tabId()) ?? new Map<string, Uint8Array>();
     const entries: ChatEntry[] = [];
     const unsent: { entry: MessageEntry; content: OutgoingContent }[] = [];
@@ -153,11 +161,12 @@ export class ConversationKeeper {
       const content = entry.type === 'message' && entry.own ? this.outgoing(line as MessageEntry, bytes) : undefined;
       if (content !== undefined && entry.type === 'message' && (entry.delivery === 'pending' || entry.delivery === 'failed')) unsent.push({ entry, content });
     }
-    if (this.stopped) return;
+    if (this.stopped) return undefined;
     this.log.restore(entries);
     this.delivery.restore(snapshot.receipts);
     this.presence.recall(snapshot.members);
     this.outbox.resume(this.session?.me ?? '', unsent);
+    return snapshot.layer;
   }
 
   /** A kept line as the list shows it; an image without its bytes as not kept (and, if ours and unsent, failed). */
@@ -177,7 +186,7 @@ export class ConversationKeeper {
 
   private outgoing(line: MessageEntry, bytes: Uint8Array | undefined): OutgoingContent | undefined {
     if (line.content.kind === 'text') return { kind: 'text', text: line.content.text };
-    if (bytes === undefined || line.content.kind === 'image-not-kept') return undefined;
+    if (bytes === undefined || line.content.kind !== 'image') return undefined;
     const { mime, width, height } = line.content;
     return { kind: 'image', image: { mime, bytes, width, height } };
   }
@@ -199,15 +208,16 @@ export class ConversationKeeper {
   private async save(): Promise<void> {
     const sealKey = this.sealKey;
     if (sealKey === undefined || this.stopped || this.store === null || this.session === undefined) return;
-    const entries = this.log.entries();
-    const point = this.receipts.point();
+    const { layer, value } = await this.cipher.snapshot(() => ({ entries: this.log.entries(), point: this.receipts.point() }));
+    const { entries, point } = value;
     const keep = this.imagesToKeep(entries);
     const snapshot: ConversationSnapshot = {
       v: 1,
-      entries: entries.map((entry) => keptLine(entry, (id) => keep.has(id))),
+      entries: entries.map((entry) => keptLine(entry, (id) => keep.has(id))).filter((line) => line !== undefined),
       members: this.presence.members(),
       receipts: this.delivery.states(),
     };
+    if (layer !== undefined) snapshot.layer = layer;
     const put = new Map<string, Uint8Array>();
     for (const id of keep) {
       if (this.savedImages.has(id)) continue;

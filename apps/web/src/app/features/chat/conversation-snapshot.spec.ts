@@ -7,12 +7,32 @@ describe('conversation snapshots', () => {
   const line: ChatEntry = { type: 'system', id: 'system-1', text: 'Carol left', at: 9 };
 
   it('keeps lines without object URLs, and reads back what it wrote', () => {
-    const entries = [text, image, line].map((entry) => keptLine(entry, (id) => id === image.id));
+    const entries = [text, image, line].map((entry) => keptLine(entry, (id) => id === image.id)).filter((kept) => kept !== undefined);
     const snapshot = { v: 1 as const, entries, members: [{ name: 'Alice', status: 'away' as const, creator: true }], receipts: [{ name: 'Alice', seq: 2, missed: [{ from: 1, to: 1 }] }] };
 
     expect(entries[1]).toEqual(expect.objectContaining({ content: { kind: 'image', mime: 'image/png', width: 2, height: 1, kept: true } }));
     expect(JSON.stringify(entries)).not.toContain('blob:');
     expect(decodeSnapshot(encodeSnapshot(snapshot))).toEqual(snapshot);
+  });
+
+  it('keeps no placeholder of a held message (the layer keeps no held body)', () => {
+    const held: ChatEntry = { type: 'message', id: 'alice-message-0002', from: 'Alice', own: false, delivery: 'received', seq: 4, content: { kind: 'held' } };
+
+    expect(keptLine(held, () => true)).toBeUndefined();
+  });
+
+  it("keeps the end-to-end layer's state and its unacknowledged boxes, bytes as they were", () => {
+    const layer = { state: new Uint8Array([1, 2, 250]), unsent: [{ id: 'chain-box-00000000001', kind: 'chain' as const, box: new Uint8Array([9, 8]) }] };
+    const snapshot = { v: 1 as const, entries: [], members: [], receipts: [], layer };
+
+    expect(new TextDecoder().decode(encodeSnapshot(snapshot))).toContain('"state":"AQL6"');
+    expect(decodeSnapshot(encodeSnapshot(snapshot))).toEqual(snapshot);
+  });
+
+  it('reads a snapshot without its layer state when that does not read well', () => {
+    const bytes = new TextEncoder().encode(JSON.stringify({ v: 1, entries: [], members: [], receipts: [], layer: { state: 'AQL6', unsent: [{ id: 'x', kind: 'odd', box: 'AA' }] } }));
+
+    expect(decodeSnapshot(bytes)).toEqual({ v: 1, entries: [], members: [], receipts: [] });
   });
 
   it('reads nothing from bytes that are not a snapshot of this version', () => {

@@ -1,6 +1,7 @@
-import { IMAGE_MIMES, type ImageMime } from '@ciphernest/crypto';
+import { b64urlDecode, b64urlEncode, IMAGE_MIMES, type ImageMime, type Outgoing } from '@ciphernest/crypto';
 import { isObject, type Member, type SeqRange } from '@ciphernest/protocol';
 
+import type { KeptLayer } from './chat-cipher';
 import type { ReceiptState } from './chat-delivery';
 import type { ChatEntry, Delivery, MessageEntry, Reach, SystemEntry } from './chat-entry';
 
@@ -17,28 +18,63 @@ export interface KeptImage {
 export type KeptMessage = Omit<MessageEntry, 'content'> & { content: { kind: 'text'; text: string } | KeptImage };
 export type KeptLine = KeptMessage | SystemEntry;
 
-/** The conversation as sealed for a reload (ConversationKeeper): its lines, the members, the others' receipts. */
+/**
+ * The conversation as sealed for a reload (ConversationKeeper): its lines, the members, the
+ * others' receipts, and the end-to-end layer's state as it stood with those lines.
+ */
 export interface ConversationSnapshot {
   v: 1;
   entries: KeptLine[];
   members: Member[];
   receipts: ReceiptState[];
+  layer?: KeptLayer;
 }
+
+/** How {@link KeptLayer} travels in the JSON: its bytes as b64url. */
+interface LayerJson {
+  state: string;
+  unsent: { id: string; kind: string; box: string }[];
+}
+
+const LAYER_KINDS: readonly string[] = ['keys', 'chain', 'sealed'] satisfies Outgoing['kind'][];
 
 const DELIVERIES: readonly Delivery[] = ['pending', 'sent', 'delivered', 'failed', 'received'];
 const isString = (value: unknown): value is string => typeof value === 'string';
 const isCount = (value: unknown): value is number => Number.isSafeInteger(value) && (value as number) >= 0;
 const isNames = (value: unknown): value is string[] => Array.isArray(value) && value.every(isString);
 
-/** The line as kept: an image without its object URL, saying whether its bytes are kept (`imageKept`). */
-export function keptLine(entry: ChatEntry, imageKept: (id: string) => boolean): KeptLine {
+/**
+ * The line as kept: an image without its object URL, saying whether its bytes are kept
+ * (`imageKept`); undefined for a placeholder of a held message (the layer keeps no held body).
+ */
+export function keptLine(entry: ChatEntry, imageKept: (id: string) => boolean): KeptLine | undefined {
   if (entry.type === 'system' || entry.content.kind === 'text') return entry as KeptLine;
+  if (entry.content.kind === 'held') return undefined;
   const { mime, width, height } = entry.content;
   return { ...entry, content: { kind: 'image', mime, width, height, kept: entry.content.kind === 'image' && imageKept(entry.id) } };
 }
 
 export function encodeSnapshot(snapshot: ConversationSnapshot): Uint8Array {
-  return new TextEncoder().encode(JSON.stringify(snapshot));
+  const { layer, ...rest } = snapshot;
+  const json: Omit<ConversationSnapshot, 'layer'> & { layer?: LayerJson } = rest;
+  if (layer !== undefined) {
+    json.layer = { state: b64urlEncode(layer.state), unsent: layer.unsent.map(({ id, kind, box }) => ({ id, kind, box: b64urlEncode(box) })) };
+  }
+  return new TextEncoder().encode(JSON.stringify(json));
+}
+
+/** The layer's state, unless it does not read well (then a reload makes a new identity). */
+function toLayer(value: unknown): KeptLayer | undefined {
+  if (!isObject(value) || !isString(value['state']) || !Array.isArray(value['unsent'])) return undefined;
+  try {
+    const unsent = value['unsent'].map((item: unknown): Outgoing => {
+      if (!isObject(item) || !isString(item['id']) || !isString(item['box']) || !LAYER_KINDS.includes(item['kind'] as string)) throw new TypeError('not a box');
+      return { id: item['id'], kind: item['kind'] as Outgoing['kind'], box: b64urlDecode(item['box']) };
+    });
+    return { state: b64urlDecode(value['state']), unsent };
+  } catch {
+    return undefined;
+  }
 }
 
 function toReach(value: unknown): Reach | undefined {
@@ -100,5 +136,8 @@ export function decodeSnapshot(bytes: Uint8Array): ConversationSnapshot | undefi
     return undefined;
   }
   if (!isObject(value) || value['v'] !== 1 || !Array.isArray(value['entries']) || !Array.isArray(value['members']) || !Array.isArray(value['receipts'])) return undefined;
-  return { v: 1, entries: defined(value['entries'], toLine), members: defined(value['members'], toMember), receipts: defined(value['receipts'], toReceipt) };
+  const snapshot: ConversationSnapshot = { v: 1, entries: defined(value['entries'], toLine), members: defined(value['members'], toMember), receipts: defined(value['receipts'], toReceipt) };
+  const layer = toLayer(value['layer']);
+  if (layer !== undefined) snapshot.layer = layer;
+  return snapshot;
 }

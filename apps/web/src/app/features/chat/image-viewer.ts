@@ -1,27 +1,13 @@
 import { ChangeDetectionStrategy, Component, type ElementRef, afterRenderEffect, input, output, viewChild } from '@angular/core';
 
+import { closeDialog, showDialog } from './modal-dialog';
+
 /** An image to show full size. */
 export interface ViewedImage {
   url: string;
   alt: string;
   width?: number;
   height?: number;
-}
-
-// jsdom and old browsers lack the dialog methods; the open attribute is the fallback.
-function showDialog(dialog: HTMLDialogElement): void {
-  if (typeof dialog.showModal === 'function') dialog.showModal();
-  else dialog.setAttribute('open', '');
-}
-
-function closeDialog(dialog: HTMLDialogElement): void {
-  if (!dialog.hasAttribute('open')) return;
-  if (typeof dialog.close === 'function') {
-    dialog.close();
-  } else {
-    dialog.removeAttribute('open');
-    dialog.dispatchEvent(new Event('close'));
-  }
 }
 
 /** A modal dialog with one image at full size; Escape, the Close button or the backdrop close it. */

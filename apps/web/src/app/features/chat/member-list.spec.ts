@@ -1,20 +1,28 @@
 import { TestBed } from '@angular/core/testing';
 import type { Member } from '@ciphernest/protocol';
 
+import type { E2eMember } from '@ciphernest/crypto';
+
 import { MemberList } from './member-list';
 
 describe('MemberList', () => {
-  async function render(members: Member[], me = 'Bob', stale?: string): Promise<HTMLElement> {
+  async function render(members: Member[], me = 'Bob', stale?: string, trust: E2eMember[] = []): Promise<HTMLElement> {
     const fixture = TestBed.createComponent(MemberList);
     fixture.componentRef.setInput('members', members);
     fixture.componentRef.setInput('me', me);
     fixture.componentRef.setInput('stale', stale);
+    fixture.componentRef.setInput('trust', trust);
     await fixture.whenStable();
     return fixture.nativeElement as HTMLElement;
   }
 
+  /** Each row's words, without the Verify buttons. */
   const rows = (element: HTMLElement) =>
-    Array.from(element.querySelectorAll('li'), (li) => li.textContent?.replace(/\s+/g, ' ').trim());
+    Array.from(element.querySelectorAll('li'), (li) => {
+      const copy = li.cloneNode(true) as HTMLElement;
+      copy.querySelectorAll('button').forEach((button) => button.remove());
+      return copy.textContent?.replace(/\s+/g, ' ').trim();
+    });
 
   it('is a list named "Members"', async () => {
     const element = await render([]);
@@ -32,6 +40,33 @@ describe('MemberList', () => {
     expect(rows(element)).toEqual(['Alice creator online', 'Bob (you) online', 'Carol away']);
     expect(element.querySelectorAll('li.away')).toHaveLength(1);
     expect(element.querySelector('h2')?.textContent).toContain('(3)');
+  });
+
+  it('says in words what the end-to-end layer knows of each other member, with a Verify button named for it', async () => {
+    const verified: string[] = [];
+    const fixture = TestBed.createComponent(MemberList);
+    fixture.componentRef.setInput('members', [
+      { name: 'Alice', status: 'online', creator: true },
+      { name: 'Bob', status: 'online', creator: false },
+      { name: 'Carol', status: 'online', creator: false },
+      { name: 'Dan', status: 'away', creator: false },
+    ]);
+    fixture.componentRef.setInput('me', 'Bob');
+    fixture.componentRef.setInput('trust', [
+      { name: 'Alice', keysKnown: true, verification: 'verified' },
+      { name: 'Carol', keysKnown: true, verification: 'key-changed' },
+      { name: 'Dan', keysKnown: false, verification: 'unverified' },
+    ]);
+    fixture.componentInstance.verify.subscribe((name) => verified.push(name));
+    await fixture.whenStable();
+    const element = fixture.nativeElement as HTMLElement;
+
+    expect(rows(element)).toEqual(['Alice creator online verified by you', 'Bob (you) online', 'Carol online key changed', 'Dan away not verified']);
+    const buttons = Array.from(element.querySelectorAll('button'));
+    expect(buttons.map((button) => button.textContent?.replace(/\s+/g, ' ').trim())).toEqual(['Verify Alice', 'Verify Carol', 'Verify Dan']);
+    expect(buttons.map((button) => button.querySelector('.visually-hidden')?.textContent?.trim())).toEqual(['Alice', 'Carol', 'Dan']);
+    buttons[1].click();
+    expect(verified).toEqual(['Carol']);
   });
 
   it('renders names as text', async () => {

@@ -1,9 +1,20 @@
-import { ChangeDetectionStrategy, Component, input } from '@angular/core';
+import { ChangeDetectionStrategy, Component, computed, input, output } from '@angular/core';
+import type { E2eMember, Verification } from '@ciphernest/crypto';
 import type { Member } from '@ciphernest/protocol';
 
+/** A member's verification as the list words it (E2E.md: not verified, verified by me, key changed). */
+export const VERIFICATION_TEXT: Record<Verification, string> = {
+  unverified: 'not verified',
+  verified: 'verified by you',
+  'key-changed': 'key changed',
+};
+
 /**
- * Who is in the room, online or away, with the creator marked. While the connection is down the
- * list is not current: it is greyed, says so ("connection lost"), and shows no one's status.
+ * Who is in the room, online or away, with the creator marked, and for each other member what
+ * the end-to-end layer says of it (docs/protocol.md §3.1): its verification in words (not by
+ * colour alone) and a "Verify" button (named "Verify" and the member's name) that asks for the
+ * pair's safety number. While the connection is down the list is not current: it is greyed,
+ * says so ("connection lost"), and shows no one's status.
  */
 @Component({
   selector: 'app-member-list',
@@ -24,7 +35,17 @@ import type { Member } from '@ciphernest/protocol';
             <span class="tag">creator</span>&ngsp;
           }
           @if (!stale()) {
-            <span class="status">{{ member.status }}</span>
+            <span class="status">{{ member.status }}</span>&ngsp;
+          }
+          @if (member.name !== me()) {
+            @if (verificationOf(member.name); as verification) {
+              <span class="trust" [class.verified]="verification === 'verified'" [class.changed]="verification === 'key-changed'">{{
+                verificationText[verification]
+              }}</span>&ngsp;
+            }
+            <button type="button" class="verify secondary small" (click)="verify.emit(member.name)">
+              Verify<span class="visually-hidden">&ngsp;{{ member.name }}</span>
+            </button>
           }
         </li>
       }
@@ -82,6 +103,21 @@ import type { Member } from '@ciphernest/protocol';
       border: 1px solid var(--border);
       border-radius: 1rem;
     }
+    .trust {
+      font-size: 0.75rem;
+      color: var(--muted);
+    }
+    .trust.verified {
+      color: var(--accent);
+    }
+    .trust.changed {
+      color: var(--warn);
+      font-weight: 600;
+    }
+    .verify {
+      padding: 0.05rem 0.5rem;
+      font-size: 0.75rem;
+    }
     .stale-note {
       margin: 0 0 0.5rem;
       font-size: 0.75rem;
@@ -110,4 +146,15 @@ export class MemberList {
   readonly me = input('');
   /** Why the list is not current (the connection is down), or undefined while it is. */
   readonly stale = input<string | undefined>(undefined);
+  /** The other members as the end-to-end layer knows them. */
+  readonly trust = input<readonly E2eMember[]>([]);
+  /** "Verify" on a member: its name. */
+  readonly verify = output<string>();
+
+  protected readonly verificationText = VERIFICATION_TEXT;
+  private readonly verifications = computed(() => new Map(this.trust().map((member) => [member.name, member.verification])));
+
+  protected verificationOf(name: string): Verification | undefined {
+    return this.verifications().get(name);
+  }
 }

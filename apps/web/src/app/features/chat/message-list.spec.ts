@@ -148,6 +148,12 @@ describe('MessageList', () => {
     expect(Array.from(items()[0].querySelectorAll('.delivery button'), (button) => button.textContent?.trim())).toEqual(['Send again']);
   });
 
+  it('shows a placeholder for a message held until its sender\'s keys come', async () => {
+    await render([message({ content: { kind: 'held' } })]);
+
+    expect(items()[0].textContent).toContain("Waiting for Alice's keys to show this message…");
+  });
+
   it('shows system lines', async () => {
     await render([{ type: 'system', id: 'system-1', text: 'Carol joined', at: 0 }]);
 

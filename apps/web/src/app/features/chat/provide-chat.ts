@@ -10,6 +10,7 @@ import { ChatOutbox } from './chat-outbox';
 import { ChatReceipts } from './chat-receipts';
 import { ChatStore } from './chat-store';
 import { ChatTyping } from './chat-typing';
+import { ChatWire } from './chat-wire';
 import { ConversationKeeper } from './conversation-keeper';
 import { ObjectUrlRegistry } from './object-url-registry';
 import { RoomPresence } from './room-presence';
@@ -21,5 +22,5 @@ import { UnreadCounter } from './unread-counter';
  * providers of its own for the same tokens (a later provider wins).
  */
 export function provideChat(): Provider[] {
-  return [ChatConnection, ChatNotifier, ChatStore, ChatCipher, ChatLog, ObjectUrlRegistry, RoomPresence, ChatInbox, ChatOutbox, ChatTyping, UnreadCounter, ChatReceipts, ChatDelivery, ConversationKeeper];
+  return [ChatConnection, ChatNotifier, ChatStore, ChatCipher, ChatLog, ObjectUrlRegistry, RoomPresence, ChatInbox, ChatOutbox, ChatTyping, UnreadCounter, ChatReceipts, ChatDelivery, ConversationKeeper, ChatWire];
 }

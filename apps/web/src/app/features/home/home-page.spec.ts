@@ -42,7 +42,7 @@ describe('HomePage', () => {
     const element = await render();
 
     expect(textOf(element)).toContain('Anyone who knows the room\'s password can join and read along');
-    expect(textOf(element)).toContain('compare the key fingerprint');
+    expect(textOf(element)).toContain('compare your safety numbers');
   });
 
   it('shows no room directory when the server keeps it off', async () => {

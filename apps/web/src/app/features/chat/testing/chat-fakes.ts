@@ -1,5 +1,5 @@
 import { signal } from '@angular/core';
-import { type DecryptedMessage, type ImageInput, type MessageContext, MessageRejectedError, type SessionSecrets, UnknownKindError } from '@ciphernest/crypto';
+import type { MessageContext, SessionSecrets } from '@ciphernest/crypto';
 import type { MemberEvent, MissedEvent, PresenceEvent, ReceiptEvent, RoomInfo, SeqRange, TypingEvent } from '@ciphernest/protocol';
 import { Subject } from 'rxjs';
 
@@ -8,6 +8,7 @@ import type { ReceivedMessage } from '../../../core/realtime/server-event-stream
 import type { SealedConversation, SealedConversationStore, SealedImageChanges } from '../../../core/session/sealed-conversation-store';
 import type { ChatSession } from '../../../core/session/session-store';
 import type { PreparedImage } from '../image-prep';
+import { relayedText } from './fake-e2e-layer';
 
 // Test doubles for the chat feature's specs. Plain classes that record what they were asked,
 // so they type-check with the app and need no test framework.
@@ -35,46 +36,13 @@ export function fakeSession(changes: Partial<ChatSession> = {}): ChatSession {
   };
 }
 
-interface Sealed {
-  ctx: MessageContext;
-  message:
-    | { kind: 'text'; text: string }
-    | { kind: 'image'; mime: ImageInput['mime']; bytes: number[]; width?: number; height?: number }
-    /** A kind of a later version, which the real decryptMessage refuses with UnknownKindError. */
-    | { kind: 'later-kind' };
-}
-
-/** A "box" that opens only under the context it was sealed with, like the real AAD. */
-export function fakeBox(ctx: MessageContext, message: Sealed['message']): Uint8Array {
-  return new TextEncoder().encode(JSON.stringify({ ctx, message } satisfies Sealed));
-}
-
-/** A text message from `from` as the server relays it, sealed for `id` unless `sealedAs` says otherwise. */
-export function relayedText(from: string, id: string, text: string, sealedAs: Partial<MessageContext> = {}, seq = 1): ReceivedMessage {
-  const box = fakeBox({ roomKey: 'blue room', from, id, ...sealedAs }, { kind: 'text', text });
-  return { id, from, ts: 1_767_225_600_000, seq, box };
-}
-
 export class FakeCryptoService {
   private issued = 0;
   /** Keys from vaultSealKey(), by vault: a blob opens only under the key and label it was sealed with. */
   private readonly vaultKeys = new Map<string, CryptoKey>();
-  readonly sealedTexts: { ctx: MessageContext; text: string }[] = [];
-  readonly sealedImages: { ctx: MessageContext; image: ImageInput }[] = [];
-  readonly opened: MessageContext[] = [];
 
   newMessageId(): string {
     return `own-message-id-${String(++this.issued).padStart(4, '0')}`;
-  }
-
-  async encryptText(_key: CryptoKey, ctx: MessageContext, text: string): Promise<Uint8Array> {
-    this.sealedTexts.push({ ctx, text });
-    return fakeBox(ctx, { kind: 'text', text });
-  }
-
-  async encryptImage(_key: CryptoKey, ctx: MessageContext, image: ImageInput): Promise<Uint8Array> {
-    this.sealedImages.push({ ctx, image });
-    return fakeBox(ctx, { kind: 'image', mime: image.mime, bytes: Array.from(image.bytes), width: image.width, height: image.height });
   }
 
   async tokenDigest(token: string): Promise<string> {
@@ -100,22 +68,6 @@ export class FakeCryptoService {
     const same = sealed.length >= header.length && header.every((byte, i) => sealed[i] === byte);
     if (!same) throw new Error('sealed blob does not open');
     return sealed.slice(header.length);
-  }
-
-  async decryptMessage(_key: CryptoKey, ctx: MessageContext, box: Uint8Array | ArrayBuffer): Promise<DecryptedMessage> {
-    this.opened.push(ctx);
-    let sealed: Sealed;
-    try {
-      sealed = JSON.parse(new TextDecoder().decode(box)) as Sealed;
-    } catch {
-      throw new MessageRejectedError('box does not open');
-    }
-    const same = sealed.ctx.roomKey === ctx.roomKey && sealed.ctx.from === ctx.from && sealed.ctx.id === ctx.id;
-    if (!same) throw new MessageRejectedError('box does not open');
-    const message = sealed.message;
-    if (message.kind === 'later-kind') throw new UnknownKindError('header.kind is unknown');
-    if (message.kind === 'text') return message;
-    return { kind: 'image', mime: message.mime, bytes: Uint8Array.from(message.bytes), width: message.width, height: message.height };
   }
 }
 

@@ -1,20 +1,25 @@
 import { TestBed } from '@angular/core/testing';
+import type { PresenceEvent } from '@ciphernest/protocol';
 
 import { ApiClient } from '../../../core/api/api-client';
 import { CryptoService } from '../../../core/crypto/crypto.service';
+import { E2eService } from '../../../core/crypto/e2e.service';
 import { ChatConnection } from '../../../core/realtime/chat-connection';
 import { SessionStore } from '../../../core/session/session-store';
+import { ChatCipher } from '../chat-cipher';
 import type { ChatEntry, MessageEntry, SystemEntry } from '../chat-entry';
 import { ChatNotifier } from '../chat-notifier';
 import { ImagePrep } from '../image-prep';
 import { provideChat } from '../provide-chat';
 import { ChatStore } from '../chat-store';
-import { FakeApiClient, FakeChatConnection, FakeCryptoService, FakeImagePrep, FakeSessionStore, fakeSession } from './chat-fakes';
+import { FakeApiClient, FakeChatConnection, FakeCryptoService, FakeImagePrep, FakeSessionStore, ROOM, VAULT, fakeSession } from './chat-fakes';
+import { FakeE2eService } from './fake-e2e-layer';
 
 /** The doubles a chat spec drives, and what the page's browser was asked to do. */
 export class ChatDoubles {
   readonly connection = new FakeChatConnection();
   readonly crypto = new FakeCryptoService();
+  readonly e2e = new FakeE2eService();
   readonly sessions = new FakeSessionStore();
   readonly api = new FakeApiClient();
   readonly imagePrep = new FakeImagePrep();
@@ -27,8 +32,8 @@ export class ChatDoubles {
 
 /**
  * Configures TestBed with the chat's real parts (provideChat) and doubles of what lies outside
- * them: the connection, crypto, sessions, HTTP API, image preparation, notifier, the
- * document's visibility and object URLs. Call {@link restoreChatGlobals} after each spec.
+ * them: the connection, crypto and the end-to-end layer, sessions, HTTP API, image preparation,
+ * notifier, the document's visibility and object URLs. Call {@link restoreChatGlobals} after each spec.
  */
 export function configureChat(): ChatDoubles {
   const doubles = new ChatDoubles();
@@ -47,6 +52,7 @@ export function configureChat(): ChatDoubles {
       ...provideChat(),
       { provide: ChatConnection, useValue: doubles.connection },
       { provide: CryptoService, useValue: doubles.crypto },
+      { provide: E2eService, useValue: doubles.e2e },
       { provide: SessionStore, useValue: doubles.sessions },
       { provide: ApiClient, useValue: doubles.api },
       { provide: ImagePrep, useValue: doubles.imagePrep },
@@ -66,11 +72,28 @@ export function endChatSpec(): void {
   restoreChatGlobals();
 }
 
-/** The ChatStore of the configured TestBed, started with the fake session. */
+/** A `presence` of the fake room listing `names` (the first as creator), with the fake session's vault. */
+export function presenceOf(...names: string[]): PresenceEvent {
+  return { room: ROOM, members: names.map((name, index) => ({ name, status: 'online', creator: index === 0 })), vault: VAULT };
+}
+
+/**
+ * The ChatStore of the configured TestBed, started with the fake session, and its end-to-end
+ * layer opened as by a first `presence` of Bob alone (the member list is left to the spec).
+ */
 export function startChatStore(): ChatStore {
   const store = TestBed.inject(ChatStore);
   store.start(fakeSession());
+  void TestBed.inject(ChatCipher).connected(presenceOf('Bob'));
   return store;
+}
+
+/** The ChatCipher of the configured TestBed, started with the fake session and open (its first `presence`: `names`). */
+export function openChatCipher(...names: string[]): ChatCipher {
+  const cipher = TestBed.inject(ChatCipher);
+  cipher.start(fakeSession());
+  void cipher.connected(presenceOf(...(names.length > 0 ? names : ['Bob'])));
+  return cipher;
 }
 
 /** Lets chains of promises (decrypt, encrypt, send) run, with real or fake timers. */

@@ -1,0 +1,18 @@
+// jsdom and old browsers lack the dialog methods; the open attribute is the fallback.
+
+/** Opens `dialog` as a modal (or, without showModal, by its open attribute). */
+export function showDialog(dialog: HTMLDialogElement): void {
+  if (typeof dialog.showModal === 'function') dialog.showModal();
+  else dialog.setAttribute('open', '');
+}
+
+/** Closes `dialog` if open; its `close` event fires either way. */
+export function closeDialog(dialog: HTMLDialogElement): void {
+  if (!dialog.hasAttribute('open')) return;
+  if (typeof dialog.close === 'function') {
+    dialog.close();
+  } else {
+    dialog.removeAttribute('open');
+    dialog.dispatchEvent(new Event('close'));
+  }
+}
