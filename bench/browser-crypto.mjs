@@ -166,7 +166,22 @@ globalThis.cnBench.membership = async (size) => {
   const events = [];
   for (const relayed of newcomer.inbox.splice(0)) events.push(...(await newcomer.room.receive(relayed, Date.now())));
   if (!events.some((event) => event.type === 'message')) throw new Error('the newcomer could not read the room after the change');
-  return { size, leave, join: join.slice(0, -1), newcomer: join[join.length - 1] };
+  // One text each way, the layer's own cost (sign + seal to send; verify + open to read), 200 times.
+  const reader = page.tabs.get(names[2]);
+  const sendMs = [];
+  const readMs = [];
+  for (let count = 0; count < 200; count += 1) {
+    let start = performance.now();
+    const outgoing = await speaker.room.send(newMessageId(), { kind: 'text', text: 'a text of a usual length, about sixty characters long.' }, Date.now());
+    sendMs.push(performance.now() - start);
+    const message = outgoing[outgoing.length - 1];
+    start = performance.now();
+    const read = await reader.room.receive({ from: speaker.name, id: message.id, box: message.box }, Date.now());
+    readMs.push(performance.now() - start);
+    if (!read.some((event) => event.type === 'message')) throw new Error('a text could not be read');
+  }
+  const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+  return { size, leave, join: join.slice(0, -1), newcomer: join[join.length - 1], text: { sendMs: median(sendMs), readMs: median(readMs), count: 200 } };
 };
 
 globalThis.cnReady = true;

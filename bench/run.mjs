@@ -541,6 +541,7 @@ async function clientCrypto() {
       leave: { median: medianOf(run.membership.leave), slowest: Math.max(...run.membership.leave), members: run.membership.leave.length },
       join: { median: medianOf(run.membership.join), slowest: Math.max(...run.membership.join), members: run.membership.join.length },
       newcomer: run.membership.newcomer,
+      text: run.membership.text,
     },
   };
   log(`  Chromium ${out.browser}: derive keys (${out.kdf.params}) cold ${fmt(out.kdf.cold, 0)} ms, warm ${fmt(out.kdf.warm, 0)} ms; ` +
@@ -550,6 +551,7 @@ async function clientCrypto() {
   log(`  membership change in a v2 room of ${membership.size}, each member's time: a leave median ${fmt(membership.leave.median, 0)} ms ` +
     `(slowest ${fmt(membership.leave.slowest, 0)}), a join median ${fmt(membership.join.median, 0)} ms (slowest ${fmt(membership.join.slowest, 0)}), ` +
     `the newcomer ${fmt(membership.newcomer, 0)} ms`);
+  log(`  one text in v2, the layer's own cost (median of ${membership.text.count}): send (sign + seal) ${fmt(membership.text.sendMs, 2)} ms, read (verify + open) ${fmt(membership.text.readMs, 2)} ms`);
   return out;
 }
 
@@ -698,6 +700,8 @@ function report(s) {
     rows.push(only(`room of ${m.size}: a join, each member ms, slowest of ${m.join.members + 1}`, Math.max(m.join.slowest, m.newcomer), 0, changeTarget('a join')));
     rows.push(only(`room of ${m.size}: median ms, leave / join / the newcomer`, undefined, 0));
     rows[rows.length - 1][3] = `${fmt(m.leave.median, 0)} / ${fmt(m.join.median, 0)} / ${fmt(m.newcomer, 0)}`;
+    rows.push(only('v2 text ms, send (sign + seal) / read (verify + open), median', undefined, 2));
+    rows[rows.length - 1][3] = `${fmt(m.text.sendMs, 2)} / ${fmt(m.text.readMs, 2)}`;
   }
   return { rows, verdicts };
 }

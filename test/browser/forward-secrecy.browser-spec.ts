@@ -4,13 +4,14 @@ import { meetInRoom } from './support/meet-in-room';
 import { kindOf, openOuter } from './support/outer-box';
 import { attachImage, renderedImages, sendText, shownImageBytes, waitForMessage } from './support/pages';
 import { fromPassword } from './support/room-secrets';
-import { boxesIn } from './support/socket-io-frames';
+import { boxesIn, sentShapes } from './support/socket-io-frames';
 import { TrafficRecorder } from './support/traffic-recorder';
 import { useBrowserApp } from './support/use-browser-app';
 
 // E2E.md P1, forward secrecy (docs/protocol.md §3.1): whoever recorded every frame of a chat and
 // learns the password afterwards opens every outer box, and finds in them no text said and no
-// image sent. With layer v1 each box opened to the text itself.
+// image sent. With layer v1 each box opened to the text itself. And P5: what the server sees of
+// the same chat is what it saw with v1.
 
 /** Stretches of `bytes` that would betray it in a plaintext: its start, middle and end, 24 bytes each. */
 function stretchesOf(bytes: Buffer): Buffer[] {
@@ -57,5 +58,15 @@ describe('A recording of a chat, opened afterwards with the password (E2E.md P1,
       needles.filter((needle) => Buffer.from(plaintext).includes(needle)).map((needle) => `${boxes[index].from}/${boxes[index].id}: ${needle.toString('hex')}`),
     );
     expect(found).toEqual([]);
+
+    // E2E.md P5: the server's view is unchanged in kind from v1. Everything a tab sent it is a
+    // §5 event of the same shapes (a message is exactly { id, box } with a binary box), and
+    // every box is a §3 outer box that the room key opens (above): the layer lives inside it.
+    const v1Shapes = new Set(['message {box:binary, id:string}', 'typing {active:boolean}', 'received {seq:number}', 'received {missed:object, seq:number}', 'leave']);
+    for (const recording of Object.values(recordings)) {
+      const shapes = sentShapes(recording.frames);
+      expect(shapes.filter((shape) => shape.startsWith('message'))).not.toHaveLength(0);
+      expect(shapes.filter((shape) => !v1Shapes.has(shape))).toEqual([]);
+    }
   }, 90_000);
 });

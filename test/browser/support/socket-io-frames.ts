@@ -98,6 +98,21 @@ function packetsIn(frames: readonly RecordedFrame[]): { direction: RecordedFrame
   );
 }
 
+/**
+ * What a tab sent the server, as the server sees it (E2E.md P5): each /chat event's name and the
+ * shape of its payload (field names, `box` as "binary"), in order.
+ */
+export function sentShapes(frames: readonly RecordedFrame[]): string[] {
+  return packetsIn(frames)
+    .filter(({ direction }) => direction === 'sent')
+    .map(({ packet }) => {
+      const [event, payload] = packet.data as [unknown, unknown];
+      if (typeof payload !== 'object' || payload === null) return `${String(event)}`;
+      const fields = Object.entries(payload as Record<string, unknown>).map(([name, value]) => `${name}:${Buffer.isBuffer(value) ? 'binary' : typeof value}`);
+      return `${String(event)} {${fields.sort().join(', ')}}`;
+    });
+}
+
 /** The messages relayed to a tab, as its recorded frames hold them. */
 export function relayedIn(frames: readonly RecordedFrame[]): RelayedMessage[] {
   return packetsIn(frames).flatMap(({ direction, packet }) => {
