@@ -138,7 +138,7 @@ async function startConversation(browser, baseURL) {
       Array.from(document.querySelectorAll('[role="log"] img')).some((image) => image.complete && image.naturalWidth > 0),
     );
   }
-  await send(grace, 'Looks calm and clear. I compared the key fingerprint with you on the phone: it matches.', [ada]);
+  await send(grace, 'Looks calm and clear. I compared our safety number with you on the phone: it matches.', [ada]);
   await send(grace, 'Can we ship it on Thursday?', [ada]);
   await send(ada, 'Thursday works. I will write the release note.', [grace]);
   return ada;
