@@ -177,6 +177,11 @@ describe('Faults (issue 6)', () => {
         MAX_BUFFERED_BYTES: String(MAX_BUFFERED_BYTES),
         RATE_MESSAGES_PER_SEC: '0',
         LOG_LEVEL: 'info',
+        // Held messages for resuming (docs/protocol.md §5.1) are bounded by limits of their own
+        // (replay-limits.e2e-spec.ts); kept small here so the memory bound below measures the
+        // stalled reader's queue alone.
+        REPLAY_MAX_BYTES: String(MiB),
+        REPLAY_MAX_TOTAL_BYTES: String(MiB),
       });
       const mark = markLog(server);
       const bystanders = await Bystanders.start(server, { everyMs: 20 });

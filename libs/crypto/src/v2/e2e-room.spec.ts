@@ -8,6 +8,10 @@ import { ChainGapError, ForgeryError, ReplayError } from './e2e-errors';
 import type { E2eEvent, Relayed } from './incoming';
 import { ROOM_KEY, TestRelay } from './testing/test-relay';
 
+// A safety number is 10,400 SHA-512 rounds through WebCrypto (about 0.4 s alone): on a loaded
+// machine, with the other suites, a few of them take longer than jest's default 5 s.
+jest.setTimeout(60_000);
+
 async function roomOf(...names: string[]): Promise<TestRelay> {
   const relay = await TestRelay.open();
   for (const name of names) {

@@ -15,6 +15,10 @@ import { openSealed, parseSealed, verifySealed, writeSealed } from './sealed-mes
 import { fixedEphemeral, fixedIdentity } from './testing/fixed-keys';
 import * as ref from './testing/node-reference';
 
+// A safety number is 10,400 SHA-512 rounds through WebCrypto (about 0.4 s alone): on a loaded
+// machine, with the other suites, a few of them take longer than jest's default 5 s.
+jest.setTimeout(60_000);
+
 interface Member {
   name: string;
   signSeed: string;

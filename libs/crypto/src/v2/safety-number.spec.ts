@@ -3,6 +3,10 @@ import { randomBytes } from '../random-bytes';
 import { safetyNumber } from './safety-number';
 import { SAFETY_EMOJI } from './safety-emoji';
 
+// A safety number is 10,400 SHA-512 rounds through WebCrypto (about 0.4 s alone): on a loaded
+// machine, with the other suites, a few of them take longer than jest's default 5 s.
+jest.setTimeout(60_000);
+
 const ada = { name: 'Ada', signPublic: randomBytes(32) };
 const bo = { name: 'Bo', signPublic: randomBytes(32) };
 
