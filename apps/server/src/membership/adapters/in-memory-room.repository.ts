@@ -86,9 +86,4 @@ export class InMemoryRoomRepository extends RoomRepository {
   forgetExpired(now: number): void {
     this.held.forgetExpired(now);
   }
-
-  /** Bytes held for resuming by this process (a gauge). */
-  get heldBytes(): number {
-    return this.held.bytes;
-  }
 }

@@ -1,6 +1,6 @@
-import { ChangeDetectionStrategy, Component, type ElementRef, afterRenderEffect, input, output, viewChild } from '@angular/core';
+import { ChangeDetectionStrategy, Component, type ElementRef, input, output, viewChild } from '@angular/core';
 
-import { closeDialog, showDialog } from './modal-dialog';
+import { closeDialog, openWhile } from './modal-dialog';
 
 /** An image to show full size. */
 export interface ViewedImage {
@@ -65,15 +65,7 @@ export class ImageViewer {
   private readonly closeButton = viewChild<ElementRef<HTMLButtonElement>>('closeButton');
 
   constructor() {
-    afterRenderEffect(() => {
-      const dialog = this.dialog().nativeElement;
-      if (this.image() && !dialog.hasAttribute('open')) {
-        showDialog(dialog);
-        this.closeButton()?.nativeElement.focus();
-      } else if (!this.image()) {
-        closeDialog(dialog);
-      }
-    });
+    openWhile(this.dialog, this.closeButton, () => Boolean(this.image()));
   }
 
   protected dismiss(event?: Event): void {

@@ -1,7 +1,7 @@
-import { ChangeDetectionStrategy, Component, type ElementRef, afterRenderEffect, input, output, viewChild } from '@angular/core';
+import { ChangeDetectionStrategy, Component, type ElementRef, input, output, viewChild } from '@angular/core';
 import type { SafetyNumber, Verification } from '@ciphernest/crypto';
 
-import { closeDialog, showDialog } from './modal-dialog';
+import { closeDialog, openWhile } from './modal-dialog';
 
 /** What the dialog shows of the pair's number: still being computed, not possible yet (the member's keys have not come), or the number. */
 export type ShownSafetyNumber = 'computing' | 'unavailable' | SafetyNumber;
@@ -140,15 +140,7 @@ export class SafetyNumberDialog {
   private readonly closeButton = viewChild<ElementRef<HTMLButtonElement>>('closeButton');
 
   constructor() {
-    afterRenderEffect(() => {
-      const dialog = this.dialog().nativeElement;
-      if (this.name() && !dialog.hasAttribute('open')) {
-        showDialog(dialog);
-        this.closeButton()?.nativeElement.focus();
-      } else if (!this.name()) {
-        closeDialog(dialog);
-      }
-    });
+    openWhile(this.dialog, this.closeButton, () => Boolean(this.name()));
   }
 
   protected shownKind(): 'computing' | 'unavailable' | 'number' {
