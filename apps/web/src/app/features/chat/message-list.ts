@@ -1,21 +1,17 @@
 import { DatePipe } from '@angular/common';
 import { ChangeDetectionStrategy, Component, type ElementRef, afterRenderEffect, input, output, signal, viewChild } from '@angular/core';
 
-import type { ChatEntry, MessageEntry } from './chat-entry';
-import { deliveryText, reachDetail } from './delivery-text';
+import type { ChatEntry } from './chat-entry';
 import { ImageViewer, type ViewedImage } from './image-viewer';
-import { MessageText } from './message-text';
+import { type ImageToView, MessageItem } from './message-item';
 
 /**
- * The conversation: our messages with their delivery state (Sending, Sent, Delivered or
- * "Delivered to 2 of 3" with the names shown on hover and focus, dismissed with Escape, and read
- * as the status's description; or Not sent with Send again and Copy), everyone else's with
- * sender and time, images inline (full size on click) and system lines. A polite live log: the
- * names are hidden from it (aria-hidden), so that showing them announces nothing.
+ * The conversation: messages (each a {@link MessageItem}) and system lines in a polite live log
+ * that follows new lines unless the reader has scrolled up; images open full size in one viewer.
  */
 @Component({
   selector: 'app-message-list',
-  imports: [DatePipe, ImageViewer, MessageText],
+  imports: [DatePipe, ImageViewer, MessageItem],
   templateUrl: './message-list.html',
   styleUrl: './message-list.css',
   changeDetection: ChangeDetectionStrategy.OnPush,
@@ -30,8 +26,6 @@ export class MessageList {
   readonly copyText = output<string>();
 
   protected readonly viewing = signal<ViewedImage | undefined>(undefined);
-  /** The message whose names were dismissed with Escape, until the pointer or focus leaves it. */
-  protected readonly dismissed = signal<string | undefined>(undefined);
   private readonly log = viewChild.required<ElementRef<HTMLElement>>('log');
   private viewedFrom: HTMLElement | undefined;
   /** Follow new lines unless the reader has scrolled up to read older ones. */
@@ -50,32 +44,9 @@ export class MessageList {
     return new Date(ms).toISOString();
   }
 
-  protected status(entry: MessageEntry): string {
-    return deliveryText(entry);
-  }
-
-  protected detail(entry: MessageEntry): string | undefined {
-    return reachDetail(entry);
-  }
-
-  /** The id of the element that names who has `entry`: what the status's aria-describedby points at. */
-  protected namesId(entry: MessageEntry): string {
-    return `reach-${entry.id}`;
-  }
-
-  protected sender(entry: MessageEntry): string {
-    return entry.own ? 'You' : entry.from;
-  }
-
-  protected imageAlt(entry: MessageEntry): string {
-    return entry.own ? 'Image you sent' : `Image from ${entry.from}`;
-  }
-
-  protected view(entry: MessageEntry, event: Event): void {
-    if (entry.content.kind !== 'image') return;
-    this.viewedFrom = event.currentTarget as HTMLElement;
-    const { url, width, height } = entry.content;
-    this.viewing.set({ url, width, height, alt: this.imageAlt(entry) });
+  protected view({ image, from }: ImageToView): void {
+    this.viewedFrom = from;
+    this.viewing.set(image);
   }
 
   /** Focus goes back where a keyboard user opened the viewer from. */
