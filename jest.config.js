@@ -35,11 +35,11 @@ module.exports = {
       setupFiles: ['<rootDir>/apps/server/test-setup.ts'],
     }),
     nodeProject('e2e', ['<rootDir>/test/**/*.e2e-spec.ts'], '<rootDir>/test/tsconfig.json', {
-      testTimeout: 30_000,
+      setupFilesAfterEnv: ['<rootDir>/test/test-setup.ts'],
     }),
     // Real Chromium against the built server (test/browser/support/launch-chromium.ts).
     nodeProject('browser', ['<rootDir>/test/browser/**/*.browser-spec.ts'], '<rootDir>/test/tsconfig.json', {
-      testTimeout: 60_000,
+      setupFilesAfterEnv: ['<rootDir>/test/browser/test-setup.ts'],
     }),
     {
       displayName: 'web',
