@@ -30,9 +30,12 @@ const webPreset = createCjsPreset({ tsconfig: '<rootDir>/apps/web/tsconfig.spec.
 
 module.exports = {
   projects: [
-    nodeProject('libs', ['<rootDir>/libs/**/*.spec.ts'], '<rootDir>/libs/tsconfig.spec.json'),
+    nodeProject('libs', ['<rootDir>/libs/**/*.spec.ts'], '<rootDir>/libs/tsconfig.spec.json', {
+      setupFilesAfterEnv: ['<rootDir>/test/test-setup.ts'],
+    }),
     nodeProject('server', ['<rootDir>/apps/server/**/*.spec.ts'], '<rootDir>/apps/server/tsconfig.spec.json', {
       setupFiles: ['<rootDir>/apps/server/test-setup.ts'],
+      setupFilesAfterEnv: ['<rootDir>/test/test-setup.ts'],
     }),
     nodeProject('e2e', ['<rootDir>/test/**/*.e2e-spec.ts'], '<rootDir>/test/tsconfig.json', {
       setupFilesAfterEnv: ['<rootDir>/test/test-setup.ts'],
