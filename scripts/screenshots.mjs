@@ -1,4 +1,5 @@
-// `npm run screenshots`: every page in light and dark, 1280 and 390 px wide, into docs/screenshots/.
+// `npm run screenshots`: every page in light and dark, 1280 and 390 px wide, and the room on a
+// phone with its Members drawer open, into docs/screenshots/.
 // Builds nothing: it runs the built server (dist/) on a free port and drives Debian's Chromium.
 import { Buffer } from 'node:buffer';
 import { spawn } from 'node:child_process';
@@ -159,6 +160,31 @@ async function capture(page, name, files) {
   }
 }
 
+/** The room on a phone (390x844, light theme) as it opens, and with its Members drawer open. */
+async function capturePhone(page, files) {
+  await page.emulateMedia({ colorScheme: 'light' });
+  await page.setViewportSize(WIDTHS[1]);
+  await settle(page);
+  await page.evaluate(() => document.querySelectorAll('[role="log"]').forEach((log) => log.scrollTo(0, log.scrollHeight)));
+  const shots = [
+    ['chat-phone', async () => undefined],
+    [
+      'chat-phone-members',
+      async () => {
+        await page.getByRole('button', { name: 'Members', exact: true }).click();
+        await page.getByRole('dialog', { name: 'Members', exact: true }).waitFor();
+      },
+    ],
+  ];
+  for (const [name, prepare] of shots) {
+    await prepare();
+    await settle(page);
+    const file = resolve(OUT_DIR, `${name}.png`);
+    await page.screenshot({ path: file, animations: 'disabled' });
+    files.push(relative(ROOT, file));
+  }
+}
+
 async function main() {
   if (!existsSync(SERVER_ENTRY) || !existsSync(WEB_INDEX)) fail('build first (npm run build): dist/ has no server or no web app.');
   if (!existsSync(CHROMIUM_PATH)) fail(`Chromium is missing at ${CHROMIUM_PATH} (apt-get install -y chromium, or set CHROMIUM_PATH).`);
@@ -177,6 +203,7 @@ async function main() {
 
     const chat = await startConversation(browser, baseURL);
     await capture(chat, 'chat', files);
+    await capturePhone(chat, files);
 
     const viewer = await (await browser.newContext({ baseURL, viewport: WIDTHS[0], reducedMotion: 'reduce' })).newPage();
     const pages = [

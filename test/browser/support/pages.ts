@@ -34,13 +34,20 @@ export function messageLog(page: Page): Locator {
   return page.getByRole('log', { name: 'Messages', exact: true });
 }
 
+/** The list named "Members": beside the conversation, or (on a phone) in the Members drawer once it is open. */
 export function memberList(page: Page): Locator {
-  return page.getByLabel('Members', { exact: true }).first();
+  return page.getByRole('list', { name: 'Members', exact: true });
 }
 
-/** The chat page's note that the end-to-end layer is open (until then a status says the key is being opened). */
+/**
+ * What says that the end-to-end layer is open (until then a status says the key is being
+ * opened): the note, or on a phone the compact bar's "End-to-end encrypted" button that shows it.
+ */
 export function encryptionNote(page: Page): Locator {
-  return page.getByText('End-to-end encrypted.', { exact: false });
+  return page
+    .getByText('End-to-end encrypted.', { exact: false })
+    .or(page.getByRole('button', { name: 'End-to-end encrypted', exact: true }))
+    .first();
 }
 
 export function pathOf(page: Page): string {

@@ -12,7 +12,8 @@ function deepestChild(route: ActivatedRouteSnapshot): ActivatedRouteSnapshot {
 
 /**
  * The shell: skip link, header, the routed page in the main landmark, and a footer with the
- * build digest that people can compare with the published one.
+ * build digest that people can compare with the published one. On a narrow screen a `wide`
+ * page (the room) gets the whole screen: no site menu, the shell exactly the viewport's height.
  */
 @Component({
   selector: 'app-root',
@@ -20,6 +21,7 @@ function deepestChild(route: ActivatedRouteSnapshot): ActivatedRouteSnapshot {
   templateUrl: './app.html',
   styleUrl: './app.css',
   changeDetection: ChangeDetectionStrategy.OnPush,
+  host: { '[class.wide]': 'wide()' },
 })
 export class App {
   private readonly router = inject(Router);

@@ -1,18 +1,27 @@
-import { ChangeDetectionStrategy, Component, DestroyRef, type OnInit, computed, effect, inject, signal, untracked } from '@angular/core';
+import { NgTemplateOutlet } from '@angular/common';
+import { ChangeDetectionStrategy, Component, DestroyRef, type ElementRef, type OnInit, computed, effect, inject, signal, untracked, viewChild } from '@angular/core';
 import type { Verification } from '@ciphernest/crypto';
 import { Title } from '@angular/platform-browser';
-import { ActivatedRoute, Router } from '@angular/router';
+import { ActivatedRoute, Router, RouterLink } from '@angular/router';
 
 import { type ChatSession, SessionStore } from '../../core/session/session-store';
+import { mediaMatches } from '../../shared/media-matches';
 import { ActiveChat } from './active-chat';
 import type { ChatNotifier } from './chat-notifier';
 import type { ChatStore } from './chat-store';
 import { Composer } from './composer';
 import { ConnectionBanner } from './connection-banner';
 import { MemberList } from './member-list';
+import { MembersDrawer } from './members-drawer';
 import { MessageList } from './message-list';
 import { SafetyNumberDialog, type ShownSafetyNumber } from './safety-number-dialog';
 import { TypingIndicator } from './typing-indicator';
+
+/**
+ * Below this width the room is compact: a one-line bar, the members in a drawer, the note and the
+ * actions behind buttons, no site menu. chat-page.css and app.css repeat the query.
+ */
+export const COMPACT_ROOM_QUERY = '(max-width: 47.99rem)';
 
 function hasFiles(event: DragEvent): boolean {
   return Array.from(event.dataTransfer?.types ?? []).includes('Files');
@@ -22,11 +31,14 @@ function hasFiles(event: DragEvent): boolean {
  * The room: restores this tab's session (or sends to /login), then shows its chat, which
  * ActiveChat keeps while the session lives: leaving this page within the app keeps it going.
  * "Verify" on a member opens the pair's safety number, computed when the dialog opens (about
- * 0.4 s) and again when that member's keys arrive or change.
+ * 0.4 s) and again when that member's keys arrive or change. On a narrow screen
+ * ({@link COMPACT_ROOM_QUERY}) the header is one line (the room's name, "End-to-end encrypted"
+ * that shows the note, "Members" that opens the member list in a drawer, "Room actions" that shows
+ * the actions), so that the conversation gets the height.
  */
 @Component({
   selector: 'app-chat-page',
-  imports: [Composer, ConnectionBanner, MemberList, MessageList, SafetyNumberDialog, TypingIndicator],
+  imports: [Composer, ConnectionBanner, MemberList, MembersDrawer, MessageList, NgTemplateOutlet, RouterLink, SafetyNumberDialog, TypingIndicator],
   templateUrl: './chat-page.html',
   styleUrl: './chat-page.css',
   changeDetection: ChangeDetectionStrategy.OnPush,
@@ -48,6 +60,12 @@ export class ChatPage implements OnInit {
   protected notifier!: ChatNotifier;
   protected readonly open = signal(false);
   protected readonly dragging = signal(false);
+  protected readonly compact = mediaMatches(COMPACT_ROOM_QUERY);
+  /** Compact layout: the members drawer, the end-to-end note and the actions, each shown or not. */
+  protected readonly membersOpen = signal(false);
+  protected readonly noteShown = signal(false);
+  protected readonly actionsShown = signal(false);
+  private readonly membersButton = viewChild<ElementRef<HTMLButtonElement>>('membersButton');
   /** The member whose safety number is shown, while the dialog is open. */
   protected readonly verifying = signal<string | undefined>(undefined);
   protected readonly safetyNumber = signal<ShownSafetyNumber>('computing');
@@ -65,6 +83,10 @@ export class ChatPage implements OnInit {
   constructor() {
     effect(() => {
       if (this.open()) this.title.setTitle(this.store.title());
+    });
+    effect(() => {
+      // The drawer goes with the compact layout; it must not come back open with it.
+      if (!this.compact()) untracked(() => this.membersOpen.set(false));
     });
     effect(() => {
       const needed = this.numberNeeded();
@@ -100,6 +122,25 @@ export class ChatPage implements OnInit {
     this.leaving = true;
     await this.store.leave();
     await this.router.navigate(['/']);
+  }
+
+  protected openMembers(): void {
+    this.membersOpen.set(true);
+  }
+
+  /** The drawer closed (Escape, Close, the backdrop): focus goes back to the button that opened it. */
+  protected closeMembers(): void {
+    if (!this.membersOpen()) return;
+    this.membersOpen.set(false);
+    this.membersButton()?.nativeElement.focus();
+  }
+
+  protected toggleNote(): void {
+    this.noteShown.update((shown) => !shown);
+  }
+
+  protected toggleActions(): void {
+    this.actionsShown.update((shown) => !shown);
   }
 
   protected verificationOf(name: string | undefined): Verification | undefined {

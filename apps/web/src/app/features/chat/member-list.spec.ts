@@ -69,6 +69,17 @@ describe('MemberList', () => {
     expect(verified).toEqual(['Carol']);
   });
 
+  it('keeps each whole name in its title, for when the row cuts it short', async () => {
+    const long = 'Wolfeschlegelsteinhausenbergerdo';
+    const element = await render([
+      { name: long, status: 'online', creator: false },
+      { name: 'Bob', status: 'online', creator: false },
+    ]);
+
+    expect(Array.from(element.querySelectorAll('.name'), (name) => name.getAttribute('title'))).toEqual([long, 'Bob']);
+    expect(element.querySelector('button.verify')?.textContent?.replace(/\s+/g, ' ').trim()).toBe(`Verify ${long}`);
+  });
+
   it('renders names as text', async () => {
     const element = await render([{ name: '<img src=x onerror=alert(1)>', status: 'online', creator: false }]);
 

@@ -14,7 +14,8 @@ export const VERIFICATION_TEXT: Record<Verification, string> = {
  * the end-to-end layer says of it (docs/protocol.md §3.1): its verification in words (not by
  * colour alone) and a "Verify" button (named "Verify" and the member's name) that asks for the
  * pair's safety number. While the connection is down the list is not current: it is greyed,
- * says so ("connection lost"), and shows no one's status.
+ * says so ("connection lost"), and shows no one's status. A name too long for the row is cut
+ * with an ellipsis on its one line; the whole name stays in its title and in the row's text.
  */
 @Component({
   selector: 'app-member-list',
@@ -27,22 +28,28 @@ export const VERIFICATION_TEXT: Record<Verification, string> = {
       @for (member of members(); track member.name) {
         <li [class.away]="member.status === 'away'">
           <span class="dot" aria-hidden="true"></span>
-          <span class="name">{{ member.name }}</span>&ngsp;
-          @if (member.name === me()) {
-            <span class="tag">(you)</span>&ngsp;
-          }
-          @if (member.creator) {
-            <span class="tag">creator</span>&ngsp;
-          }
-          @if (!stale()) {
-            <span class="status">{{ member.status }}</span>&ngsp;
-          }
-          @if (member.name !== me()) {
-            @if (verificationOf(member.name); as verification) {
-              <span class="trust" [class.verified]="verification === 'verified'" [class.changed]="verification === 'key-changed'">{{
-                verificationText[verification]
-              }}</span>&ngsp;
+          <span class="who">
+            <span class="name" [title]="member.name">{{ member.name }}</span>&ngsp;
+            @if (member.name === me()) {
+              <span class="tag">(you)</span>&ngsp;
             }
+            @if (member.creator) {
+              <span class="tag">creator</span>&ngsp;
+            }
+          </span>
+          <span class="state">
+            @if (!stale()) {
+              <span class="status">{{ member.status }}</span>&ngsp;
+            }
+            @if (member.name !== me()) {
+              @if (verificationOf(member.name); as verification) {
+                <span class="trust" [class.verified]="verification === 'verified'" [class.changed]="verification === 'key-changed'">{{
+                  verificationText[verification]
+                }}</span>&ngsp;
+              }
+            }
+          </span>
+          @if (member.name !== me()) {
             <button type="button" class="verify secondary small" (click)="verify.emit(member.name)">
               Verify<span class="visually-hidden">&ngsp;{{ member.name }}</span>
             </button>
@@ -62,33 +69,51 @@ export const VERIFICATION_TEXT: Record<Verification, string> = {
       color: var(--muted);
     }
     ul {
-      display: flex;
-      flex-wrap: wrap;
-      gap: 0.375rem 0.75rem;
+      display: grid;
+      gap: 0.5rem;
       margin: 0;
       padding: 0;
       list-style: none;
     }
+    /* One row per member: the name on one line (cut with an ellipsis, whole in its title and
+       its text), status and verification under it, Verify beside both; a long name never
+       makes a row taller. */
     li {
+      display: grid;
+      grid-template-columns: auto minmax(0, 1fr) auto;
+      align-items: center;
+      column-gap: 0.4rem;
+    }
+    .who {
       display: flex;
-      flex-wrap: wrap;
+      grid-area: 1 / 2;
       align-items: center;
       gap: 0.35rem;
       min-width: 0;
     }
+    .state {
+      grid-area: 2 / 2;
+      line-height: 1.3;
+    }
+    .state:empty {
+      display: none;
+    }
     .dot {
+      grid-area: 1 / 1;
       width: 0.55rem;
       height: 0.55rem;
       border-radius: 50%;
       background: var(--accent);
-      flex: none;
     }
     .away .dot {
       background: transparent;
       border: 2px solid var(--muted);
     }
     .name {
+      overflow: hidden;
       font-weight: 600;
+      white-space: nowrap;
+      text-overflow: ellipsis;
     }
     .away .name {
       font-weight: 400;
@@ -99,6 +124,7 @@ export const VERIFICATION_TEXT: Record<Verification, string> = {
       color: var(--muted);
     }
     .tag {
+      flex: none;
       padding: 0 0.35rem;
       border: 1px solid var(--border);
       border-radius: 1rem;
@@ -115,6 +141,7 @@ export const VERIFICATION_TEXT: Record<Verification, string> = {
       font-weight: 600;
     }
     .verify {
+      grid-area: 1 / 3 / span 2;
       padding: 0.05rem 0.5rem;
       font-size: 0.75rem;
     }
@@ -131,11 +158,6 @@ export const VERIFICATION_TEXT: Record<Verification, string> = {
     ul.stale .dot {
       background: transparent;
       border: 2px dashed var(--muted);
-    }
-    @media (min-width: 44rem) {
-      ul {
-        flex-direction: column;
-      }
     }
   `,
   changeDetection: ChangeDetectionStrategy.OnPush,
