@@ -45,7 +45,7 @@ function cpuSince(start) {
  * Admits and connects every member, room by room (`concurrency` rooms at a time; in a room the
  * first member creates it, then the others join), keeps the sockets, and times the whole.
  */
-async function join({ target, rooms, concurrency }) {
+async function join({ target, rooms, concurrency, group = target.kind }) {
   const started = performance.now();
   const errors = [];
   const joined = await mapLimit(rooms, concurrency, async (room) => {
@@ -57,7 +57,7 @@ async function join({ target, rooms, concurrency }) {
       try {
         const credentials = await admit(via(member), { room: room.name, name: member.name, from: member.from, creator, verifier: room.verifier });
         const socket = await connectMember(via(member), credentials);
-        inRoom.push({ socket, room: room.name, name: member.name });
+        inRoom.push({ socket, room: room.name, name: member.name, credentials, url: via(member).url, kind: target.kind });
       } catch (error) {
         errors.push(error.message);
       }
@@ -68,7 +68,7 @@ async function join({ target, rooms, concurrency }) {
   });
   const ms = performance.now() - started;
   const fresh = joined.flat();
-  groups.set(target.kind, [...clientsOf(target.kind), ...fresh]);
+  groups.set(group, [...clientsOf(group), ...fresh]);
   return { ms, connected: fresh.length, errors: errors.length, firstErrors: errors.slice(0, 3) };
 }
 
@@ -79,8 +79,8 @@ async function join({ target, rooms, concurrency }) {
  * over its clients, whatever the acks; latency then runs from the scheduled send time, so a
  * server (or generator) that falls behind cannot hide its queue.
  */
-async function fanout({ kind, mode, warmupMs, durationMs, rate, boxBytes }) {
-  const clients = clientsOf(kind);
+async function fanout({ kind, group = kind, mode, warmupMs, durationMs, rate, boxBytes }) {
+  const clients = clientsOf(group);
   const template = randomBytes(boxBytes);
   const latency = new Histogram();
   let measuring = false;
@@ -235,22 +235,76 @@ async function churn({ target, rooms, cycles, concurrency, firstAddress }) {
 }
 
 /** Every client leaves (CipherNest ends its session at once) and the list is emptied. */
-async function leaveAll({ kind }) {
-  const leaving = clientsOf(kind);
-  groups.delete(kind);
+async function leaveAll({ kind, group = kind }) {
+  const leaving = clientsOf(group);
+  groups.delete(group);
   const outcomes = await Promise.allSettled(leaving.map((client) => leave(client.socket)));
   return { left: outcomes.filter((outcome) => outcome.status === 'fulfilled').length, failed: outcomes.filter((outcome) => outcome.status === 'rejected').length };
 }
 
 /** Every client disconnects without leaving (the sessions go away on CipherNest). */
-async function closeAll({ kind }) {
-  const closing = clientsOf(kind);
-  groups.delete(kind);
+async function closeAll({ kind, group = kind }) {
+  const closing = clientsOf(group);
+  groups.delete(group);
   for (const client of closing) client.socket.close();
   return { closed: closing.length };
 }
 
-const commands = { join, fanout, large, churn, leaveAll, closeAll };
+/**
+ * Reconnect storm, part 1: every client of `group` connected to `fromUrl` is set to reconnect,
+ * as soon as its socket drops, to `toUrl` with its token and `resume` (the last seq it saw), and
+ * every client of the group counts the `member` events it hears from then on. Answers at once.
+ */
+const storms = new Map();
+function armReconnect({ group, fromUrl, toUrl, timeoutMs }) {
+  const clients = clientsOf(group);
+  const storm = { back: [], failures: [], events: { left: 0, away: 0, back: 0, joined: 0 }, pending: 0 };
+  storms.set(group, storm);
+  for (const client of clients) {
+    client.lastSeq ??= 0;
+    client.socket.on('message', (message) => {
+      client.lastSeq = Math.max(client.lastSeq, message.seq);
+    });
+    client.socket.on('member', (event) => {
+      storm.events[event.type] = (storm.events[event.type] ?? 0) + 1;
+      if (event.type === 'left') storm.failures.push(`${event.name} left (${event.reason}) as seen by ${client.name}`);
+    });
+    if (client.url !== fromUrl) continue;
+    storm.pending += 1;
+    storm.done ??= new Promise((resolve) => {
+      storm.resolve = resolve;
+    });
+    client.socket.once('disconnect', async () => {
+      const droppedAt = Date.now();
+      try {
+        const target = { kind: 'ciphernest', url: toUrl };
+        const socket = await connectMember(target, { auth: { ...client.credentials.auth, resume: client.lastSeq }, from: client.credentials.from }, timeoutMs);
+        client.socket = socket;
+        client.url = toUrl;
+        socket.on('member', (event) => {
+          storm.events[event.type] = (storm.events[event.type] ?? 0) + 1;
+          if (event.type === 'left') storm.failures.push(`${event.name} left (${event.reason}) as seen by ${client.name}`);
+        });
+        storm.back.push({ droppedAt, backAt: Date.now() });
+      } catch (error) {
+        storm.failures.push(`${client.room}/${client.name}: ${error.message}`);
+      }
+      storm.pending -= 1;
+      if (storm.pending === 0) storm.resolve();
+    });
+  }
+  return { armed: storm.pending };
+}
+
+/** Reconnect storm, part 2: waits until every armed client is back (or failed), then `settleMs` more; the times are wall-clock ms. */
+async function awaitReconnect({ group, settleMs }) {
+  const storm = storms.get(group);
+  if (storm.pending > 0) await storm.done;
+  await sleep(settleMs);
+  return { back: storm.back, failures: storm.failures.slice(0, 10), failed: storm.failures.length, events: storm.events };
+}
+
+const commands = { join, fanout, large, churn, leaveAll, closeAll, armReconnect, awaitReconnect };
 
 process.on('message', async ({ id, cmd, args }) => {
   try {

@@ -7,6 +7,7 @@
 // test: the exit code is 0 unless the harness itself fails. docs/benchmarks.md explains the
 // method and holds the latest table.
 import { cpus, tmpdir, totalmem } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -19,7 +20,7 @@ import { BARE, CIPHERNEST, CIPHERNEST_ENTRY, CIPHERNEST_ENV, startTarget } from 
 import { WorkerPool } from './lib/worker-pool.mjs';
 import { summarizeProfile } from './profile-summary.mjs';
 
-const SCENARIOS = ['fanout', 'idle', 'large', 'storm', 'churn', 'crypto', 'scale'];
+const SCENARIOS = ['fanout', 'idle', 'large', 'storm', 'churn', 'crypto', 'scale', 'idle10k', 'reconnect'];
 
 function readOptions(argv) {
   // --cpu-prof takes an optional value, which parseArgs has no form for: a bare one means the default folder.
@@ -303,11 +304,14 @@ async function idle() {
             rssAfterKiB: after.vmRssKiB,
             perMemberKiB: (after.vmRssKiB - before.vmRssKiB) / joined.connected,
             heapPerMemberKiB: perMember('heapUsed'),
+            heapTotalPerMemberKiB: perMember('heapTotal'),
             externalPerMemberKiB: perMember('external'),
+            connectMs: joined.ms,
           };
           out[kind].push(run);
           log(`  ${LABEL[kind].padEnd(10)} VmRSS ${fmt(before.vmRssKiB / 1024, 1)} -> ${fmt(after.vmRssKiB / 1024, 1)} MiB for ${joined.connected} members: ` +
-            `${fmt(run.perMemberKiB, 1)} KiB each (JS heap ${fmt(run.heapPerMemberKiB, 1)}, external ${fmt(run.externalPerMemberKiB, 1)})`);
+            `${fmt(run.perMemberKiB, 1)} KiB each (JS heap ${fmt(run.heapPerMemberKiB, 1)}, V8 heap committed ${fmt(run.heapTotalPerMemberKiB, 1)}, external ${fmt(run.externalPerMemberKiB, 1)}); ` +
+            `connected in ${fmt(joined.ms, 0)} ms`);
           await pool.all('closeAll', () => ({ kind }));
         }
       });
@@ -320,6 +324,7 @@ async function idle() {
     runs: out,
     perMemberKiB: { [BARE]: median(BARE, 'perMemberKiB'), [CIPHERNEST]: median(CIPHERNEST, 'perMemberKiB') },
     heapPerMemberKiB: { [BARE]: median(BARE, 'heapPerMemberKiB'), [CIPHERNEST]: median(CIPHERNEST, 'heapPerMemberKiB') },
+    connectMs: { [BARE]: median(BARE, 'connectMs'), [CIPHERNEST]: median(CIPHERNEST, 'connectMs') },
   };
 }
 
@@ -525,6 +530,134 @@ async function scale() {
   }
 }
 
+// ---------------------------------------------------------------- 10,000 idle members
+
+const IDLE10K = { members: Number(process.env.BENCH_IDLE10K_MEMBERS ?? 10_000), activeRooms: 5, activeRate: 400 };
+
+/** The soft limit of open files of this process (inherited by the servers and the workers). */
+function openFilesLimit() {
+  const line = readFileSync('/proc/self/limits', 'utf8').split('\n').find((text) => text.startsWith('Max open files'));
+  return Number(line?.split(/\s+/)[3] ?? Number.NaN);
+}
+
+/**
+ * 10,000 idle members on one process, one target at a time (each member is a descriptor in the
+ * server and one in the generator): time to connect them all, VmRSS and JS heap per member after
+ * a full GC, then an open-loop fan-out in a few active rooms of 8 meanwhile, its latency.
+ */
+async function idle10k() {
+  const members = IDLE10K.members;
+  const limit = openFilesLimit();
+  log(`idle10k: ${members} idle members (${members / 8} rooms x 8) on one process, then ${IDLE10K.activeRooms} active rooms of 8 sending ${IDLE10K.activeRate} msg/s in all (open loop) meanwhile; one target at a time; open files limit ${limit}`);
+  if (limit < members + 1_000) throw new Error(`idle10k needs an open files limit of at least ${members + 1_000} (ulimit -n ${members + 1_000} before npm run bench); it is ${limit}`);
+  const out = {};
+  for (const kind of KINDS) {
+    const pool = new WorkerPool(1);
+    try {
+      out[kind] = await withTargets([kind], async (targets) => {
+        const target = targets[kind];
+        await joinAll(pool, target, roomPlan(`warm10k ${kind}`, 4, 8), 4);
+        await pool.all('leaveAll', () => ({ kind }));
+        await sleep(300);
+        const before = await target.collectGarbage();
+        const cpu0 = cpuMs(target.pid);
+        const joined = await joinAll(pool, target, roomPlan(`idle10k ${kind}`, members / 8, 8), 20);
+        const joinCpuMs = cpuMs(target.pid) - cpu0;
+        await sleep(500);
+        const after = await target.collectGarbage();
+        const active = roomPlan(`active ${kind}`, IDLE10K.activeRooms, 8);
+        await pool.one(0, 'join', { target: wire(target), rooms: active, concurrency: 5, group: `${kind}:active` });
+        const run = await pool.one(0, 'fanout', { kind, group: `${kind}:active`, mode: 'open', warmupMs: PLAN.warmupMs, durationMs: PLAN.durationMs, rate: IDLE10K.activeRate, boxBytes: FANOUT.boxBytes });
+        const latency = Histogram.fromJSON(run.latency).summary();
+        const result = {
+          members: joined.connected,
+          connectMs: joined.ms,
+          joinCpuMsPerMember: joinCpuMs / joined.connected,
+          rssPerMemberKiB: (after.vmRssKiB - before.vmRssKiB) / joined.connected,
+          heapPerMemberKiB: (after.heapUsed - before.heapUsed) / 1024 / joined.connected,
+          rssMiB: after.vmRssKiB / 1024,
+          latency,
+          delivered: run.delivered,
+        };
+        log(`  ${LABEL[kind].padEnd(10)} ${result.members} connected in ${fmt(result.connectMs / 1000, 1)} s (server CPU ${fmt(result.joinCpuMsPerMember, 2)} ms each); ` +
+          `VmRSS ${fmt(result.rssMiB, 0)} MiB, ${fmt(result.rssPerMemberKiB, 1)} KiB / member, JS heap ${fmt(result.heapPerMemberKiB, 1)} KiB / member; ` +
+          `fan-out meanwhile p50 ${fmt(latency.p50, 2)} p99 ${fmt(latency.p99, 2)} ms (${run.delivered} delivered)`);
+        await pool.all('closeAll', () => ({ kind: `${kind}:active` }));
+        await pool.all('closeAll', () => ({ kind }));
+        return result;
+      });
+    } finally {
+      pool.close();
+    }
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------- reconnect storm
+
+// A grace of 30 s (the default is 10 s): on a loaded 2-core machine an HTTP join and its connect can be seconds apart.
+const RECONNECT = { members: Number(process.env.BENCH_RECONNECT_MEMBERS ?? 2_000), graceMs: 30_000 };
+
+/**
+ * A Redis deployment of two CipherNest processes with 2,000 members, half on each; the first is
+ * killed (SIGKILL) and every member it held reconnects to the second with its token and
+ * `resume`. Figures: time from the kill until each is back (its `presence`), failures, and the
+ * `member` events the room heard (a `left` is a member that timed out: there must be none).
+ */
+async function reconnect() {
+  const members = RECONNECT.members;
+  log(`reconnect: STORE=redis, 2 CipherNest processes and a redis-server; ${members} members (rooms of 8, each room's members dealt to both); ` +
+    `the first process is killed with SIGKILL and its members reconnect to the second with their token and resume; DISCONNECT_GRACE_MS ${RECONNECT.graceMs}`);
+  const redis = await startRedis();
+  const servers = [];
+  const pool = new WorkerPool(1);
+  try {
+    for (let n = 0; n < 2; n++) {
+      servers.push(await startTarget(CIPHERNEST, { env: { STORE: 'redis', REDIS_URL: redis.url, TOKEN_SECRET: SCALE_SECRET, DISCONNECT_GRACE_MS: String(RECONNECT.graceMs) } }));
+    }
+    const [doomed, survivor] = servers;
+    const deployment = { kind: CIPHERNEST, url: doomed.url, urls: [doomed.url, survivor.url] };
+    const joined = await pool.one(0, 'join', { target: deployment, rooms: roomPlan('storm-redis', members / 8, 8), concurrency: 10, group: 'reconnect' });
+    if (joined.errors > 0) throw new Error(`reconnect: ${joined.errors} members failed to join: ${joined.firstErrors.join('; ')}`);
+    const { armed } = await pool.one(0, 'armReconnect', { group: 'reconnect', fromUrl: doomed.url, toUrl: survivor.url, timeoutMs: 60_000 });
+    const cpu0 = cpuMs(survivor.pid);
+    const killedAt = Date.now();
+    process.kill(doomed.pid, 'SIGKILL');
+    const result = await Promise.race([
+      pool.one(0, 'awaitReconnect', { group: 'reconnect', settleMs: RECONNECT.graceMs + 5_000 }),
+      (async () => {
+        while (!survivor.exited) await sleep(200);
+        throw new Error(`reconnect: the surviving process exited (${JSON.stringify(survivor.exited)}):\n${survivor.lines.slice(-20).join('\n')}`);
+      })(),
+    ]);
+    const survivorCpuMs = cpuMs(survivor.pid) - cpu0;
+    const times = result.back.map((entry) => entry.backAt - killedAt).sort((a, b) => a - b);
+    const at = (share) => times[Math.min(times.length - 1, Math.floor(share * times.length))];
+    const out = {
+      members,
+      armed,
+      back: times.length,
+      failed: result.failed,
+      failures: result.failures,
+      events: result.events,
+      p50Ms: at(0.5),
+      p99Ms: at(0.99),
+      maxMs: times[times.length - 1],
+      survivorCpuMs,
+    };
+    log(`  ${out.back} of ${armed} back on the other process: p50 ${fmt(out.p50Ms, 0)} ms, p99 ${fmt(out.p99Ms, 0)} ms, all by ${fmt(out.maxMs, 0)} ms after the kill; ` +
+      `${out.failed} failed${out.failed ? ` (${out.failures.join('; ')})` : ''}; member events heard: ${JSON.stringify(out.events)}; survivor CPU ${fmt(survivorCpuMs, 0)} ms`);
+    return out;
+  } finally {
+    pool.close();
+    for (const server of servers) {
+      noteWarnings(server);
+      await server.stop();
+    }
+    await redis.stop();
+  }
+}
+
 // ---------------------------------------------------------------- crypto
 
 async function clientCrypto() {
@@ -647,8 +780,9 @@ function report(s) {
     }
   }
   if (s.idle) {
-    rows.push(row(`idle ${PLAN.idleMembers} members`, 'VmRSS KiB / member', s.idle.perMemberKiB[BARE], s.idle.perMemberKiB[CIPHERNEST], 1, target('memory per idle member <= 1.5x bare', (r) => r <= 1.5)));
-    rows.push(row(`idle ${PLAN.idleMembers} members`, 'JS heap KiB / member', s.idle.heapPerMemberKiB[BARE], s.idle.heapPerMemberKiB[CIPHERNEST], 1));
+    rows.push(row(`idle ${PLAN.idleMembers} members`, 'VmRSS KiB / member', s.idle.perMemberKiB[BARE], s.idle.perMemberKiB[CIPHERNEST], 1, target('VmRSS per idle member <= 1.2x bare', (r) => r <= 1.2)));
+    rows.push(row(`idle ${PLAN.idleMembers} members`, 'JS heap KiB / member', s.idle.heapPerMemberKiB[BARE], s.idle.heapPerMemberKiB[CIPHERNEST], 1, target('JS heap per idle member <= 1.2x bare', (r) => r <= 1.2)));
+    rows.push(row(`idle ${PLAN.idleMembers} members`, 'time to connect them ms (median)', s.idle.connectMs[BARE], s.idle.connectMs[CIPHERNEST], 0, target('time to connect N members <= 1.5x bare', (r) => r <= 1.5)));
   }
   if (s.large) {
     for (const [bytes, byKind] of Object.entries(s.large)) {
@@ -677,6 +811,26 @@ function report(s) {
     const empty = c[CIPHERNEST].storesEmpty;
     rows.push([name, 'stores empty after all left', '-', empty ? 'yes' : `NO: ${JSON.stringify(c[CIPHERNEST].directory).slice(0, 60)}`, '-', empty ? 'PASS (no leak)' : 'MISS (no leak)']);
     verdicts.push(`${empty ? 'PASS' : 'MISS'} rooms and sessions gone after churn`);
+  }
+  if (s.idle10k) {
+    const i = s.idle10k;
+    const name = `idle ${IDLE10K.members.toLocaleString('en-US')} members`;
+    rows.push(row(name, 'time to connect them all ms', i[BARE].connectMs, i[CIPHERNEST].connectMs, 0, target(`time to connect ${IDLE10K.members.toLocaleString('en-US')} <= 1.5x bare`, (r) => r <= 1.5)));
+    rows.push(row(name, 'server CPU ms per member joined', i[BARE].joinCpuMsPerMember, i[CIPHERNEST].joinCpuMsPerMember, 2, target('CPU per join <= 2x bare per connect', (r) => r <= 2)));
+    rows.push(row(name, 'VmRSS KiB / member', i[BARE].rssPerMemberKiB, i[CIPHERNEST].rssPerMemberKiB, 1, target(`VmRSS per member at ${IDLE10K.members.toLocaleString('en-US')} <= 1.2x bare`, (r) => r <= 1.2)));
+    rows.push(row(name, 'JS heap KiB / member', i[BARE].heapPerMemberKiB, i[CIPHERNEST].heapPerMemberKiB, 1, target(`JS heap per member at ${IDLE10K.members.toLocaleString('en-US')} <= 1.2x bare`, (r) => r <= 1.2)));
+    rows.push(row(name, 'VmRSS MiB in all', i[BARE].rssMiB, i[CIPHERNEST].rssMiB, 0));
+    rows.push(row(name, `fan-out in ${IDLE10K.activeRooms} rooms meanwhile p50 ms`, i[BARE].latency.p50, i[CIPHERNEST].latency.p50, 2));
+    rows.push(row(name, `fan-out in ${IDLE10K.activeRooms} rooms meanwhile p99 ms`, i[BARE].latency.p99, i[CIPHERNEST].latency.p99, 2));
+  }
+  if (s.reconnect) {
+    const r = s.reconnect;
+    const only = (figure, value) => [`reconnect storm ${r.members} (redis, 2 processes)`, figure, '-', value, '-', ''];
+    rows.push(only('members of the killed process back / of', `${r.back} / ${r.armed}`));
+    rows.push(only('time to back after the kill p50 / p99 / all ms', `${fmt(r.p50Ms, 0)} / ${fmt(r.p99Ms, 0)} / ${fmt(r.maxMs, 0)}`));
+    const none = r.failed === 0 && (r.events.left ?? 0) === 0 && r.back === r.armed;
+    rows.push([...only('failed or timed out (member left heard)', `${r.failed} / ${r.events.left ?? 0}`).slice(0, 5), `${none ? 'PASS' : 'MISS'} (every member back within the grace, none timed out)`]);
+    verdicts.push(`${none ? 'PASS' : 'MISS'} reconnect storm: every member back within the grace, none timed out`);
   }
   if (s.crypto) {
     const c = s.crypto;
@@ -716,7 +870,7 @@ async function main() {
   log(`load: ${options.workers} socket.io-client worker process(es); the server and the generator share ${cpus().length} cores, so the generator's CPU is printed beside the server's`);
   if (options.cpuProf) log(`CPU profiles of both servers (fan-out only) go to ${options.cpuProf}`);
   log();
-  const runners = { fanout, idle, large, storm, churn, crypto: clientCrypto, scale };
+  const runners = { fanout, idle, large, storm, churn, crypto: clientCrypto, scale, idle10k, reconnect };
   for (const name of options.only) {
     const scenarioStart = performance.now();
     results.scenarios[name] = await runners[name]();

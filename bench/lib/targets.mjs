@@ -131,7 +131,8 @@ export async function startTarget(kind, { nodeArgs = [], env = {} } = {}) {
       return status;
     },
   };
-  const deadline = Date.now() + 30_000;
+  // Generous: on a shared machine under load a cold start of the server can take tens of seconds.
+  const deadline = Date.now() + 120_000;
   for (;;) {
     if (exited) throw new Error(`${target.label} exited at start (${JSON.stringify(exited)}):\n${lines.join('\n')}`);
     try {
@@ -141,7 +142,7 @@ export async function startTarget(kind, { nodeArgs = [], env = {} } = {}) {
     }
     if (Date.now() > deadline) {
       await target.stop();
-      throw new Error(`${target.label} did not answer /healthz within 30 s:\n${lines.join('\n')}`);
+      throw new Error(`${target.label} did not answer /healthz within 120 s:\n${lines.join('\n')}`);
     }
     await sleep(100);
   }

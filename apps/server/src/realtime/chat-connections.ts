@@ -36,10 +36,16 @@ export class ChatConnections {
     this.handshake.guard(namespace);
   }
 
+  /** `disconnect` of every socket: one listener for all (a socket disconnects once). */
+  private readonly onDisconnect = ((connections: ChatConnections) =>
+    function socketDisconnected(this: ChatSocket, reason: string): void {
+      connections.attachment.detach(this, reason);
+    })(this);
+
   /** A socket the handshake admitted: attached to its session, watched, detached when it goes. */
   accept(socket: ChatSocket): void {
     socket.data.ready = this.attachment.attach(socket);
-    socket.once('disconnect', (reason) => this.attachment.detach(socket, reason));
+    socket.on('disconnect', this.onDisconnect);
     refuseUnknownEvents(socket);
     watchSlowConsumer(socket, this.config.limits.maxBufferedBytes, (bufferedBytes) => {
       this.report.slowConsumer(socket.data, bufferedBytes);

@@ -7,7 +7,7 @@ import { RelayMessage } from '../membership/application/relay-message.use-case';
 import { AcceptReceipt } from '../membership/application/accept-receipt.use-case';
 import { ResolveSpeaker } from '../membership/application/resolve-speaker.use-case';
 import { andThen, type Awaitable } from '../shared/awaitable';
-import { bindHandler } from './bind-handler';
+import { socketListener } from './bind-handler';
 import { ChatConnections } from './chat-connections';
 import type { ChatSocket } from './chat-socket';
 import { parseMessage, type ParsedMessage } from './message-payload';
@@ -21,11 +21,16 @@ type AcceptedMessage = Extract<ParsedMessage, { ok: true }>;
  * The real-time channel of docs/protocol.md §5 on namespace `/chat`: each client event becomes a
  * use-case call, each result an ack and at most one Socket.IO-room broadcast. The connections'
  * life (handshake, attachment, slow consumers, stop) is ChatConnections'; the ack convention is
- * bindHandler's. Payloads are never logged or echoed.
+ * socketListener's. Payloads are never logged or echoed.
  */
 @WebSocketGateway({ namespace: CHAT_NAMESPACE })
 export class ChatGateway implements OnGatewayInit<Namespace>, OnGatewayConnection<ChatSocket> {
   private readonly failed = (error: unknown): void => this.report.handlerFailed(error);
+  /** One listener per client event for every socket (socketListener): nothing per member. */
+  private readonly onMessage = socketListener<ChatSocket>((socket, payload) => this.message(socket, payload), this.failed);
+  private readonly onTyping = socketListener<ChatSocket>((socket, payload) => this.typing(socket, payload), this.failed);
+  private readonly onReceived = socketListener<ChatSocket>((socket, payload) => this.received(socket, payload), this.failed);
+  private readonly onLeave = socketListener<ChatSocket>((socket, _payload, ack) => this.leave(socket, ack), this.failed);
 
   constructor(
     private readonly config: AppConfig,
@@ -43,10 +48,10 @@ export class ChatGateway implements OnGatewayInit<Namespace>, OnGatewayConnectio
 
   handleConnection(socket: ChatSocket): void {
     this.connections.accept(socket);
-    bindHandler(socket, ClientEvent.Message, (payload) => this.message(socket, payload), this.failed);
-    bindHandler(socket, ClientEvent.Typing, (payload) => this.typing(socket, payload), this.failed);
-    bindHandler(socket, ClientEvent.Received, (payload) => this.received(socket, payload), this.failed);
-    bindHandler(socket, ClientEvent.Leave, (_payload, ack) => this.leave(socket, ack), this.failed);
+    socket.on(ClientEvent.Message, this.onMessage);
+    socket.on(ClientEvent.Typing, this.onTyping);
+    socket.on(ClientEvent.Received, this.onReceived);
+    socket.on(ClientEvent.Leave, this.onLeave);
   }
 
   /**

@@ -1,4 +1,6 @@
 import type { INestApplicationContext } from '@nestjs/common';
+import type { MessageMappingProperties } from '@nestjs/websockets';
+import type { Observable } from 'rxjs';
 import { IoAdapter } from '@nestjs/platform-socket.io';
 import { createAdapter } from '@socket.io/redis-adapter';
 import type { Server, ServerOptions } from 'socket.io';
@@ -59,5 +61,25 @@ export class ConfiguredIoAdapter extends IoAdapter {
     // Only /chat serves anything; the default namespace refuses every connection.
     server.of('/').use((_socket, next) => next(Object.assign(new Error(ERROR_MESSAGES.NOT_FOUND), { data: { code: 'NOT_FOUND' } })));
     return server;
+  }
+
+  /**
+   * ChatGateway binds its events on each socket itself (bind-handler.ts) and has no
+   * @SubscribeMessage handler, but Nest still calls this for every socket, and IoAdapter builds
+   * a `disconnect` observable chain (fromEvent, share, first: about 15 closures) for it before
+   * looking at the empty list: about 2 KiB of heap per connected member. With no handler there
+   * is nothing to bind.
+   */
+  override bindMessageHandlers(socket: Parameters<IoAdapter['bindMessageHandlers']>[0], handlers: MessageMappingProperties[], transform: (data: unknown) => Observable<unknown>): void {
+    if (handlers.length > 0) super.bindMessageHandlers(socket, handlers, transform);
+  }
+
+  /**
+   * Nest feeds each socket's `disconnect` to a gateway's OnGatewayDisconnect; ChatGateway has
+   * none (ChatConnections listens to `disconnect` itself), so the listener and its closure per
+   * socket would feed nobody.
+   */
+  override bindClientDisconnect(): void {
+    // Nothing listens: see above.
   }
 }

@@ -22,7 +22,7 @@ interface EngineConnection {
   readonly request: IncomingMessage;
   write(data: string): unknown;
   close(): unknown;
-  once(event: 'close', listener: () => void): unknown;
+  on(event: 'close', listener: (this: EngineConnection) => void): unknown;
 }
 
 /**
@@ -46,6 +46,8 @@ export class EngineAdmission {
   private readonly open = new Map<string, number>();
   /** What allowRequest learned of each handshake, read again when it becomes a connection. */
   private readonly handshakes = new WeakMap<IncomingMessage, Handshake>();
+  /** The address key each open connection is counted under. */
+  private readonly keys = new WeakMap<EngineConnection, string>();
 
   constructor(
     private readonly config: AppConfig,
@@ -73,9 +75,22 @@ export class EngineAdmission {
    */
   bind(server: Server): void {
     const engine = server.engine as unknown as { on(event: 'connection', listener: (connection: EngineConnection) => void): void };
+    // One `close` listener for every connection (an engine.io connection closes once): nothing per member.
+    const keys = this.keys;
+    const open = this.open;
+    const closed = function connectionClosed(this: EngineConnection): void {
+      const key = keys.get(this);
+      if (key === undefined) return;
+      const left = (open.get(key) ?? 1) - 1;
+      if (left > 0) open.set(key, left);
+      else open.delete(key);
+    };
     engine.on('connection', (connection) => {
       const handshake = this.handshakes.get(connection.request) ?? this.read(connection.request);
-      this.count(connection, handshake.key);
+      this.handshakes.delete(connection.request);
+      this.open.set(handshake.key, (this.open.get(handshake.key) ?? 0) + 1);
+      this.keys.set(connection, handshake.key);
+      connection.on('close', closed);
       if (handshake.foreign) this.refuseOrigin(server, connection, handshake.address);
     });
   }
@@ -84,15 +99,6 @@ export class EngineAdmission {
   private read(request: IncomingMessage): Handshake {
     const address = clientAddress(request, this.config.trustProxy);
     return { address, key: addressKey(address, this.config.perAddress.ipv6PrefixLength), foreign: !this.origins.allows(request) };
-  }
-
-  private count(connection: EngineConnection, key: string): void {
-    this.open.set(key, (this.open.get(key) ?? 0) + 1);
-    connection.once('close', () => {
-      const left = (this.open.get(key) ?? 1) - 1;
-      if (left > 0) this.open.set(key, left);
-      else this.open.delete(key);
-    });
   }
 
   private refuseOrigin(server: Server, connection: EngineConnection, address: string): void {

@@ -45,13 +45,20 @@ interface EngineConnection {
  */
 export function limitFrames(server: Server, admittedFrameBytes: number): void {
   const engine = server.engine as unknown as { on(event: 'connection', listener: (connection: EngineConnection) => void): void };
-  engine.on('connection', watchPackets);
+  engine.on('connection', (connection) => connection.on('message', watchPacket));
+  // Listeners shared by every connection (the emitter is `this`): nothing per member.
+  const raiseOnUpgrade = (transport: EngineTransport): void => setFrameLimit(transport, admittedFrameBytes);
   server.of(CHAT_NAMESPACE).on('connection', (socket: Socket) => {
     const connection = socket.conn as unknown as EngineConnection;
     setFrameLimit(connection.transport, admittedFrameBytes);
-    connection.on('upgrade', (transport) => setFrameLimit(transport, admittedFrameBytes));
-    socket.once('disconnect', () => connection.close());
+    connection.on('upgrade', raiseOnUpgrade);
+    socket.on('disconnect', closeConnection);
   });
+}
+
+/** A /chat socket went away: its connection serves nothing else. */
+function closeConnection(this: Socket): void {
+  this.conn.close();
 }
 
 /**
@@ -74,27 +81,42 @@ function setFrameLimit(transport: EngineTransport, bytes: number): void {
   if (transport.name === 'websocket' && receiver && typeof receiver._maxPayload === 'number') receiver._maxPayload = bytes;
 }
 
-function watchPackets(connection: EngineConnection): void {
-  // One timer per connection, re-armed by refresh(): a message with a box must not cost a timer.
-  let deadline: NodeJS.Timeout | undefined;
-  let partial = false;
-  // Runs after Socket.IO has read the packet (its 'data' listener comes first).
-  connection.on('message', (data) => {
-    if (connection.readyState !== 'open') {
-      drop(connection);
-      return;
+/**
+ * A connection's partial packet: one timer per connection, made by its first packet that
+ * announces an attachment and re-armed by refresh() (a message with a box must not cost a
+ * timer). A connection that never sends one (an idle member) has none.
+ */
+class PartialPacket {
+  pending = true;
+  readonly deadline: NodeJS.Timeout;
+
+  constructor(connection: EngineConnection) {
+    this.deadline = setTimeout(() => this.pending && drop(connection), PARTIAL_PACKET_TIMEOUT_MS);
+    connection.once('close', () => clearTimeout(this.deadline));
+  }
+}
+
+const partialPackets = new WeakMap<EngineConnection, PartialPacket>();
+
+/** Every connection's `message` listener; runs after Socket.IO has read the packet (its 'data' listener comes first). */
+function watchPacket(this: EngineConnection, data: unknown): void {
+  if (this.readyState !== 'open') {
+    drop(this);
+    return;
+  }
+  if (announcesAttachments(data)) {
+    const partial = partialPackets.get(this);
+    if (!partial) {
+      partialPackets.set(this, new PartialPacket(this));
+    } else if (!partial.pending) {
+      partial.pending = true;
+      partial.deadline.refresh();
     }
-    if (announcesAttachments(data)) {
-      if (partial) return;
-      partial = true;
-      if (deadline) deadline.refresh();
-      else deadline = setTimeout(() => partial && drop(connection), PARTIAL_PACKET_TIMEOUT_MS);
-    } else if (typeof data !== 'string') {
-      // With one attachment per packet, any binary frame completes (or breaks) the packet.
-      partial = false;
-    }
-  });
-  connection.once('close', () => clearTimeout(deadline));
+  } else if (typeof data !== 'string') {
+    // With one attachment per packet, any binary frame completes (or breaks) the packet.
+    const partial = partialPackets.get(this);
+    if (partial) partial.pending = false;
+  }
 }
 
 /** Closes at once, discarding what is queued either way, so Socket.IO drops the partial packet it held. */

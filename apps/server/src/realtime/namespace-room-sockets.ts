@@ -18,7 +18,8 @@ interface RoomAdapter {
  *
  * The name of each chat room's Socket.IO room is built once, when this process's first socket
  * joins it (the adapter's `create-room`), and forgotten when its last one leaves: the very string
- * the adapter keys the room by, so no name is built or hashed anew per message. A room without a
+ * the adapter keys the room by, so no name is built or hashed anew per message. Beside it, the
+ * last seq relayed to the room here. A room without a
  * socket here has no name, and its messages (with Redis, every process receives every message)
  * cost one lookup.
  *
@@ -27,6 +28,13 @@ interface RoomAdapter {
  * twice, and then only messages above the replay's `upTo` reach it, until the first one does.
  * Rooms with no socket resuming pay one Map lookup per message.
  */
+/** A chat room with sockets in this process: its Socket.IO room's name, and the last seq relayed to it here. */
+class HostedRoom {
+  lastSeq = 0;
+
+  constructor(readonly socketRoom: string) {}
+}
+
 interface Resuming {
   /** Live messages kept back while the replay is read; undefined once it was sent. */
   kept: RelayedMessage[] | undefined;
@@ -37,7 +45,7 @@ interface Resuming {
 @Injectable()
 export class NamespaceRoomSockets extends RoomSockets {
   private namespace: Namespace | undefined;
-  private readonly socketRoomByKey = new Map<string, string>();
+  private readonly hosted = new Map<string, HostedRoom>();
   /** Per room key, its sockets that are resuming. */
   private readonly resuming = new Map<string, Map<string, Resuming>>();
 
@@ -46,7 +54,7 @@ export class NamespaceRoomSockets extends RoomSockets {
     const adapter = namespace.adapter as unknown as RoomAdapter;
     adapter.on('create-room', (socketRoom) => {
       const roomKey = socketRooms.roomKeyOf(socketRoom);
-      if (roomKey !== undefined) this.socketRoomByKey.set(roomKey, socketRoom);
+      if (roomKey !== undefined) this.hosted.set(roomKey, new HostedRoom(socketRoom));
     });
     adapter.on('leave-room', (socketRoom, socketId) => {
       const roomKey = socketRooms.roomKeyOf(socketRoom);
@@ -54,18 +62,19 @@ export class NamespaceRoomSockets extends RoomSockets {
     });
     adapter.on('delete-room', (socketRoom) => {
       const roomKey = socketRooms.roomKeyOf(socketRoom);
-      if (roomKey !== undefined) this.socketRoomByKey.delete(roomKey);
+      if (roomKey !== undefined) this.hosted.delete(roomKey);
     });
   }
 
   relay(roomKey: string, senderSocketId: string, message: RelayedMessage): void {
-    const socketRoom = this.socketRoomByKey.get(roomKey);
+    const hosted = this.hosted.get(roomKey);
+    if (hosted !== undefined) hosted.lastSeq = message.seq;
     const resuming = this.resuming.get(roomKey);
     if (resuming === undefined) {
-      if (socketRoom !== undefined) this.namespace?.local.to(socketRoom).except(senderSocketId).emit(ServerEvent.Message, message);
+      if (hosted !== undefined) this.namespace?.local.to(hosted.socketRoom).except(senderSocketId).emit(ServerEvent.Message, message);
       return;
     }
-    if (socketRoom !== undefined) this.namespace?.local.to(socketRoom).except([senderSocketId, ...resuming.keys()]).emit(ServerEvent.Message, message);
+    if (hosted !== undefined) this.namespace?.local.to(hosted.socketRoom).except([senderSocketId, ...resuming.keys()]).emit(ServerEvent.Message, message);
     for (const [socketId, state] of resuming) {
       if (socketId === senderSocketId) continue;
       if (state.kept) {
@@ -79,7 +88,7 @@ export class NamespaceRoomSockets extends RoomSockets {
   }
 
   hosts(roomKey: string): boolean {
-    return this.socketRoomByKey.has(roomKey) || this.resuming.has(roomKey);
+    return this.hosted.has(roomKey) || this.resuming.has(roomKey);
   }
 
   holdBack(roomKey: string, socketId: string): void {
@@ -107,7 +116,9 @@ export class NamespaceRoomSockets extends RoomSockets {
       socket.emit(ServerEvent.Message, message);
       caughtUp = true;
     }
-    if (caughtUp) {
+    // Nothing up to `upTo` can come live any more once this process relayed the room's messages
+    // that far (they come in seq order): the socket needs no filter, and an idle member keeps no state.
+    if (caughtUp || replay.upTo <= (this.hosted.get(roomKey)?.lastSeq ?? 0)) {
       this.forget(roomKey, socketId);
     } else {
       state.kept = undefined;

@@ -9,6 +9,8 @@ import type { ChatSocket } from './chat-socket';
 import { socketRooms } from './socket-rooms';
 import { SocketReport } from './socket-report';
 
+const ATTACHED: Promise<boolean> = Promise.resolve(true);
+
 /**
  * A socket's hold on its session: attached once the handshake admitted it (ConnectSession, which
  * tells the others `joined` or `back`; a replaced socket hears `session:end` and is closed; the
@@ -52,6 +54,9 @@ export class SocketAttachment {
     this.report.connected(socket.data, arrival, replay);
     // Set just before `ready` resolves: handlers already waiting on it run before any later event.
     socket.data.attached = true;
+    // Whoever awaits this call's promise gets true; later readers get one shared promise, so an
+    // attached socket keeps no promise of its own for its life.
+    socket.data.ready = ATTACHED;
     return true;
   }
 

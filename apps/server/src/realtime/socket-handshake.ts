@@ -13,6 +13,9 @@ import { TokenBucket } from './token-bucket';
 
 const CONNECTS_WINDOW_MS = 60_000;
 
+/** What a socket's handshake auth becomes once read: the token is not kept for the connection's life. */
+const READ_AUTH: Readonly<Record<string, never>> = Object.freeze({});
+
 /** A `resume` (docs/protocol.md §5.1): an integer from 0 to 2^53-1. */
 function isSeq(value: unknown): value is number {
   return Number.isSafeInteger(value) && (value as number) >= 0;
@@ -73,6 +76,8 @@ export class SocketHandshake {
     if (resume !== undefined && !isSeq(resume)) return refuse('VALIDATION_FAILED');
     const token = isObject(auth) ? auth['token'] : undefined;
     const session = await this.authenticate.execute(token, address);
+    // The token (a secret, and 0.2 KiB a member) is not needed again: nothing keeps it from here.
+    socket.handshake.auth = READ_AUTH;
     if (!session.ok) return refuse(session.code);
     const { id, roomKey, name } = session.value;
     const { rateMessagesPerSec, rateMessagesBurst } = this.config.limits;

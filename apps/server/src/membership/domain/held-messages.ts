@@ -1,4 +1,5 @@
 import { DEFAULT_LIMITS, type RelayedMessage, type SeqRange } from '@ciphernest/protocol';
+import { Arena, ARENA_BOX_BYTES, RecordQueue } from './held-arena';
 
 /** How long and how much is held for resuming (docs/protocol.md §5.1, §7). */
 export interface HoldLimits {
@@ -23,7 +24,7 @@ export const DEFAULT_HOLD_LIMITS: HoldLimits = {
  */
 export const HELD_OVERHEAD_BYTES = 256;
 
-/** A relayed message as it is held: exactly as relayed, with the session that sent it. */
+/** A held message as given back: its fields as relayed (the box a view of what is held), with the session that sent it. */
 export interface HeldMessage {
   readonly message: RelayedMessage;
   /** The sender's session: a resuming socket never gets its own session's messages. */
@@ -31,66 +32,105 @@ export interface HeldMessage {
   readonly bytes: number;
 }
 
-/**
- * A held message in its room's queue and in the process's: one object per message. Dropping it
- * (a limit, its age, its room's end) lets go of its message at once; the process's queue skips
- * it from then on.
- */
-interface Entry {
-  readonly roomKey: string;
-  readonly senderSessionId: string;
-  readonly bytes: number;
-  /** Undefined once dropped. */
-  message: RelayedMessage | undefined;
-}
+/** The fields of a held message's record in its room's RecordQueue. */
+const SEQ = 0;
+const TS = 1;
+const ID_AT = 2;
+const ID_LENGTH = 3;
+const BOX_AT = 4;
+const BOX_LENGTH = 5;
+const SENDER = 6;
+const ROOM_FIELDS = 7;
 
-/** A first-in first-out list that drops from its head without shifting (index, compacted now and then). */
-class Queue<T> {
-  private items: T[] = [];
-  private head = 0;
+/** The fields of a record in the process's queue: which room, which of its messages, and when. */
+const ROOM = 0;
+const ALL_SEQ = 1;
+const ALL_TS = 2;
+const ALL_FIELDS = 3;
+
+/**
+ * A room's held messages, oldest first, in seq order: a record of numbers each (seq, ts, where
+ * its id and box are in the room's arena, its sender), the ids and boxes in the arena, and the
+ * room's senders once each. Boxes over ARENA_BOX_BYTES are adopted rather than copied.
+ */
+class RoomHold {
+  readonly records = new RecordQueue(ROOM_FIELDS);
+  readonly arena = new Arena();
+  bytes = 0;
+  private readonly senderIds: string[] = [];
+  private readonly senderNames: string[] = [];
+  private readonly senderIndex = new Map<string, number>();
+
+  constructor(
+    readonly roomKey: string,
+    readonly serial: number,
+  ) {}
 
   get length(): number {
-    return this.items.length - this.head;
+    return this.records.length;
   }
 
-  push(item: T): void {
-    this.items.push(item);
+  /** The oldest held seq; undefined when none is. */
+  get lowestSeq(): number | undefined {
+    return this.records.length > 0 ? this.records.get(0, SEQ) : undefined;
   }
 
-  peek(): T | undefined {
-    return this.items[this.head];
+  push(senderSessionId: string, message: RelayedMessage, bytes: number): void {
+    const box = message.box instanceof ArrayBuffer ? new Uint8Array(message.box) : message.box;
+    const idAt = this.arena.copyLatin1(message.id);
+    const boxAt = box.byteLength > ARENA_BOX_BYTES ? this.arena.adopt(box) : this.arena.copy(box);
+    const index = this.records.push();
+    this.records.set(index, SEQ, message.seq);
+    this.records.set(index, TS, message.ts);
+    this.records.set(index, ID_AT, idAt);
+    this.records.set(index, ID_LENGTH, message.id.length);
+    this.records.set(index, BOX_AT, boxAt);
+    this.records.set(index, BOX_LENGTH, box.byteLength);
+    this.records.set(index, SENDER, this.sender(senderSessionId, message.from));
+    this.bytes += bytes;
   }
 
-  shift(): T | undefined {
-    if (this.head >= this.items.length) return undefined;
-    const item = this.items[this.head];
-    this.items[this.head] = undefined as T;
-    this.head += 1;
-    if (this.head >= 1024 && this.head * 2 >= this.items.length) {
-      this.items = this.items.slice(this.head);
-      this.head = 0;
+  /** Drops the oldest; its bytes. */
+  shift(): number {
+    const bytes = this.records.get(0, BOX_LENGTH) + HELD_OVERHEAD_BYTES;
+    this.records.shift();
+    this.bytes -= bytes;
+    this.arena.release(this.records.length > 0 ? this.records.get(0, ID_AT) : Number.POSITIVE_INFINITY);
+    return bytes;
+  }
+
+  /** The `index`-th held message from the oldest, as it was relayed (its box a view of the arena). */
+  read(index: number): HeldMessage {
+    const get = (field: number): number => this.records.get(index, field);
+    const sender = get(SENDER);
+    const boxLength = get(BOX_LENGTH);
+    const message: RelayedMessage = {
+      id: this.arena.readLatin1(get(ID_AT), get(ID_LENGTH)),
+      from: this.senderNames[sender],
+      ts: get(TS),
+      seq: get(SEQ),
+      box: this.arena.view(get(BOX_AT), boxLength),
+    };
+    return { message, senderSessionId: this.senderIds[sender], bytes: boxLength + HELD_OVERHEAD_BYTES };
+  }
+
+  clear(): void {
+    this.records.clear();
+    this.arena.clear();
+    this.bytes = 0;
+  }
+
+  /** A session's index among the room's senders (its name does not change while it lasts). */
+  private sender(sessionId: string, name: string): number {
+    let index = this.senderIndex.get(sessionId);
+    if (index === undefined) {
+      index = this.senderIds.length;
+      this.senderIds.push(sessionId);
+      this.senderNames.push(name);
+      this.senderIndex.set(sessionId, index);
     }
-    return item;
+    return index;
   }
-
-  /** Keeps only the items for which `keep` is true, in order. */
-  retain(keep: (item: T) => boolean): void {
-    this.items = this.items.slice(this.head).filter(keep);
-    this.head = 0;
-  }
-
-  /** The items from the first for which `start` is true, in order. */
-  *from(start: (item: T) => boolean): Generator<T> {
-    let index = this.head;
-    while (index < this.items.length && !start(this.items[index])) index += 1;
-    for (; index < this.items.length; index += 1) yield this.items[index];
-  }
-}
-
-class RoomHold {
-  /** Never a dropped entry: a drop takes the entry out of its room's queue. */
-  readonly entries = new Queue<Entry>();
-  bytes = 0;
 }
 
 /** The process's queue is compacted once more than half of it (and this many) are dropped entries. */
@@ -101,13 +141,17 @@ const COMPACT_AFTER = 1024;
  * first, in seq order, for `holdMs` after their `ts`, within a room's bytes and the process's.
  * What is held is always a room's newest messages: every drop takes a room's oldest, so the
  * held ones are the seqs from `lowestHeld` to the room's latest, none missing. Memory only;
- * everything of a room goes with it, its boxes at once: a dropped message is no longer
- * referenced, so the byte limits bound the memory held, not only the count.
+ * everything of a room goes with it, its boxes at once: a dropped message's bytes are let go of
+ * as soon as nothing older of its room is held, so the byte limits bound the memory held, not
+ * only the count. Held as numbers and bytes (held-arena.ts), not as objects per message.
  */
 export class HeldMessages {
   private readonly rooms = new Map<string, RoomHold>();
+  /** The rooms of `rooms` by serial: an entry of `all` whose room is not here was dropped with it. */
+  private readonly bySerial = new Map<number, RoomHold>();
+  private nextSerial = 1;
   /** Every held message of the process, oldest first, and dropped ones not yet skipped or compacted away. */
-  private readonly all = new Queue<Entry>();
+  private readonly all = new RecordQueue(ALL_FIELDS);
   /** Dropped entries still in `all`. */
   private droppedInAll = 0;
   private total = 0;
@@ -128,17 +172,19 @@ export class HeldMessages {
     if (this.limits.holdMs === 0) return;
     let room = this.rooms.get(roomKey);
     if (!room) {
-      room = new RoomHold();
+      room = new RoomHold(roomKey, this.nextSerial++);
       this.rooms.set(roomKey, room);
+      this.bySerial.set(room.serial, room);
     }
     const bytes = message.box.byteLength + HELD_OVERHEAD_BYTES;
-    const entry: Entry = { roomKey, senderSessionId, bytes, message };
-    room.entries.push(entry);
-    room.bytes += bytes;
-    this.all.push(entry);
+    room.push(senderSessionId, message, bytes);
+    const index = this.all.push();
+    this.all.set(index, ROOM, room.serial);
+    this.all.set(index, ALL_SEQ, message.seq);
+    this.all.set(index, ALL_TS, message.ts);
     this.total += bytes;
-    while (room.bytes > this.limits.roomBytes && room.entries.length > 1) this.dropOldest(room);
-    while (this.total > this.limits.totalBytes && this.dropProcessOldest(entry)) {
+    while (room.bytes > this.limits.roomBytes && room.length > 1) this.dropOldest(room);
+    while (this.total > this.limits.totalBytes && this.dropProcessOldest(room.serial, message.seq)) {
       // Each turn drops the process's oldest message, whatever its room.
     }
     this.forgetExpired(now);
@@ -152,21 +198,23 @@ export class HeldMessages {
   since(roomKey: string, afterSeq: number, latestSeq: number, now: number): { messages: HeldMessage[]; lowestHeld: number } {
     this.forgetExpired(now);
     const room = this.rooms.get(roomKey);
-    const lowestHeld = room?.entries.peek()?.message?.seq ?? latestSeq + 1;
+    const lowestHeld = room?.lowestSeq ?? latestSeq + 1;
     const messages: HeldMessage[] = [];
-    for (const { message, senderSessionId, bytes } of room?.entries.from((entry) => (entry.message?.seq ?? 0) > afterSeq) ?? []) {
-      if (message) messages.push({ message, senderSessionId, bytes });
+    if (room) {
+      let index = 0;
+      while (index < room.length && room.records.get(index, SEQ) <= afterSeq) index += 1;
+      for (; index < room.length; index += 1) messages.push(room.read(index));
     }
     return { messages, lowestHeld };
   }
 
   /** Drops everything held longer than `holdMs`, oldest first. */
   forgetExpired(now: number): void {
-    for (let oldest = this.all.peek(); oldest; oldest = this.all.peek()) {
-      if (oldest.message) {
-        if (now - oldest.message.ts < this.limits.holdMs) return;
-        const room = this.rooms.get(oldest.roomKey);
-        if (room) this.dropOldest(room);
+    while (this.all.length > 0) {
+      const room = this.heldRoomOf(0);
+      if (room) {
+        if (now - this.all.get(0, ALL_TS) < this.limits.holdMs) return;
+        this.dropOldest(room);
       }
       this.shiftAll();
     }
@@ -176,28 +224,40 @@ export class HeldMessages {
   dropRoom(roomKey: string): void {
     const room = this.rooms.get(roomKey);
     if (!room) return;
-    for (let entry = room.entries.shift(); entry; entry = room.entries.shift()) this.release(entry);
+    this.droppedInAll += room.length;
     this.total -= room.bytes;
-    this.rooms.delete(roomKey);
+    this.forgetRoom(room);
     this.compact();
   }
 
-  private dropOldest(room: RoomHold): void {
-    const entry = room.entries.shift();
-    if (!entry) return;
-    room.bytes -= entry.bytes;
-    this.total -= entry.bytes;
-    this.release(entry);
-    if (room.entries.length === 0) this.rooms.delete(entry.roomKey);
+  /** The room of the process queue's `index`-th entry while that entry's message is still held. */
+  private heldRoomOf(index: number): RoomHold | undefined {
+    const room = this.bySerial.get(this.all.get(index, ROOM));
+    const lowest = room?.lowestSeq;
+    // A room's drops take its oldest, so a message of a live room is held from its lowest seq up.
+    return lowest !== undefined && this.all.get(index, ALL_SEQ) >= lowest ? room : undefined;
   }
 
-  /** Drops the process's oldest held message, but never `newest`; false when nothing else is left. */
-  private dropProcessOldest(newest: Entry): boolean {
-    for (let oldest = this.all.peek(); oldest; oldest = this.all.peek()) {
-      if (oldest === newest) return false;
-      if (oldest.message) {
-        const room = this.rooms.get(oldest.roomKey);
-        if (room) this.dropOldest(room);
+  private dropOldest(room: RoomHold): void {
+    if (room.length === 0) return;
+    this.total -= room.shift();
+    this.droppedInAll += 1;
+    if (room.length === 0) this.forgetRoom(room);
+  }
+
+  private forgetRoom(room: RoomHold): void {
+    room.clear();
+    this.rooms.delete(room.roomKey);
+    this.bySerial.delete(room.serial);
+  }
+
+  /** Drops the process's oldest held message, but never the newest (room `serial`, `seq`); false when nothing else is left. */
+  private dropProcessOldest(serial: number, seq: number): boolean {
+    while (this.all.length > 0) {
+      if (this.all.get(0, ROOM) === serial && this.all.get(0, ALL_SEQ) === seq) return false;
+      const room = this.heldRoomOf(0);
+      if (room) {
+        this.dropOldest(room);
         this.shiftAll();
         return true;
       }
@@ -206,15 +266,10 @@ export class HeldMessages {
     return false;
   }
 
-  /** Lets go of a dropped entry's message (its box above all); the process's queue skips it. */
-  private release(entry: Entry): void {
-    entry.message = undefined;
-    this.droppedInAll += 1;
-  }
-
   private shiftAll(): void {
-    const entry = this.all.shift();
-    if (entry && !entry.message) this.droppedInAll -= 1;
+    if (this.all.length === 0) return;
+    if (!this.heldRoomOf(0)) this.droppedInAll -= 1;
+    this.all.shift();
   }
 
   /**
@@ -223,7 +278,7 @@ export class HeldMessages {
    */
   private compact(): void {
     if (this.droppedInAll < COMPACT_AFTER || this.droppedInAll * 2 < this.all.length) return;
-    this.all.retain((entry) => entry.message !== undefined);
+    this.all.retain((index) => this.heldRoomOf(index) !== undefined);
     this.droppedInAll = 0;
   }
 }
