@@ -30,9 +30,9 @@ let instances = 0;
   template: `
     @if (panel()) {
       <h2 [id]="id + '-title'">Invite people</h2>
-      <p class="lead">Send them this room's link, or let them scan its QR code. The link holds only the room's name.</p>
+      <p class="intro">Send them this room's link, or let them scan its QR code. The link holds only the room's name.</p>
     }
-    <div class="actions">
+    <div class="invite-actions">
       <button type="button" class="secondary small" (click)="copyLink()">Copy invite link</button>
       <button #showButton type="button" class="secondary small" (click)="showing.set(true)">Show QR code</button>
     </div>
@@ -78,7 +78,7 @@ let instances = 0;
       margin: 0 0 0.25rem;
       font-size: 1.0625rem;
     }
-    .lead,
+    .intro,
     .password-note {
       margin: 0 0 0.5rem;
       color: var(--muted);
@@ -87,12 +87,12 @@ let instances = 0;
     .password-note {
       margin: 0.5rem 0 0;
     }
-    .actions {
+    .invite-actions {
       display: flex;
       flex-wrap: wrap;
       gap: 0.5rem;
     }
-    :host(:not(.panel)) .actions {
+    :host(:not(.panel)) .invite-actions {
       justify-content: flex-end;
     }
     .status {
