@@ -33,7 +33,7 @@ describe('RoomInvite', () => {
   const status = () => textOf(element.querySelector('[role="status"]'));
 
   beforeEach(async () => {
-    writeText = jest.fn(async () => undefined);
+    writeText = jest.fn(async (_text: string) => undefined);
     Object.defineProperty(navigator, 'clipboard', { configurable: true, value: { writeText } });
     fixture = TestBed.createComponent(Host);
     element = fixture.nativeElement as HTMLElement;
