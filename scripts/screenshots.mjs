@@ -1,5 +1,6 @@
-// `npm run screenshots`: every page in light and dark, 1280 and 390 px wide, and the room on a
-// phone with its Members drawer open, into docs/screenshots/.
+// `npm run screenshots`: every page in light and dark, 1280 and 390 px wide, the room on a phone
+// with its Members drawer open, and the invite dialog (invite.png), into docs/screenshots/.
+// `npm run screenshots -- invite login` takes only those.
 // Builds nothing: it runs the built server (dist/) on a free port and drives Debian's Chromium.
 import { Buffer } from 'node:buffer';
 import { spawn } from 'node:child_process';
@@ -23,6 +24,8 @@ const WIDTHS = [
   { width: 390, height: 844 },
 ];
 const ROOM = 'Design review';
+const INVITE_ROOM = 'Book club';
+const SHOTS = ['chat', 'invite', 'home', 'about', 'create', 'login', 'not-found'];
 const PASSWORD = 'velvet otter compass lantern';
 
 function fail(message) {
@@ -185,7 +188,29 @@ async function capturePhone(page, files) {
   }
 }
 
+/** The creator's new room with the invite dialog open: invite.png, light, 1280 px. */
+async function captureInvite(browser, baseURL, files) {
+  const page = await (await browser.newContext({ baseURL, viewport: WIDTHS[0], reducedMotion: 'reduce', colorScheme: 'light' })).newPage();
+  await page.goto('/create');
+  await page.getByLabel('Room name', { exact: true }).fill(INVITE_ROOM);
+  await page.getByLabel('Username', { exact: true }).fill('Ada');
+  await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
+  await page.getByRole('button', { name: 'Create room', exact: true }).click();
+  await page.waitForURL((url) => url.pathname === '/chat', { timeout: 30_000 });
+  await page.getByRole('region', { name: 'Invite people', exact: true }).waitFor();
+  await page.getByRole('button', { name: 'Show QR code', exact: true }).first().click();
+  await page.getByRole('dialog', { name: `Invite to ${INVITE_ROOM}`, exact: true }).waitFor();
+  await settle(page);
+  const file = resolve(OUT_DIR, 'invite.png');
+  await page.screenshot({ path: file, animations: 'disabled' });
+  files.push(relative(ROOT, file));
+}
+
 async function main() {
+  const wanted = process.argv.slice(2);
+  const unknown = wanted.filter((name) => !SHOTS.includes(name));
+  if (unknown.length > 0) fail(`unknown screenshot ${unknown.join(', ')}; choose from ${SHOTS.join(', ')}.`);
+  const takes = (name) => wanted.length === 0 || wanted.includes(name);
   if (!existsSync(SERVER_ENTRY) || !existsSync(WEB_INDEX)) fail('build first (npm run build): dist/ has no server or no web app.');
   if (!existsSync(CHROMIUM_PATH)) fail(`Chromium is missing at ${CHROMIUM_PATH} (apt-get install -y chromium, or set CHROMIUM_PATH).`);
   mkdirSync(OUT_DIR, { recursive: true });
@@ -201,9 +226,12 @@ async function main() {
       args: ['--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'],
     });
 
-    const chat = await startConversation(browser, baseURL);
-    await capture(chat, 'chat', files);
-    await capturePhone(chat, files);
+    if (takes('chat')) {
+      const chat = await startConversation(browser, baseURL);
+      await capture(chat, 'chat', files);
+      await capturePhone(chat, files);
+    }
+    if (takes('invite')) await captureInvite(browser, baseURL, files);
 
     const viewer = await (await browser.newContext({ baseURL, viewport: WIDTHS[0], reducedMotion: 'reduce' })).newPage();
     const pages = [
@@ -213,7 +241,7 @@ async function main() {
       ['login', `/login?roomname=${encodeURIComponent(ROOM)}&username=Linus`, (page) => page.getByLabel('Room name', { exact: true }).waitFor()],
       ['not-found', '/no-such-page', (page) => page.getByRole('heading', { level: 1 }).first().waitFor()],
     ];
-    for (const [name, path, ready] of pages) {
+    for (const [name, path, ready] of pages.filter(([name]) => takes(name))) {
       await viewer.goto(path);
       await ready(viewer);
       await capture(viewer, name, files);

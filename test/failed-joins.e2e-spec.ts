@@ -45,6 +45,29 @@ describe('Failed joins per (address, room)', () => {
     expectError(await wrongGuess(owner.room, from, 'last'), ErrorCode.BadCredentials);
   });
 
+  it('counts the tries left down in each BAD_CREDENTIALS answer, then refuses with RATE_LIMITED', async () => {
+    const owner = await createRoom(server());
+    const from = nextAddress();
+
+    const answers = [];
+    for (let n = 0; n < FAILED_JOINS; n++) answers.push(await wrongGuess(owner.room, from));
+    const blocked = await wrongGuess(owner.room, from);
+
+    expect(answers.map((res) => [res.status, res.body.code, res.body.details])).toEqual(
+      [4, 3, 2, 1, 0].map((triesLeft) => [401, ErrorCode.BadCredentials, { triesLeft }]),
+    );
+    expectError(blocked, ErrorCode.RateLimited);
+    expect(blocked.body.details).toBeUndefined();
+  });
+
+  it('counts tries per room: another room from the same address starts with every try', async () => {
+    const [first, second] = [await createRoom(server()), await createRoom(server())];
+    const from = nextAddress();
+    for (let n = 0; n < 3; n++) await wrongGuess(first.room, from);
+
+    expect((await wrongGuess(second.room, from)).body.details).toEqual({ triesLeft: FAILED_JOINS - 1 });
+  });
+
   it('checks the failed-join limit before validation', async () => {
     const owner = await createRoom(server());
     const from = nextAddress();

@@ -6,6 +6,7 @@ import {
   deleteSession,
   expectError,
   getDirectory,
+  getExists,
   getKdf,
   http,
   joinRoom,
@@ -106,6 +107,27 @@ describe('HTTP API (docs/protocol.md §4)', () => {
 
       it('refuses a looked-up name of 65 characters with 400', async () => {
         expectError(await getKdf(server(), 'x'.repeat(65)), ErrorCode.ValidationFailed);
+      });
+    });
+
+    describe('GET /api/rooms/:room/exists (an addition to the contract)', () => {
+      it('answers 200 { exists: true } for a room, whatever the case of its name', async () => {
+        const owner = await createRoom(server());
+        for (const name of [owner.room, owner.room.toUpperCase()]) {
+          const res = await getExists(server(), name);
+          expect({ status: res.status, body: res.body }).toEqual({ status: 200, body: { exists: true } });
+        }
+      });
+
+      it('answers 200 { exists: false } where kdf answers 404 ROOM_NOT_FOUND', async () => {
+        const room = uniqueRoomName('nowhere');
+        expectError(await getKdf(server(), room), ErrorCode.RoomNotFound);
+        const res = await getExists(server(), room);
+        expect({ status: res.status, body: res.body }).toEqual({ status: 200, body: { exists: false } });
+      });
+
+      it('refuses a name that breaks the name rules with 400, as kdf does', async () => {
+        expectError(await getExists(server(), 'what?ever'), ErrorCode.ValidationFailed);
       });
     });
 

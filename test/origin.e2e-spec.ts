@@ -5,6 +5,7 @@ import {
   deleteSession,
   expectError,
   getDirectory,
+  getExists,
   getKdf,
   nextAddress,
   postRoom,
@@ -137,6 +138,12 @@ describe('Origin checks (docs/protocol.md §4)', () => {
       const visitor = nextAddress();
       for (let n = 0; n < 125; n += 1) expectError(await getKdf(server(), owner.room, { from: visitor, headers: { Origin: FOREIGN } }), ErrorCode.OriginRefused);
       expect((await getKdf(server(), owner.room, { from: visitor, headers: { Origin: ownOrigin() } })).body).toEqual({ kdf: owner.kdf });
+    });
+
+    it('refuses an existence check from another site: it would tell a foreign page which rooms exist', async () => {
+      const owner = await createRoom(server());
+      expectError(await getExists(server(), owner.room, { headers: { Origin: FOREIGN } }), ErrorCode.OriginRefused);
+      expectError(await getExists(server(), owner.room, { headers: { 'Sec-Fetch-Site': 'cross-site' } }), ErrorCode.OriginRefused);
     });
 
     it('refuses a look-up from a sibling site (Sec-Fetch-Site: same-site): another site\'s code', async () => {

@@ -5,6 +5,7 @@ import {
   createRoom,
   expectError,
   getDirectory,
+  getExists,
   getKdf,
   joinRoom,
   newId,
@@ -192,6 +193,15 @@ describe('Rate limits (docs/protocol.md §4, §7)', () => {
         expectError(await getKdf(server(), owner.room, { from }), ErrorCode.RateLimited);
       });
 
+      it('counts existence checks together with kdf look-ups', async () => {
+        const owner = await createRoom(server());
+        const from = nextAddress();
+        for (let i = 0; i < LIMITS.RATE_LOOKUPS_PER_MIN - 1; i++) expect((await getExists(server(), uniqueRoomName('free'), { from })).body).toEqual({ exists: false });
+        expect((await getKdf(server(), owner.room, { from })).status).toBe(200);
+        expectError(await getExists(server(), owner.room, { from }), ErrorCode.RateLimited);
+        expectError(await getKdf(server(), owner.room, { from }), ErrorCode.RateLimited);
+      });
+
       it('counts look-ups per address: another address still looks up', async () => {
         const owner = await createRoom(server());
         const from = nextAddress();
@@ -283,11 +293,13 @@ describe('Rate limits (docs/protocol.md §4, §7)', () => {
       for (let i = 0; i < 12; i++) expect((await postRoom(server(), createBody(), { from })).status).toBe(201);
     });
 
-    it('RATE_FAILED_JOINS_PER_MIN=0 never blocks wrong passwords', async () => {
+    it('RATE_FAILED_JOINS_PER_MIN=0 never blocks wrong passwords, and counts no tries down', async () => {
       const owner = await createRoom(server());
       const from = nextAddress();
       for (let i = 0; i < 8; i++) {
-        expectError(await postSession(server(), owner.room, { username: `w${i}`, verifier: randomVerifier() }, { from }), ErrorCode.BadCredentials);
+        const answer = await postSession(server(), owner.room, { username: `w${i}`, verifier: randomVerifier() }, { from });
+        expectError(answer, ErrorCode.BadCredentials);
+        expect(answer.body.details).toBeUndefined();
       }
       expect((await postSession(server(), owner.room, { username: 'bob', verifier: owner.verifier }, { from })).status).toBe(201);
     });

@@ -40,7 +40,7 @@ describe('The create and join forms (real Chromium)', () => {
       await page.goto('/login');
       await fillRoomForm(page, { room, user: 'Eve', password: `${password} but wrong` });
       await button(page, 'Join room').click();
-      await expectSentence(page, 'Password', /does not open this room/i);
+      await expectSentence(page, 'Password', /Wrong password\. 4 tries left before a one-minute wait\./);
       expect(pathOf(page)).toBe('/login');
 
       await field(page, 'Username').fill('ada');

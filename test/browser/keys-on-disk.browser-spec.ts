@@ -22,7 +22,7 @@ import { eventually } from './support/eventually';
 import { keptPoint } from './support/kept-conversation';
 import { launchChromiumWithProfile } from './support/launch-chromium';
 import { NodeMember } from './support/node-member';
-import { button, createRoom, sendText, uniquePassword, uniqueRoom, waitForChat, waitForPath } from './support/pages';
+import { createRoom, leaveChat, sendText, uniquePassword, uniqueRoom, waitForChat } from './support/pages';
 
 // Issue 11, finding 3: the room key must never reach the disk. Chromium writes what a page keeps
 // (IndexedDB, sessionStorage) into its profile directory, and a deleted record stays in those
@@ -198,8 +198,7 @@ describe('What the browser leaves on disk (real Chromium, a profile of its own)'
   it('after "Leave chat", no file of the profile holds the room key, the master, the vault or the fingerprint', async () => {
     const chat = await chatInOwnProfile();
 
-    await button(chat.page, 'Leave chat').click();
-    await waitForPath(chat.page, '/');
+    await leaveChat(chat.page);
     await running().waitForLog((record) => record.event === 'session.ended' && record['user'] === 'Ada' && record['reason'] === 'left', 15_000);
     await chat.context.close();
 

@@ -85,6 +85,10 @@ export function getKdf(server: ServerProcess, room: string, options: Extra = {})
   return http(server).get(apiPaths.kdf(room), { from: nextAddress(), ...options });
 }
 
+export function getExists(server: ServerProcess, room: string, options: Extra = {}): Promise<HttpResponse> {
+  return http(server).get(apiPaths.exists(room), { from: nextAddress(), ...options });
+}
+
 export function getDirectory(server: ServerProcess, options: Extra = {}): Promise<HttpResponse> {
   return http(server).get(apiPaths.rooms(), { from: nextAddress(), ...options });
 }

@@ -64,3 +64,12 @@ export interface ErrorBody {
   message: string;
   details?: unknown;
 }
+
+/**
+ * The `details` of a `BAD_CREDENTIALS` answer (docs/protocol.md §4): how many more wrong
+ * passwords this address may try at this room, within {@link FAILED_JOIN_WINDOW_MS}, before
+ * every join is refused `RATE_LIMITED`. Absent while the failed-join limit is off.
+ */
+export interface BadCredentialsDetails {
+  triesLeft: number;
+}

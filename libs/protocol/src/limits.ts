@@ -17,6 +17,9 @@ export const DEFAULT_LIMITS = {
   replayMaxTotalBytes: 256 * 1024 * 1024,
 } as const;
 
+/** RATE_FAILED_JOINS_PER_MIN counts wrong passwords over this sliding window; a blocked address waits at most this long. */
+export const FAILED_JOIN_WINDOW_MS = 60_000;
+
 /** Socket.IO frames may exceed the box limit by this much before the socket is closed. */
 export const TRANSPORT_OVERHEAD_BYTES = 64 * 1024;
 

@@ -62,6 +62,15 @@ export interface KdfResponse {
   kdf: Kdf;
 }
 
+/**
+ * `GET /api/rooms/:room/exists` (an addition to the contract's routes, docs/protocol.md §4):
+ * whether the kdf look-up would find the room, always answered 200, so that a form checking
+ * names as they are typed leaves no failed request in the browser's console.
+ */
+export interface RoomExistsResponse {
+  exists: boolean;
+}
+
 export interface RoomDirectory {
   rooms: { name: string; members: number }[];
 }
@@ -81,6 +90,7 @@ export interface HealthResponse {
 export const apiPaths = {
   rooms: () => `${API_PREFIX}/rooms`,
   kdf: (room: string) => `${API_PREFIX}/rooms/${encodeURIComponent(room)}/kdf`,
+  exists: (room: string) => `${API_PREFIX}/rooms/${encodeURIComponent(room)}/exists`,
   sessions: (room: string) => `${API_PREFIX}/rooms/${encodeURIComponent(room)}/sessions`,
   session: () => `${API_PREFIX}/session`,
   health: () => '/healthz',

@@ -4,7 +4,17 @@ import { eventually } from './eventually';
 
 /** The accessible names the app promises (docs/web-client.md); every locator here goes through them. */
 export type FieldLabel = 'Room name' | 'Username' | 'Password' | 'Message' | 'Attach image';
-export type ButtonName = 'Create room' | 'Join room' | 'Send' | 'Leave chat' | 'Mark as verified' | 'Close';
+export type ButtonName =
+  | 'Create room'
+  | 'Join room'
+  | 'Send'
+  | 'Leave chat'
+  | 'Leave and erase'
+  | 'Stay'
+  | 'Copy invite link'
+  | 'Show QR code'
+  | 'Mark as verified'
+  | 'Close';
 
 export interface Credentials {
   room: string;
@@ -236,9 +246,11 @@ export async function renderedImages(page: Page): Promise<{ src: string; width: 
     );
 }
 
-/** Clicks "Leave chat" and waits for the home page. */
+/** Clicks "Leave chat", confirms with "Leave and erase", and waits for the home page. */
 export async function leaveChat(page: Page): Promise<void> {
   await button(page, 'Leave chat').click();
+  await page.getByRole('dialog', { name: 'Leave and erase this conversation?' }).waitFor({ state: 'visible' });
+  await button(page, 'Leave and erase').click();
   await waitForPath(page, '/');
 }
 

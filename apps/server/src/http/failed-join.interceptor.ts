@@ -2,7 +2,7 @@ import { Injectable, SetMetadata, type CallHandler, type ExecutionContext, type 
 import { Reflector } from '@nestjs/core';
 import type { Request, Response } from 'express';
 import { catchError, mergeMap, type Observable } from 'rxjs';
-import { roomKeyOf } from '@ciphernest/protocol';
+import { roomKeyOf, type BadCredentialsDetails } from '@ciphernest/protocol';
 import { FailedJoinLimiter } from '../membership/application/failed-join-limiter';
 import { ApiError } from './api-error';
 import type { AddressedRequest } from './client-address.middleware';
@@ -12,7 +12,7 @@ const FAILED_JOINS = 'ciphernest:failed-joins';
 /** Puts a join route (`:room` in its path) under the failed-join limit: see FailedJoinInterceptor. */
 export const LimitFailedJoins = () => SetMetadata(FAILED_JOINS, true);
 
-function isBadCredentials(error: unknown): boolean {
+function isBadCredentials(error: unknown): error is ApiError {
   return error instanceof ApiError && error.code === 'BAD_CREDENTIALS';
 }
 
@@ -21,6 +21,8 @@ function isBadCredentials(error: unknown): boolean {
  * its body is read or its verifier checked, and gives it back before answering unless the answer
  * is BAD_CREDENTIALS. So no more wrong-password answers are ever given than the limit, however
  * many guesses arrive at once, and while every slot is held even the right password is refused.
+ * A BAD_CREDENTIALS answer carries `details: { triesLeft }`, the slots that were still free once
+ * this join took its own (absent while the limit is off).
  * Bound before ReadableBodyInterceptor, so that a blocked join is refused before validation.
  */
 @Injectable()
@@ -43,8 +45,13 @@ export class FailedJoinInterceptor implements NestInterceptor {
     }
     return next.handle().pipe(
       catchError(async (error: unknown) => {
-        if (!isBadCredentials(error)) await attempt.release();
-        throw error;
+        if (!isBadCredentials(error)) {
+          await attempt.release();
+          throw error;
+        }
+        if (attempt.left === undefined) throw error;
+        const details: BadCredentialsDetails = { triesLeft: attempt.left };
+        throw new ApiError(error.code, error.message, details);
       }),
       mergeMap(async (answer: unknown) => {
         await attempt.release();

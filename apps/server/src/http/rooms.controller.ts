@@ -6,6 +6,7 @@ import {
   type ErrorCode,
   type KdfResponse,
   type NameCheck,
+  type RoomExistsResponse,
   type SessionGrant,
 } from '@ciphernest/protocol';
 import { LogAddress } from '../logging/log-address';
@@ -51,7 +52,7 @@ function refusal(code: ErrorCode | AddressLimit): ApiError {
   return code === 'ROOMS_PER_ADDRESS' || code === 'SESSIONS_PER_ADDRESS' ? new ApiError('RATE_LIMITED', ADDRESS_LIMIT_MESSAGES[code]) : new ApiError(code);
 }
 
-/** Rooms: create, look up the kdf, join (docs/protocol.md §4). The directory is RoomDirectoryController's. */
+/** Rooms: create, look up the kdf or whether a room exists, join (docs/protocol.md §4). The directory is RoomDirectoryController's. */
 @Controller('api/rooms')
 @UseGuards(OriginGuard, AddressThrottlerGuard)
 @UseInterceptors(FailedJoinInterceptor, ReadableBodyInterceptor)
@@ -86,6 +87,14 @@ export class RoomsController {
     const result = await this.lookupKdf.execute(room.key);
     if (!result.ok) throw new ApiError(result.code);
     return { kdf: result.value };
+  }
+
+  /** Whether `kdf` would find the room, always 200: for forms that check a name as it is typed. */
+  @Get(':room/exists')
+  @RateLimit('lookups')
+  async exists(@Param('room', RoomParamPipe) room: RoomRef): Promise<RoomExistsResponse> {
+    const result = await this.lookupKdf.execute(room.key);
+    return { exists: result.ok };
   }
 
   @Post(':room/sessions')

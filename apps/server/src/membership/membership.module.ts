@@ -1,4 +1,5 @@
 import { Module, type FactoryProvider } from '@nestjs/common';
+import { FAILED_JOIN_WINDOW_MS } from '@ciphernest/protocol';
 import { AppConfig } from '../config/app-config';
 import { Clock } from '../shared/clock';
 import { TokenService } from '../tokens/application/ports/token-service';
@@ -24,8 +25,6 @@ import { ResolveSpeaker } from './application/resolve-speaker.use-case';
 import { MessageReplay } from './application/ports/message-replay';
 import { RoomSockets } from './application/ports/room-sockets';
 import { ResumeSocket } from './application/resume-socket.use-case';
-
-const MINUTE_MS = 60_000;
 
 function createRoomLimits({ limits, perAddress }: AppConfig): CreateRoomLimits {
   return { maxRooms: limits.maxRooms, maxRoomsPerAddress: perAddress.maxRoomsPerAddress, maxSessionsPerAddress: perAddress.maxSessionsPerAddress };
@@ -105,7 +104,7 @@ const useCases: FactoryProvider[] = [
     provide: FailedJoinLimiter,
     inject: [AppConfig, Clock, AttemptLog],
     useFactory: (config: AppConfig, clock: Clock, attempts: AttemptLog) =>
-      new FailedJoinLimiter(config.limits.rateFailedJoinsPerMin, MINUTE_MS, clock, attempts),
+      new FailedJoinLimiter(config.limits.rateFailedJoinsPerMin, FAILED_JOIN_WINDOW_MS, clock, attempts),
   },
 ];
 

@@ -3,7 +3,7 @@ import type { AttemptLog, AttemptReservation } from '../membership/application/p
 const T0 = 1_700_000_000_000;
 const WINDOW = 60_000;
 
-const granted = { ok: true, ticket: expect.any(String) };
+const granted = { ok: true, ticket: expect.any(String), free: expect.any(Number) };
 
 function ticketOf(reservation: AttemptReservation): string {
   if (!reservation.ok) throw new Error('expected a slot');
@@ -26,6 +26,20 @@ export function attemptLogContract(makeLog: () => AttemptLog | Promise<AttemptLo
 
   it('grants slots up to the limit', async () => {
     expect(await reserveTimes('a', 5)).toEqual(Array(5).fill(granted));
+  });
+
+  it('tells how many slots were still free once each was taken', async () => {
+    const free = (await reserveTimes('a', 3, T0, 3)).map((reservation) => (reservation.ok ? reservation.free : undefined));
+
+    expect(free).toEqual([2, 1, 0]);
+  });
+
+  it('counts a released slot as free again, and those that left the window', async () => {
+    const [first] = await reserveTimes('a', 2, T0, 3);
+    await log.release('a', ticketOf(first!));
+
+    expect(await log.reserve('a', T0 + 1, WINDOW, 3)).toEqual({ ...granted, free: 1 });
+    expect(await log.reserve('a', T0 + WINDOW, WINDOW, 3)).toEqual({ ...granted, free: 1 });
   });
 
   it('refuses a slot beyond the limit, with the time until the oldest leaves the window', async () => {

@@ -21,7 +21,7 @@ export class InMemoryAttemptLog extends AttemptLog {
     this.tickets += 1;
     const ticket = String(this.tickets);
     this.slots.set(key, [...held, { at: now, ticket }]);
-    return { ok: true, ticket };
+    return { ok: true, ticket, free: limit - held.length - 1 };
   }
 
   async release(key: string, ticket: string): Promise<void> {

@@ -7,7 +7,7 @@ import { RedisScript } from '../../store/redis/redis-script';
 /**
  * Lua: forgets slots that left the window, counts those within it (`now - window < at <= now`)
  * and either adds the ticket at `now` or answers how long until enough leave. Returns
- * { 1 } or { 0, retryAfterMs }.
+ * { 1, free } or { 0, retryAfterMs }.
  */
 const RESERVE = new RedisScript(`
 local slots = KEYS[1]
@@ -20,7 +20,7 @@ if held >= limit then
 end
 redis.call('ZADD', slots, now, ticket)
 redis.call('PEXPIRE', slots, window)
-return { 1 }
+return { 1, limit - held - 1 }
 `);
 
 /**
@@ -38,7 +38,7 @@ export class RedisAttemptLog extends AttemptLog {
     // A random ticket: two attempts in the same millisecond are two attempts.
     const ticket = `${now}:${randomBytes(9).toString('base64url')}`;
     const reply = (await RESERVE.run(this.redis, [redisKeys.attempts(key)], [now, windowMs, limit, ticket])) as [number, number?];
-    return reply[0] === 1 ? { ok: true, ticket } : { ok: false, retryAfterMs: reply[1] ?? windowMs };
+    return reply[0] === 1 ? { ok: true, ticket, free: reply[1] ?? 0 } : { ok: false, retryAfterMs: reply[1] ?? windowMs };
   }
 
   async release(key: string, ticket: string): Promise<void> {

@@ -58,10 +58,16 @@ describe('SlidingWindowLimiter', () => {
     expect((await limited.attempt('a')).ok).toBe(true);
   });
 
-  it('never refuses with a limit of 0, and has nothing to give back', async () => {
+  it('says how many more attempts may count before one is refused', async () => {
+    const attempts = await counted(limiter(3), 'a', 3);
+
+    expect(attempts.map((attempt) => (attempt.ok ? attempt.left : undefined))).toEqual([2, 1, 0]);
+  });
+
+  it('never refuses with a limit of 0, has nothing to give back, and counts nothing down', async () => {
     const attempts = await counted(limiter(0), 'a', 1_000);
 
-    expect(attempts.every((attempt) => attempt.ok)).toBe(true);
+    expect(attempts.every((attempt) => attempt.ok && attempt.left === undefined)).toBe(true);
     if (attempts[0]?.ok) await attempts[0].release();
   });
 });

@@ -1,8 +1,12 @@
 import type { AttemptLog } from './ports/attempt-log';
 import type { Clock } from '../../shared/clock';
 
-/** An attempt let through, holding a slot: `release` it unless the attempt counts. */
-export type LimitedAttempt = { ok: true; release: () => Promise<void> } | { ok: false; retryAfterMs: number };
+/**
+ * An attempt let through, holding a slot: `release` it unless the attempt counts. `left`: how
+ * many more attempts may count, within the window, before one is refused (this one counted);
+ * absent when the limit is off.
+ */
+export type LimitedAttempt = { ok: true; release: () => Promise<void>; left?: number } | { ok: false; retryAfterMs: number };
 
 const NOTHING_HELD = async (): Promise<void> => undefined;
 
@@ -25,6 +29,6 @@ export class SlidingWindowLimiter {
     if (this.limit === 0) return { ok: true, release: NOTHING_HELD };
     const reservation = await this.log.reserve(key, this.clock.now(), this.windowMs, this.limit);
     if (!reservation.ok) return reservation;
-    return { ok: true, release: () => this.log.release(key, reservation.ticket) };
+    return { ok: true, release: () => this.log.release(key, reservation.ticket), left: reservation.free };
   }
 }

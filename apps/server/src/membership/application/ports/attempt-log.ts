@@ -1,5 +1,8 @@
-/** A slot taken for an attempt (its ticket gives it back), or how long until one frees. */
-export type AttemptReservation = { ok: true; ticket: string } | { ok: false; retryAfterMs: number };
+/**
+ * A slot taken for an attempt (its ticket gives it back) with how many of the limit's slots were
+ * still free once it was taken, or how long until one frees.
+ */
+export type AttemptReservation = { ok: true; ticket: string; free: number } | { ok: false; retryAfterMs: number };
 
 /**
  * Attempts per key over a sliding window (failed joins per address key and room). The check and
@@ -11,7 +14,9 @@ export abstract class AttemptLog {
   /**
    * Takes a slot for an attempt at `now` unless `limit` slots taken within the last `windowMs`
    * (`now - windowMs < at <= now`) are still held; then answers the milliseconds until enough
-   * of them leave the window. Slots older than the window may be forgotten.
+   * of them leave the window. A granted slot says how many slots were still free right after it
+   * was taken (`limit` minus those held, itself included). Slots older than the window may be
+   * forgotten.
    */
   abstract reserve(key: string, now: number, windowMs: number, limit: number): Promise<AttemptReservation>;
 

@@ -1,7 +1,7 @@
 import { TestBed } from '@angular/core/testing';
 import type { CreateRoomRequest, Kdf, SessionGrant } from '@ciphernest/protocol';
 import { ApiClient } from './api-client';
-import { ApiProblem } from './api-problem';
+import { ApiProblem, triesLeft } from './api-problem';
 
 const KDF: Kdf = { alg: 'argon2id', m: 65536, t: 3, p: 1, salt: 'thdQBXfwJt08FAf-zyYRPw' };
 const GRANT: SessionGrant = {
@@ -137,7 +137,52 @@ describe('ApiClient', () => {
     });
   });
 
+  describe('roomExists', () => {
+    it('gets the percent-encoded exists path and answers both ways from a 200', async () => {
+      const calls = fakeFetch((call) => json(200, { exists: call.url.includes('Lounge') }));
+
+      await expect(api.roomExists('Café Lounge')).resolves.toBe(true);
+      await expect(api.roomExists('Attic')).resolves.toBe(false);
+
+      expect(calls.map((call) => [call.init.method, call.url])).toEqual([
+        ['GET', '/api/rooms/Caf%C3%A9%20Lounge/exists'],
+        ['GET', '/api/rooms/Attic/exists'],
+      ]);
+    });
+
+    it('refuses an answer without a boolean exists', async () => {
+      fakeFetch(() => json(200, { exists: 'yes' }));
+
+      expect((await problemOf(api.roomExists('Attic'))).code).toBe('INTERNAL');
+    });
+
+    it('rejects with the rate limit and its Retry-After', async () => {
+      fakeFetch(() => json(429, errorBody(429, 'RATE_LIMITED'), { 'Retry-After': '30' }));
+
+      const problem = await problemOf(api.roomExists('Attic'));
+
+      expect([problem.code, problem.retryAfterSeconds]).toEqual(['RATE_LIMITED', 30]);
+    });
+  });
+
   describe('joinRoom', () => {
+    it('carries the tries left of a wrong password', async () => {
+      fakeFetch(() => json(401, { ...errorBody(401, 'BAD_CREDENTIALS'), details: { triesLeft: 2 } }));
+
+      const problem = await problemOf(api.joinRoom('Den', { username: 'Ann', verifier: VERIFIER }));
+
+      expect(problem.code).toBe('BAD_CREDENTIALS');
+      expect(triesLeft(problem)).toBe(2);
+    });
+
+    it('reads no tries left where the server sent none, or nonsense', async () => {
+      for (const details of [undefined, { triesLeft: -1 }, { triesLeft: '2' }, { triesLeft: 1.5 }, [2]]) {
+        fakeFetch(() => json(401, { ...errorBody(401, 'BAD_CREDENTIALS'), details }));
+
+        expect(triesLeft(await problemOf(api.joinRoom('Den', { username: 'Ann', verifier: VERIFIER })))).toBeUndefined();
+      }
+    });
+
     it('posts username and verifier to the room sessions path', async () => {
       const calls = fakeFetch(() => json(201, GRANT));
 

@@ -7,6 +7,7 @@ import {
   type Kdf,
   type KdfResponse,
   type RoomDirectory,
+  type RoomExistsResponse,
   type SessionGrant,
 } from '@ciphernest/protocol';
 import { ApiProblem, isErrorCode, type ProblemCode } from './api-problem';
@@ -110,8 +111,20 @@ export class ApiClient {
   }
 
   /**
-   * `POST /api/rooms/:room/sessions`. Errors: VALIDATION_FAILED, BAD_CREDENTIALS,
-   * ROOM_NOT_FOUND, USERNAME_TAKEN, ROOM_FULL, RATE_LIMITED.
+   * `GET /api/rooms/:room/exists`: whether the kdf look-up would find the room. Answered 200
+   * either way, so checking a name leaves no failed request in the console. Errors:
+   * VALIDATION_FAILED, RATE_LIMITED (it counts toward the look-up limit).
+   */
+  async roomExists(room: string): Promise<boolean> {
+    const answer = await this.send('GET', apiPaths.exists(room));
+    const body = answer.body as Partial<RoomExistsResponse> | undefined;
+    if (!isObject(body) || typeof body.exists !== 'boolean') throw malformed(answer.status);
+    return body.exists;
+  }
+
+  /**
+   * `POST /api/rooms/:room/sessions`. Errors: VALIDATION_FAILED, BAD_CREDENTIALS (its details
+   * read by `triesLeft`), ROOM_NOT_FOUND, USERNAME_TAKEN, ROOM_FULL, RATE_LIMITED.
    */
   async joinRoom(room: string, request: JoinRoomRequest): Promise<SessionGrant> {
     const answer = await this.send('POST', apiPaths.sessions(room), { body: request });
@@ -180,7 +193,7 @@ export class ApiClient {
     const retryAfter = retryAfterSeconds(response.headers.get('Retry-After'));
     if (isObject(body) && isErrorCode(body['code'])) {
       const message = typeof body['message'] === 'string' ? body['message'] : `${method} ${path}: ${body['code']}`;
-      throw new ApiProblem(body['code'], response.status, message, retryAfter);
+      throw new ApiProblem(body['code'], response.status, message, retryAfter, body['details']);
     }
     throw new ApiProblem(codeForBareStatus(response.status), response.status, `${method} ${path}: HTTP ${response.status}`, retryAfter);
   }

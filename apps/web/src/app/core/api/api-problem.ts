@@ -1,4 +1,4 @@
-import { ERROR_MESSAGES, ErrorCode, HTTP_STATUS } from '@ciphernest/protocol';
+import { type BadCredentialsDetails, ERROR_MESSAGES, ErrorCode, HTTP_STATUS, isObject } from '@ciphernest/protocol';
 
 /** A code the app can show a sentence for: one of docs/protocol.md's codes, or 'NETWORK' when no answer came. */
 export type ProblemCode = ErrorCode | 'NETWORK';
@@ -25,6 +25,8 @@ export class ApiProblem extends Error {
     message: string,
     /** From a `Retry-After` header, when the server sent one. */
     readonly retryAfterSeconds?: number,
+    /** The error body's `details`, when the server sent any (docs/protocol.md §4). */
+    readonly details?: unknown,
   ) {
     super(message);
   }
@@ -36,4 +38,11 @@ export class ApiProblem extends Error {
  */
 export function problemFor(code: ErrorCode, message: string = ERROR_MESSAGES[code]): ApiProblem {
   return new ApiProblem(code, HTTP_STATUS[code], message);
+}
+
+/** For a BAD_CREDENTIALS refusal: how many wrong passwords are left before the wait, when the server said. */
+export function triesLeft(problem: ApiProblem): number | undefined {
+  if (problem.code !== 'BAD_CREDENTIALS' || !isObject(problem.details)) return undefined;
+  const tries = (problem.details as Partial<BadCredentialsDetails>).triesLeft;
+  return typeof tries === 'number' && Number.isSafeInteger(tries) && tries >= 0 ? tries : undefined;
 }

@@ -77,6 +77,15 @@ describe('problemText', () => {
     expect(problemText(new ApiProblem('RATE_LIMITED', 429, 'x'))).toBe(errorText('RATE_LIMITED'));
   });
 
+  it('says how many tries a wrong password leaves before the one-minute wait', () => {
+    const wrong = (triesLeft: number) => problemText(new ApiProblem('BAD_CREDENTIALS', 401, 'x', undefined, { triesLeft }));
+
+    expect(wrong(4)).toBe('Wrong password. 4 tries left before a one-minute wait.');
+    expect(wrong(2)).toBe('Wrong password. 2 tries left before a one-minute wait.');
+    expect(wrong(1)).toBe('Wrong password. 1 try left before a one-minute wait.');
+    expect(wrong(0)).toBe('Wrong password. That was the last try for now: the next one comes after a one-minute wait.');
+  });
+
   it('explains a refused key derivation', () => {
     expect(problemText(new KdfRejectedError('refusing to derive', ['kdf.m must be ...']))).toContain('key settings');
   });

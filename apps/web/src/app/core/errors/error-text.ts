@@ -1,6 +1,6 @@
 import { KdfRejectedError } from '@ciphernest/crypto';
-import type { ErrorCode } from '@ciphernest/protocol';
-import { ApiProblem, type ProblemCode } from '../api/api-problem';
+import { type ErrorCode, FAILED_JOIN_WINDOW_MS } from '@ciphernest/protocol';
+import { ApiProblem, type ProblemCode, triesLeft } from '../api/api-problem';
 import type { EndReason } from '../realtime/chat-connection';
 
 const ERROR_TEXT: Readonly<Record<ProblemCode, string>> = {
@@ -43,10 +43,25 @@ export function endReasonText(reason: EndReason): string {
   return END_REASON_TEXT[reason] ?? END_REASON_TEXT.SESSION_NOT_FOUND;
 }
 
+/** "one-minute": how long a blocked address waits at most, as an adjective. */
+function waitAdjective(ms: number): string {
+  const minutes = Math.max(1, Math.round(ms / 60_000));
+  return minutes === 1 ? 'one-minute' : `${minutes}-minute`;
+}
+
+/** A wrong password, with the tries the server says are left before the failed-join wait (docs/protocol.md §4). */
+export function wrongPasswordText(tries: number | undefined): string {
+  if (tries === undefined) return ERROR_TEXT.BAD_CREDENTIALS;
+  const wait = waitAdjective(FAILED_JOIN_WINDOW_MS);
+  if (tries === 0) return `Wrong password. That was the last try for now: the next one comes after a ${wait} wait.`;
+  return `Wrong password. ${tries} ${tries === 1 ? 'try' : 'tries'} left before a ${wait} wait.`;
+}
+
 /**
  * The sentence for anything a core service rejects with: an {@link ApiProblem} (a rate limit
- * says how long to wait when the server told us), a {@link KdfRejectedError}, or anything
- * else (a generic sentence; never the error's own message, which is for developers).
+ * says how long to wait when the server told us, a wrong password how many tries are left), a
+ * {@link KdfRejectedError}, or anything else (a generic sentence; never the error's own message,
+ * which is for developers).
  */
 export function problemText(error: unknown): string {
   if (error instanceof ApiProblem) {
@@ -55,6 +70,7 @@ export function problemText(error: unknown): string {
       const span = wait === 1 ? '1 second' : wait < 120 ? `${wait} seconds` : `${Math.ceil(wait / 60)} minutes`;
       return `Too many attempts from your network; wait ${span} and try again.`;
     }
+    if (error.code === 'BAD_CREDENTIALS') return wrongPasswordText(triesLeft(error));
     return errorText(error.code);
   }
   if (error instanceof KdfRejectedError) {

@@ -76,6 +76,17 @@ describe('AboutPage', () => {
     expect(textOf(element)).toContain('writes the keys and the conversation to disk only sealed');
   });
 
+  it('explains the invite link and QR code, and to send the password another way', () => {
+    const section = element.querySelector('section[aria-labelledby="inviting"]');
+    expect(section?.querySelector('h2')?.textContent).toBe('Inviting people');
+    expect(textOf(section)).toContain('The link holds nothing else: not the password, not your session.');
+    expect(textOf(section)).toContain('never together with the link');
+  });
+
+  it('says why usernames are not checked while typing: it would tell who is in a room', () => {
+    expect(textOf(element)).toContain("a page that answered that would tell anyone who knows a room's name who is in it");
+  });
+
   it('moves focus to a section from the table of contents', () => {
     const link = findLink(element, 'Known limits');
     expect(link).toBeDefined();

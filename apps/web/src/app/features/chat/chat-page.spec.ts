@@ -154,6 +154,40 @@ describe('ChatPage', () => {
       expect(dialog.hasAttribute('open')).toBe(false);
     });
 
+    it('offers the invite link in the header, and in a panel while the room is ours alone and nothing was said', async () => {
+      const { harness, element } = await open();
+      connection.presence$.next({ room: ROOM, members: [{ name: 'Bob', status: 'online', creator: true }], vault: VAULT });
+      await settle();
+      await harness.fixture.whenStable();
+      const panel = () => element.querySelector('[role="region"].invite-panel');
+
+      expect(button(element.querySelector('header.room') as HTMLElement, 'Copy invite link')).toHaveLength(1);
+      expect(button(element.querySelector('header.room') as HTMLElement, 'Show QR code')).toHaveLength(1);
+      expect(panel()?.textContent).toContain('Share the password another way');
+      expect(button(panel() as HTMLElement, 'Copy invite link')).toHaveLength(1);
+
+      connection.member$.next({ type: 'joined', name: 'Alice', at: 0 });
+      await harness.fixture.whenStable();
+      expect(panel()).toBeNull();
+    });
+
+    it('shows no invite panel once something was said, even alone', async () => {
+      const { harness, element } = await open();
+      connection.presence$.next({ room: ROOM, members: [{ name: 'Bob', status: 'online', creator: true }], vault: VAULT });
+      await settle();
+      await harness.fixture.whenStable();
+      expect(element.querySelector('.invite-panel')).not.toBeNull();
+
+      const textarea = element.querySelector('textarea') as HTMLTextAreaElement;
+      textarea.value = 'Anyone?';
+      textarea.dispatchEvent(new Event('input'));
+      textarea.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', cancelable: true }));
+      await settle();
+      await harness.fixture.whenStable();
+
+      expect(element.querySelector('.invite-panel')).toBeNull();
+    });
+
     it('shows members from presence and system lines from member events', async () => {
       const { harness, element } = await open();
       connection.presence$.next({ room: ROOM, members: [{ name: 'Alice', status: 'online', creator: true }, { name: 'Bob', status: 'online', creator: false }], vault: VAULT });
@@ -179,9 +213,34 @@ describe('ChatPage', () => {
       expect(element.querySelector('[role="log"] .delivery')?.textContent?.trim()).toBe('Sending…');
     });
 
-    it('leaves: tells the server, erases the session and goes home', async () => {
+    it('asks before leaving; Stay keeps the chat and gives the focus back to "Leave chat"', async () => {
+      const { harness, element } = await open();
+      await present(harness);
+      connection.relay('Alice', 'alice-message-0001', 'still here');
+      await settle();
+      button(element, 'Leave chat')[0].focus();
+      button(element, 'Leave chat')[0].click();
+      await harness.fixture.whenStable();
+
+      const dialog = element.querySelector('dialog[aria-labelledby="leave-title"]') as HTMLDialogElement;
+      expect(dialog.hasAttribute('open')).toBe(true);
+      expect(dialog.querySelector('h2')?.textContent).toBe('Leave and erase this conversation?');
+
+      button(element, 'Stay')[0].click();
+      await settle();
+      await harness.fixture.whenStable();
+
+      expect(dialog.hasAttribute('open')).toBe(false);
+      expect(document.activeElement).toBe(button(element, 'Leave chat')[0]);
+      expect([connection.leaves, sessions.clears, url()]).toEqual([0, 0, '/chat']);
+      expect(element.querySelector('[role="log"] app-message-text')?.textContent).toBe('still here');
+    });
+
+    it('leaves on "Leave and erase": tells the server, erases the session and goes home', async () => {
       const { harness, element } = await open();
       button(element, 'Leave chat')[0].click();
+      await harness.fixture.whenStable();
+      button(element, 'Leave and erase')[0].click();
       await settle();
       await harness.fixture.whenStable();
 

@@ -11,9 +11,11 @@ import type { ChatNotifier } from './chat-notifier';
 import type { ChatStore } from './chat-store';
 import { Composer } from './composer';
 import { ConnectionBanner } from './connection-banner';
+import { LeaveDialog } from './leave-dialog';
 import { MemberList } from './member-list';
 import { MembersDrawer } from './members-drawer';
 import { MessageList } from './message-list';
+import { RoomInvite } from './room-invite';
 import { SafetyNumberDialog, type ShownSafetyNumber } from './safety-number-dialog';
 import { TypingIndicator } from './typing-indicator';
 
@@ -30,6 +32,8 @@ function hasFiles(event: DragEvent): boolean {
 /**
  * The room: restores this tab's session (or sends to /login), then shows its chat, which
  * ActiveChat keeps while the session lives: leaving this page within the app keeps it going.
+ * The header offers the invite link and its QR code; alone in a room where nothing was said
+ * yet, a panel above the messages offers them too. "Leave chat" asks once before it erases.
  * "Verify" on a member opens the pair's safety number, computed when the dialog opens (about
  * 0.4 s) and again when that member's keys arrive or change. On a narrow screen
  * ({@link COMPACT_ROOM_QUERY}) the header is one line (the room's name, "End-to-end encrypted"
@@ -38,7 +42,7 @@ function hasFiles(event: DragEvent): boolean {
  */
 @Component({
   selector: 'app-chat-page',
-  imports: [Composer, ConnectionBanner, MemberList, MembersDrawer, MessageList, NgTemplateOutlet, RouterLink, SafetyNumberDialog, TypingIndicator],
+  imports: [Composer, ConnectionBanner, LeaveDialog, MemberList, MembersDrawer, MessageList, NgTemplateOutlet, RoomInvite, RouterLink, SafetyNumberDialog, TypingIndicator],
   templateUrl: './chat-page.html',
   styleUrl: './chat-page.css',
   changeDetection: ChangeDetectionStrategy.OnPush,
@@ -76,6 +80,17 @@ export class ChatPage implements OnInit {
     const member = this.store.trust().find((known) => known.name === name);
     return { name, keysKnown: member?.keysKnown ?? false, changed: member?.verification === 'key-changed' };
   }, { equal: (a, b) => a?.name === b?.name && a?.keysKnown === b?.keysKnown && a?.changed === b?.changed });
+  /** "Leave chat" asks first: the dialog is open while this holds. */
+  protected readonly confirmingLeave = signal(false);
+  /** Alone in a room where nothing was said yet (the creator's new room): the invite panel shows. */
+  protected readonly alone = computed(
+    () =>
+      this.open() &&
+      !this.store.ended() &&
+      this.store.members().length === 1 &&
+      !this.store.entries().some((entry) => entry.type === 'message'),
+  );
+  private readonly leaveButton = viewChild<ElementRef<HTMLButtonElement>>('leaveButton');
   private numberRequests = 0;
   private leaving = false;
   private destroyed = false;
@@ -141,6 +156,12 @@ export class ChatPage implements OnInit {
 
   protected toggleActions(): void {
     this.actionsShown.update((shown) => !shown);
+  }
+
+  /** Stay (or Escape): focus goes back to "Leave chat"; after "Leave and erase" the page is going. */
+  protected leaveDialogClosed(): void {
+    this.confirmingLeave.set(false);
+    if (!this.leaving) this.leaveButton()?.nativeElement.focus();
   }
 
   protected verificationOf(name: string | undefined): Verification | undefined {

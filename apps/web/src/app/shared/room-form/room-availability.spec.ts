@@ -1,24 +1,27 @@
 import { Subject } from 'rxjs';
 import { ApiProblem } from '../../core/api/api-problem';
 import { type Availability, roomAvailability } from './room-availability';
+import { ROOM_CHECKS_PER_MIN, RoomCheckBudget } from './room-check-budget';
 
 describe('roomAvailability', () => {
   let names: Subject<string>;
   let seen: Availability[];
-  let lookup: jest.Mock<Promise<unknown>, [string]>;
+  let lookup: jest.Mock<Promise<boolean>, [string]>;
+  let budget: RoomCheckBudget;
 
   beforeEach(() => {
     jest.useFakeTimers();
     names = new Subject<string>();
     seen = [];
     lookup = jest.fn();
-    roomAvailability(names, lookup, 400).subscribe((availability) => seen.push(availability));
+    budget = new RoomCheckBudget();
+    roomAvailability(names, lookup, { debounceMs: 400, budget }).subscribe((availability) => seen.push(availability));
   });
 
   afterEach(() => jest.useRealTimers());
 
   it('asks only after typing pauses for the debounce time', async () => {
-    lookup.mockResolvedValue({});
+    lookup.mockResolvedValue(true);
     names.next('D');
     names.next('De');
     names.next('Den');
@@ -35,7 +38,7 @@ describe('roomAvailability', () => {
   });
 
   it('reports a name the server does not know as free', async () => {
-    lookup.mockRejectedValue(new ApiProblem('ROOM_NOT_FOUND', 404, 'no room'));
+    lookup.mockResolvedValue(false);
     names.next('  Quiet corner ');
     await jest.advanceTimersByTimeAsync(400);
 
@@ -44,7 +47,7 @@ describe('roomAvailability', () => {
   });
 
   it('reports other refusals and network failures as unknown', async () => {
-    lookup.mockRejectedValueOnce(new ApiProblem('RATE_LIMITED', 429, 'slow down'));
+    lookup.mockRejectedValueOnce(new ApiProblem('VALIDATION_FAILED', 400, 'not that name'));
     names.next('Den');
     await jest.advanceTimersByTimeAsync(400);
     expect(seen.at(-1)).toEqual({ state: 'unknown', name: 'Den' });
@@ -65,7 +68,7 @@ describe('roomAvailability', () => {
   });
 
   it('does not ask again when only capitals or surrounding spaces change', async () => {
-    lookup.mockResolvedValue({});
+    lookup.mockResolvedValue(true);
     names.next('Den');
     await jest.advanceTimersByTimeAsync(400);
     names.next('den ');
@@ -75,16 +78,48 @@ describe('roomAvailability', () => {
   });
 
   it('drops the answer for a name that has since changed', async () => {
-    let answerFirst: (value: unknown) => void = () => undefined;
+    let answerFirst: (value: boolean) => void = () => undefined;
     lookup.mockImplementationOnce(() => new Promise((resolve) => (answerFirst = resolve)));
-    lookup.mockRejectedValueOnce(new ApiProblem('ROOM_NOT_FOUND', 404, 'no room'));
+    lookup.mockResolvedValueOnce(false);
     names.next('Den');
     await jest.advanceTimersByTimeAsync(400);
     names.next('Attic');
-    answerFirst({});
+    answerFirst(true);
     await jest.advanceTimersByTimeAsync(400);
 
     expect(seen.filter((availability) => availability.state === 'exists')).toEqual([]);
     expect(seen.at(-1)).toEqual({ state: 'free', name: 'Attic' });
+  });
+
+  it(`makes at most ${ROOM_CHECKS_PER_MIN} checks a minute, then checks the latest name once the oldest check is a minute old`, async () => {
+    lookup.mockResolvedValue(false);
+    for (let n = 0; n < ROOM_CHECKS_PER_MIN + 1; n++) {
+      names.next(`Room ${n}`);
+      await jest.advanceTimersByTimeAsync(1_000);
+    }
+    expect(lookup).toHaveBeenCalledTimes(ROOM_CHECKS_PER_MIN);
+    expect(seen.at(-1)).toEqual({ state: 'checking', name: `Room ${ROOM_CHECKS_PER_MIN}` });
+
+    await jest.advanceTimersByTimeAsync(60_000 - (ROOM_CHECKS_PER_MIN + 1) * 1_000 + 400);
+
+    expect(lookup).toHaveBeenCalledTimes(ROOM_CHECKS_PER_MIN + 1);
+    expect(lookup).toHaveBeenLastCalledWith(`Room ${ROOM_CHECKS_PER_MIN}`);
+    expect(seen.at(-1)).toEqual({ state: 'free', name: `Room ${ROOM_CHECKS_PER_MIN}` });
+  });
+
+  it('after a rate limit, checks nothing until its Retry-After has passed', async () => {
+    lookup.mockRejectedValueOnce(new ApiProblem('RATE_LIMITED', 429, 'slow down', 30));
+    lookup.mockResolvedValue(true);
+    names.next('Den');
+    await jest.advanceTimersByTimeAsync(400);
+    expect(seen.at(-1)).toEqual({ state: 'unknown', name: 'Den' });
+
+    names.next('Attic');
+    await jest.advanceTimersByTimeAsync(29_000);
+    expect(lookup).toHaveBeenCalledTimes(1);
+
+    await jest.advanceTimersByTimeAsync(1_000);
+    expect(lookup).toHaveBeenLastCalledWith('Attic');
+    expect(seen.at(-1)).toEqual({ state: 'exists', name: 'Attic' });
   });
 });

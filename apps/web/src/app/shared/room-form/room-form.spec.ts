@@ -36,7 +36,7 @@ describe('RoomForm', () => {
   let fixture: ComponentFixture<RoomForm>;
   let element: HTMLElement;
   let calls: string[];
-  let api: { lookupKdf: jest.Mock; createRoom: jest.Mock; joinRoom: jest.Mock };
+  let api: { lookupKdf: jest.Mock; roomExists: jest.Mock; createRoom: jest.Mock; joinRoom: jest.Mock };
   let crypto: { newKdf: jest.Mock; deriveRoomKeys: jest.Mock };
   let sessions: { restore: jest.Mock; save: jest.Mock };
   /** The encKey bytes of the last derivation, and a copy of what save() was handed. */
@@ -51,6 +51,7 @@ describe('RoomForm', () => {
         calls.push(`lookupKdf ${room}`);
         return KDF;
       }),
+      roomExists: jest.fn(async () => true),
       createRoom: jest.fn(async () => {
         calls.push('createRoom');
         return grant('Alice');
@@ -126,6 +127,33 @@ describe('RoomForm', () => {
       expect(passwordField().value).toBe('');
     });
 
+    it('puts the cursor in Password when the room name and username came with the link', async () => {
+      await render('join', { roomname: 'Den', username: 'Bob' });
+
+      expect(document.activeElement).toBe(passwordField());
+    });
+
+    it('puts the cursor in Username when only the room name came with the link', async () => {
+      await render('join', { roomname: 'Den' });
+
+      expect(document.activeElement).toBe(usernameField());
+    });
+
+    it('puts the cursor in Username when the username that came with the link breaks the rules', async () => {
+      await render('join', { roomname: 'Den', username: 'a/b' });
+
+      expect(document.activeElement).toBe(usernameField());
+    });
+
+    it('moves no cursor for a room name that breaks the rules, nor without one', async () => {
+      await render('join', { roomname: 'a/b', username: 'Bob' });
+      expect([roomField(), usernameField(), passwordField()]).not.toContain(document.activeElement);
+
+      TestBed.resetTestingModule();
+      await render('join', { username: 'Bob' });
+      expect([roomField(), usernameField(), passwordField()]).not.toContain(document.activeElement);
+    });
+
     it('says nothing about a field until it has been left', async () => {
       await render('create');
 
@@ -189,15 +217,15 @@ describe('RoomForm', () => {
     it('says a free name is free once typing pauses (create)', async () => {
       await render('create');
       jest.useFakeTimers();
-      api.lookupKdf.mockRejectedValue(new ApiProblem('ROOM_NOT_FOUND', 404, 'no room'));
+      api.roomExists.mockResolvedValue(false);
 
       typeInto(roomField(), 'Den');
       await jest.advanceTimersByTimeAsync(300);
-      expect(api.lookupKdf).not.toHaveBeenCalled();
+      expect(api.roomExists).not.toHaveBeenCalled();
       await jest.advanceTimersByTimeAsync(200);
       fixture.detectChanges();
 
-      expect(api.lookupKdf).toHaveBeenCalledWith('Den');
+      expect(api.roomExists).toHaveBeenCalledWith('Den');
       expect(description(roomField())).toContain('This name is free.');
     });
 
@@ -228,14 +256,14 @@ describe('RoomForm', () => {
       await new Promise((resolve) => setTimeout(resolve, 450));
       await fixture.whenStable();
 
-      expect(api.lookupKdf).toHaveBeenCalledWith('Den');
+      expect(api.roomExists).toHaveBeenCalledWith('Den');
       expect(description(roomField())).toContain('Room found.');
     });
 
     it('offers to create a room that does not exist (join)', async () => {
       await render('join');
       jest.useFakeTimers();
-      api.lookupKdf.mockRejectedValue(new ApiProblem('ROOM_NOT_FOUND', 404, 'no room'));
+      api.roomExists.mockResolvedValue(false);
 
       typeInto(roomField(), 'Attic');
       await jest.advanceTimersByTimeAsync(400);
@@ -367,6 +395,27 @@ describe('RoomForm', () => {
         }
       },
     );
+
+    it('says how many tries a wrong password leaves, beside the Password field', async () => {
+      await render('join');
+      api.joinRoom.mockRejectedValue(new ApiProblem('BAD_CREDENTIALS', 401, 'for developers', undefined, { triesLeft: 2 }));
+      await fill('Den', 'Bob', 'correct horse battery staple');
+
+      await submit('join');
+
+      expect(description(passwordField())).toContain('Wrong password. 2 tries left before a one-minute wait.');
+      expect(document.activeElement).toBe(passwordField());
+    });
+
+    it('says "1 try left" for the last but one', async () => {
+      await render('join');
+      api.joinRoom.mockRejectedValue(new ApiProblem('BAD_CREDENTIALS', 401, 'for developers', undefined, { triesLeft: 1 }));
+      await fill('Den', 'Bob', 'correct horse battery staple');
+
+      await submit('join');
+
+      expect(description(passwordField())).toContain('Wrong password. 1 try left before a one-minute wait.');
+    });
 
     it('puts VALIDATION_FAILED of the room lookup beside the room name', async () => {
       await render('join');

@@ -22,6 +22,7 @@ import { CryptoService, type DerivedRoomKeys } from '../../core/crypto/crypto.se
 import { type ChatSession, SessionStore } from '../../core/session/session-store';
 import { PasswordField } from '../password-field/password-field';
 import { type Availability, roomAvailability } from './room-availability';
+import { RoomCheckBudget } from './room-check-budget';
 import {
   passwordProblemText,
   type PlacedProblem,
@@ -55,7 +56,7 @@ function grantedName(grant: SessionGrant, username: string): string {
 
 /**
  * The create and join form: room name, username and password with live validation
- * (docs/protocol.md §1), live availability through the kdf endpoint, key derivation in a worker,
+ * (docs/protocol.md §1), live availability through the exists endpoint, key derivation in a worker,
  * then the create or join call. On success the session is saved for this tab and the chat opens.
  *
  * Security: the password lives only in the form control and in the submission's scope; the
@@ -106,9 +107,9 @@ export class RoomForm implements OnInit {
   readonly activeSession = this.activeSessionState.asReadonly();
 
   readonly availability = toSignal(
-    roomAvailability(this.form.controls.room.valueChanges.pipe(startWith(this.form.controls.room.value)), (room) =>
-      this.api.lookupKdf(room),
-    ),
+    roomAvailability(this.form.controls.room.valueChanges.pipe(startWith(this.form.controls.room.value)), (room) => this.api.roomExists(room), {
+      budget: inject(RoomCheckBudget),
+    }),
     { initialValue: { state: 'idle', name: '' } satisfies Availability },
   );
 
@@ -135,6 +136,7 @@ export class RoomForm implements OnInit {
 
   ngOnInit(): void {
     this.form.patchValue({ room: this.roomname() ?? '', username: this.username() ?? '' });
+    this.focusAfterPrefill();
     this.sessions.restore().then(
       (session) => this.activeSessionState.set(session),
       () => this.activeSessionState.set(undefined),
@@ -214,6 +216,15 @@ export class RoomForm implements OnInit {
       // The key's raw bytes served only to seal it under the session's vault.
       keys?.encKeyBytes.fill(0);
     }
+  }
+
+  /**
+   * A link that names the room (an invite, "join it instead") leaves one thing to type: the
+   * cursor waits in the first field still empty, the Password field once the names are valid.
+   */
+  private focusAfterPrefill(): void {
+    if (!this.roomname() || this.form.controls.room.invalid) return;
+    this.focusField(this.username() && this.form.controls.username.valid ? 'password' : 'username');
   }
 
   /** Focus after the next render, when a disabled fieldset has been enabled again. */

@@ -3,7 +3,6 @@ import { provideRouter, withComponentInputBinding } from '@angular/router';
 import { RouterTestingHarness } from '@angular/router/testing';
 import { appRoutes } from '../../app-routes';
 import { ApiClient } from '../../core/api/api-client';
-import { ApiProblem } from '../../core/api/api-problem';
 import { CryptoService } from '../../core/crypto/crypto.service';
 import { SessionStore } from '../../core/session/session-store';
 
@@ -15,7 +14,7 @@ export async function openRoomPage(url: string): Promise<HTMLElement> {
   TestBed.configureTestingModule({
     providers: [
       provideRouter(appRoutes, withComponentInputBinding()),
-      { provide: ApiClient, useValue: { lookupKdf: async () => Promise.reject(new ApiProblem('ROOM_NOT_FOUND', 404, 'free')) } },
+      { provide: ApiClient, useValue: { roomExists: async () => false } },
       { provide: CryptoService, useValue: {} },
       { provide: SessionStore, useValue: { restore: async () => undefined } },
     ],
