@@ -106,17 +106,40 @@ export async function sendText(page: Page, text: string): Promise<void> {
   await waitForMessage(page, text);
 }
 
-/** Sends `texts` one after the other, then waits until the server has acknowledged each (Sent or Delivered). */
+/** Sends `texts` one after the other, then waits until the server has acknowledged each (sent or delivered). */
 export async function sendTexts(page: Page, texts: readonly string[]): Promise<void> {
   for (const text of texts) await sendText(page, text);
   await eventually(async () => {
-    for (const text of texts) expect(await messageItemDescription(page, text)).toMatch(/\b(Sent|Delivered)\b/);
+    for (const text of texts) expect(['sent', 'delivered']).toContain(await deliveryRecord(page, text));
   });
 }
 
 /** Waits until the log shows a message whose text is exactly `text`. */
 export async function waitForMessage(page: Page, text: string, timeout = 15_000): Promise<void> {
   await messageLog(page).getByText(text, { exact: true }).first().waitFor({ state: 'visible', timeout });
+}
+
+/** The log's item of the message whose body reads exactly `text`. */
+export function messageItem(page: Page, text: string): Locator {
+  return messageLog(page).getByRole('listitem').filter({ has: page.getByText(text, { exact: true }) });
+}
+
+/**
+ * Where one of our messages stands by this tab's record (pending, sent, delivered, failed; others'
+ * messages are received), which each message's item carries as data-delivery. The list says it
+ * in words only on our latest acknowledged message and on any sending or not sent, so a test asks
+ * here about an earlier one.
+ */
+export async function deliveryRecord(page: Page, text: string): Promise<string | null> {
+  return messageItem(page, text).first().getAttribute('data-delivery');
+}
+
+/** This tab's record of each of our messages, in the log's order (see {@link deliveryRecord}): text or image alike. */
+export async function ownDeliveryRecords(page: Page): Promise<string[]> {
+  const records = await messageLog(page)
+    .locator('[data-delivery]')
+    .evaluateAll((items) => items.map((item) => item.getAttribute('data-delivery') ?? ''));
+  return records.filter((record) => record !== 'received');
 }
 
 /** How many messages in the log read exactly `text`. */

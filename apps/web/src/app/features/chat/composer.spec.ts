@@ -22,7 +22,10 @@ describe('Composer', () => {
   });
 
   const textarea = () => element.querySelector('textarea') as HTMLTextAreaElement;
-  const counter = () => element.querySelector('#composer-counter')?.textContent?.trim();
+  const counter = () => element.querySelector('#composer-counter')?.textContent?.replace(/\s+/g, ' ').trim();
+  const send = () => element.querySelector('button[type="submit"]') as HTMLButtonElement;
+  /** What the alert says, without the no-break space that makes a repeat read again. */
+  const alert = () => element.querySelector('[role="alert"]')?.textContent?.replace(/\u00a0/g, '').trim();
 
   async function type(text: string): Promise<void> {
     textarea().value = text;
@@ -106,13 +109,62 @@ describe('Composer', () => {
 
   it('refuses to send beyond the limit and says by how much', async () => {
     await type('x'.repeat(10_002));
+
+    expect(counter()).toBe('10,002 / 10,000 Too long by 2 characters: shorten it to send.');
+    expect(textarea().getAttribute('aria-invalid')).toBe('true');
+    // Send stays focusable, marked unavailable and described by the reason.
+    expect(send().disabled).toBe(false);
+    expect(send().getAttribute('aria-disabled')).toBe('true');
+    expect(send().getAttribute('aria-describedby')).toBe('composer-counter');
+    expect(alert()).toBe('');
+  });
+
+  it('says why on Enter instead of doing nothing, and again on a second Enter', async () => {
+    await type('x'.repeat(10_123));
+    const event = press({ key: 'Enter' });
+    await fixture.whenStable();
+
+    expect(event.defaultPrevented).toBe(true);
+    expect(sent).toEqual([]);
+    expect(textarea().value).toHaveLength(10_123);
+    expect(alert()).toBe('Not sent. Too long by 123 characters: shorten it to send.');
+    expect(element.querySelector('#composer-counter')?.classList).toContain('refused');
+
+    const before = element.querySelector('[role="alert"]')?.textContent;
     press({ key: 'Enter' });
+    await fixture.whenStable();
+    // A changed text, so that screen readers read the alert again.
+    expect(element.querySelector('[role="alert"]')?.textContent).not.toBe(before);
+    expect(alert()).toBe('Not sent. Too long by 123 characters: shorten it to send.');
+  });
+
+  it('says why when Send is pressed with a text too long', async () => {
+    await type('x'.repeat(10_001));
+    send().click();
     await fixture.whenStable();
 
     expect(sent).toEqual([]);
-    expect(counter()).toBe('10,002 / 10,000: too long to send. Remove 2 characters.');
-    expect(textarea().getAttribute('aria-invalid')).toBe('true');
-    expect(textarea().value).toHaveLength(10_002);
+    expect(alert()).toBe('Not sent. Too long by 1 character: shorten it to send.');
+  });
+
+  it('clears the refusal once the text changes, and sends once short enough', async () => {
+    await type('x'.repeat(10_001));
+    press({ key: 'Enter' });
+    await fixture.whenStable();
+
+    await type('x'.repeat(10_000));
+    expect(alert()).toBe('');
+    expect(send().hasAttribute('aria-disabled')).toBe(false);
+    press({ key: 'Enter' });
+
+    expect(sent).toHaveLength(1);
+  });
+
+  it('counts characters, not UTF-16 units', async () => {
+    await type('👋'.repeat(10_000));
+
+    expect(counter()).toBe('10,000 / 10,000');
+    expect(send().hasAttribute('aria-disabled')).toBe(false);
   });
 
   it('sends exactly 10,000 characters', async () => {

@@ -14,8 +14,11 @@ function imageFiles(files: FileList | null | undefined): File[] {
 }
 
 /**
- * Where a message is written: Enter sends, Shift+Enter starts a new line, a counter near the
- * limit, and images by picker or paste.
+ * Where a message is written: Enter sends, Shift+Enter starts a new line, the box grows to about
+ * six lines and then scrolls, a counter near the limit, and images by picker or paste. A text
+ * over MAX_TEXT_CHARS is not sent: the counter says by how much, Send is marked unavailable
+ * (aria-disabled, still focusable, described by that sentence), and Enter or Send says it again
+ * in an alert instead of doing nothing.
  */
 @Component({
   selector: 'app-composer',
@@ -33,18 +36,24 @@ export class Composer {
 
   protected readonly text = signal('');
   protected readonly count = computed(() => codePointLength(this.text()));
-  protected readonly tooLong = computed(() => this.count() > MAX_TEXT_CHARS);
+  /** How many characters too many, 0 when the text fits. */
+  protected readonly over = computed(() => Math.max(0, this.count() - MAX_TEXT_CHARS));
+  protected readonly tooLong = computed(() => this.over() > 0);
   protected readonly counter = computed(() => {
     const count = this.count();
-    if (count < COUNTER_FROM) return '';
-    const over = count - MAX_TEXT_CHARS;
-    const shown = `${format(count)} / ${format(MAX_TEXT_CHARS)}`;
-    return over > 0 ? `${shown}: too long to send. Remove ${format(over)} ${over === 1 ? 'character' : 'characters'}.` : shown;
+    return count < COUNTER_FROM ? '' : `${format(count)} / ${format(MAX_TEXT_CHARS)}`;
   });
+  protected readonly tooLongText = computed(() => {
+    const over = this.over();
+    return over === 0 ? '' : `Too long by ${format(over)} ${over === 1 ? 'character' : 'characters'}: shorten it to send.`;
+  });
+  /** What the alert says after a refused send; empty until then, and again once the text changes. */
+  protected readonly refusal = signal('');
 
   protected updateText(event: Event): void {
     const value = (event.target as HTMLTextAreaElement).value;
     this.text.set(value);
+    this.refusal.set('');
     this.composing.emit(value.trim() !== '');
   }
 
@@ -56,12 +65,16 @@ export class Composer {
   protected sendMessage(event: Event): void {
     event.preventDefault();
     const text = this.text();
-    if (this.disabled() || !isSendableText(text)) return;
+    if (this.disabled()) return;
+    if (this.tooLong()) {
+      this.refuse();
+      return;
+    }
+    if (!isSendableText(text)) return;
     this.send.emit(text);
     this.text.set('');
     this.composing.emit(false);
   }
-
   protected attachPicked(event: Event): void {
     const picker = event.target as HTMLInputElement;
     for (const file of Array.from(picker.files ?? [])) this.attach.emit(file);
@@ -76,5 +89,11 @@ export class Composer {
     if (images.length === 0 || data?.types.includes('text/plain')) return;
     event.preventDefault();
     for (const image of images) this.attach.emit(image);
+  }
+
+  /** Says why the text was not sent; a second refusal changes the alert's text (a no-break space) so that it is read again. */
+  private refuse(): void {
+    const reason = `Not sent. ${this.tooLongText()}`;
+    this.refusal.update((said) => (said === reason ? `${reason}\u00a0` : reason));
   }
 }

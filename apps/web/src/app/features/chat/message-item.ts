@@ -17,7 +17,9 @@ export interface ImageToView {
  * and for our own its delivery state: Sending, Sent, Delivered or "Delivered to 2 of 3" with the
  * names shown on hover and focus, dismissed with Escape, and read as the status's description;
  * or Not sent with Send again and Copy. The names are hidden from the live log (aria-hidden), so
- * that showing them announces nothing.
+ * that showing them announces nothing. The list marks a message that continues its sender's run
+ * with the class `continued`: its sender and time are then visually hidden (a screen reader still
+ * reads them) and the time shows on hover and focus.
  */
 @Component({
   selector: 'li[app-message-item]',
@@ -30,6 +32,8 @@ export class MessageItem {
   readonly entry = input.required<MessageEntry>();
   /** False once the session has ended: nothing can be re-sent then. */
   readonly canRetry = input(true);
+  /** False for one of our messages whose state need not be repeated (a later one of ours says it). */
+  readonly showDelivery = input(true);
   /** "Send again" on one of our messages that was not sent: its id. */
   readonly retry = output<string>();
   /** "Copy" on one of our text messages that was not sent: its id. */

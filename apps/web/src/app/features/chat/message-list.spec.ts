@@ -24,7 +24,8 @@ describe('MessageList', () => {
     element = fixture.nativeElement as HTMLElement;
   });
 
-  const items = () => Array.from(element.querySelectorAll('li'));
+  /** The messages' items (the list also has day separators and system lines). */
+  const items = () => Array.from(element.querySelectorAll('li.message'));
 
   it('is a polite log named "Messages"', async () => {
     await render([]);
@@ -157,8 +158,8 @@ describe('MessageList', () => {
   it('shows system lines', async () => {
     await render([{ type: 'system', id: 'system-1', text: 'Carol joined', at: 0 }]);
 
-    expect(items()[0].classList).toContain('system');
-    expect(items()[0].querySelector('span')?.textContent).toBe('Carol joined');
+    const line = element.querySelector('li.system');
+    expect(line?.querySelector('span')?.textContent).toBe('Carol joined');
   });
 
   describe('images', () => {
@@ -203,5 +204,149 @@ describe('MessageList', () => {
 
       expect(element.querySelector('dialog')?.hasAttribute('open')).toBe(false);
     });
+  });
+
+  describe('a busy room', () => {
+    const now = Date.now();
+    let ids = 0;
+    const said = (from: string, ts: number | undefined = now, changes: Partial<MessageEntry> = {}) => {
+      ids += 1;
+      const own = from === 'You';
+      return message({ id: `message-${ids}`, from, own, delivery: own ? 'delivered' : 'received', ts, content: { kind: 'text', text: `said ${ids}` }, ...changes });
+    };
+    const rowTexts = () => Array.from(element.querySelectorAll('ol > li'), (li) => (li.classList.contains('separator') ? `[${li.textContent?.trim()}]` : (li.querySelector('app-message-text')?.textContent ?? li.textContent?.trim())));
+    const log = () => element.querySelector('[role="log"]') as HTMLElement;
+    const jump = () => Array.from(element.querySelectorAll('button')).find((button) => button.textContent?.startsWith('Jump to newest'));
+
+    /** Makes the log 1,000 px of content in a 200 px box and puts its top at `top`, as a scroll would. */
+    async function scrollTo(top: number): Promise<void> {
+      Object.defineProperty(log(), 'scrollHeight', { configurable: true, value: 1_000 });
+      Object.defineProperty(log(), 'clientHeight', { configurable: true, value: 200 });
+      log().scrollTop = top;
+      log().dispatchEvent(new Event('scroll'));
+      await fixture.whenStable();
+    }
+
+    async function setHidden(hidden: boolean): Promise<void> {
+      Object.defineProperty(document, 'hidden', { configurable: true, get: () => hidden });
+      document.dispatchEvent(new Event('visibilitychange'));
+      await fixture.whenStable();
+    }
+
+    beforeEach(() => (ids = 0));
+    afterEach(() => Reflect.deleteProperty(document, 'hidden'));
+
+    it('separates the days: Yesterday, then Today', async () => {
+      const yesterday = new Date(now);
+      yesterday.setDate(yesterday.getDate() - 1);
+      await render([said('Ada', yesterday.getTime()), said('Bob', now)]);
+
+      expect(rowTexts()).toEqual(['[Yesterday]', 'said 1', '[Today]', 'said 2']);
+      expect(element.querySelector('li.day time')?.getAttribute('datetime')).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    });
+
+    it('groups a run of one sender: later messages hide sender and time from view but keep them for screen readers', async () => {
+      await render([said('Ada'), said('Ada'), said('Bob')]);
+
+      expect(items().map((item) => item.classList.contains('continued'))).toEqual([false, true, false]);
+      expect(items()[1].querySelector('.from')?.textContent).toBe('Ada');
+      expect(items()[1].querySelector('time')).not.toBeNull();
+    });
+
+    it('shows the state of our latest acknowledged message only, and every one not sent', async () => {
+      await render([said('You'), said('You', undefined, { delivery: 'failed', error: 'Too many messages.' }), said('You'), said('Ada')]);
+
+      expect(items().map((item) => item.querySelector('.delivery')?.textContent?.replace(/\s+/g, ' ').trim())).toEqual([
+        undefined,
+        'Not sent. Too many messages. Send again Copy',
+        'Delivered',
+        undefined,
+      ]);
+      // What each message's state is stays on its item, for tests and tools, not shown.
+      expect(items().map((item) => item.getAttribute('data-delivery'))).toEqual(['delivered', 'failed', 'delivered', 'received']);
+    });
+
+    it('scrolled up, counts new messages on "Jump to newest", which goes to the end and focuses the log', async () => {
+      const entries = [said('Ada'), said('You')];
+      await render(entries);
+      await scrollTo(100);
+      expect(jump()).toBeUndefined();
+
+      await render([...entries, said('Bob'), said('Bob'), said('Cyd')]);
+
+      expect(jump()?.textContent?.trim()).toBe('Jump to newest (3 new)');
+      expect(rowTexts()).toEqual(['[Today]', 'said 1', 'said 2', '[New messages]', 'said 3', 'said 4', 'said 5']);
+      jump()?.click();
+      await fixture.whenStable();
+      expect(log().scrollTop).toBe(1_000);
+      expect(jump()).toBeUndefined();
+      expect(document.activeElement).toBe(log());
+      // The divider stays where the unseen part began.
+      expect(rowTexts()).toContain('[New messages]');
+    });
+
+    it('hides "Jump to newest" when the reader scrolls to the end by hand', async () => {
+      const entries = [said('Ada')];
+      await render(entries);
+      await scrollTo(0);
+      await render([...entries, said('Bob')]);
+      expect(jump()?.textContent?.trim()).toBe('Jump to newest (1 new)');
+
+      await scrollTo(790);
+
+      expect(jump()).toBeUndefined();
+    });
+
+    it('puts "New messages" before the first message that came while the tab was hidden, until we write', async () => {
+      const entries = [said('Ada'), said('You')];
+      await render(entries);
+      await setHidden(true);
+      const arrived = [...entries, said('Bob'), said('Bob')];
+      await render(arrived);
+      await setHidden(false);
+
+      expect(rowTexts()).toEqual(['[Today]', 'said 1', 'said 2', '[New messages]', 'said 3', 'said 4']);
+      // The reader followed the end: nothing to jump to.
+      expect(jump()).toBeUndefined();
+
+      await render([...arrived, said('You', undefined, { delivery: 'pending' })]);
+      expect(rowTexts()).not.toContain('[New messages]');
+    });
+
+    it('moves "New messages" when the next absence brings messages', async () => {
+      const first = [said('Ada'), said('Bob')];
+      await render(first);
+      await setHidden(true);
+      const second = [...first, said('Bob')];
+      await render(second);
+      await setHidden(false);
+      expect(rowTexts().indexOf('[New messages]')).toBe(3);
+
+      await setHidden(true);
+      await render([...second, said('Cyd')]);
+      await setHidden(false);
+
+      expect(rowTexts().indexOf('[New messages]')).toBe(4);
+      expect(rowTexts().filter((text) => text === '[New messages]')).toHaveLength(1);
+    });
+  });
+});
+
+describe('MessageList across midnight', () => {
+  afterEach(() => jest.useRealTimers());
+
+  it('turns Today into Yesterday when the local day changes', async () => {
+    const evening = new Date(2026, 11, 7, 23, 59, 0);
+    jest.useFakeTimers({ now: evening });
+    const fixture = TestBed.createComponent(MessageList);
+    fixture.componentRef.setInput('entries', [message({ ts: evening.getTime() - 60_000 })]);
+    fixture.detectChanges();
+    const label = () => (fixture.nativeElement as HTMLElement).querySelector('li.day')?.textContent?.trim();
+    expect(label()).toBe('Today');
+
+    await jest.advanceTimersByTimeAsync(2 * 60_000);
+    fixture.detectChanges();
+
+    expect(label()).toBe('Yesterday');
   });
 });

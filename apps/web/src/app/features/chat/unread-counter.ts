@@ -4,7 +4,9 @@ import { ChatNotifier } from './chat-notifier';
 
 /**
  * Messages from the others that arrived while the tab was hidden: counted (for the title),
- * announced by the notifier, and forgotten once the tab is seen again.
+ * announced by the notifier, and forgotten once the tab is seen again. The message list marks
+ * the same messages (and those that came while it was scrolled up) with its "New messages"
+ * divider, by position rather than by count (ReadingPosition).
  */
 @Injectable()
 export class UnreadCounter {
