@@ -15,7 +15,7 @@ function imageFiles(files: FileList | null | undefined): File[] {
 
 /**
  * Where a message is written: Enter sends, Shift+Enter starts a new line, a counter near the
- * limit, and images by picker or paste.
+ * limit; files (any kind) by picker, images by paste.
  */
 @Component({
   selector: 'app-composer',
@@ -27,6 +27,7 @@ export class Composer {
   readonly disabled = input(false);
   readonly notice = input<ChatNotice | undefined>(undefined);
   readonly send = output<string>();
+  /** A file picked or pasted, to send. */
   readonly attach = output<File>();
   /** True while there is text in the box, false when it empties. */
   readonly composing = output<boolean>();
