@@ -1,3 +1,4 @@
+import { cspConsoleMessages, recordViolations } from './support/csp-violations';
 import { eventually } from './support/eventually';
 import { quadrantPng } from './support/make-png';
 import {
@@ -16,7 +17,7 @@ import {
   waitForChat,
   waitForMessage,
 } from './support/pages';
-import { useBrowserApp, type BrowserUser } from './support/use-browser-app';
+import { useBrowserApp } from './support/use-browser-app';
 
 const DOCUMENTS = ['/', '/about', '/create', '/login', '/chat', '/no-such-page'];
 
@@ -28,26 +29,6 @@ function parsePolicy(header: string): Map<string, string[]> {
     if (name) directives.set(name.toLowerCase(), sources);
   }
   return directives;
-}
-
-/**
- * Records every `securitypolicyviolation` of every document the context loads, from before the
- * app's first script, into a list on the Node side (so navigations lose nothing).
- */
-async function recordViolations(user: BrowserUser): Promise<string[]> {
-  const seen: string[] = [];
-  await user.context.exposeFunction('__reportCspViolation', (text: string) => void seen.push(text));
-  await user.context.addInitScript(() => {
-    document.addEventListener('securitypolicyviolation', (event) => {
-      const report = (window as unknown as { __reportCspViolation: (text: string) => void }).__reportCspViolation;
-      report(`${location.pathname}: ${event.effectiveDirective} blocked ${event.blockedURI || 'inline'} (${event.sourceFile}:${event.lineNumber})`);
-    });
-  });
-  return seen;
-}
-
-function cspConsoleMessages(user: BrowserUser): string[] {
-  return user.consoleErrors.filter((text) => /Content Security Policy|Refused to|Trusted Type/i.test(text));
 }
 
 describe('Content-Security-Policy (real Chromium)', () => {

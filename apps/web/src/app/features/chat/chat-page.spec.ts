@@ -287,7 +287,7 @@ describe('ChatPage', () => {
 
       expect(imagePrep.prepared).toEqual([]);
       expect(element.querySelector('.drop-hint')).toBeNull();
-      expect(element.querySelector('app-file-card .name')?.textContent).toBe('minutes.pdf');
+      expect(element.querySelector('app-file-card .name .visually-hidden')?.textContent).toBe('minutes.pdf');
       expect(element.querySelector('app-file-card button')?.getAttribute('aria-label')).toBe('Download minutes.pdf');
     });
   });

@@ -31,7 +31,7 @@ describe('FileCard', () => {
   it('shows the name, a type people know and the size', async () => {
     await render({ name: 'report.pdf', mime: 'application/pdf', size: 1_234_567, blob: new Blob([bytes]) });
 
-    expect(element.querySelector('.name')?.textContent).toBe('report.pdf');
+    expect(element.querySelector('.name .visually-hidden')?.textContent).toBe('report.pdf');
     expect(element.querySelector('.type')?.textContent).toBe('PDF document · 1.2 MB');
     expect(downloadButton()?.textContent?.trim()).toBe('Download');
     expect(downloadButton()?.getAttribute('aria-label')).toBe('Download report.pdf');
@@ -49,7 +49,8 @@ describe('FileCard', () => {
 
     const shown = element.querySelector('.name') as HTMLElement;
     expect(shown.title).toBe(name);
-    expect(shown.textContent).toBe(name);
+    expect(shown.querySelector('.visually-hidden')?.textContent).toBe(name);
+    expect(Array.from(shown.querySelectorAll('[aria-hidden="true"]'), (part) => part.textContent).join('')).toBe(name);
     expect(element.querySelector('.tail')?.textContent).toBe('inal.pdf');
   });
 
@@ -57,7 +58,7 @@ describe('FileCard', () => {
     await render({ name: '<img src=x onerror=alert(1)>.pdf', mime: 'application/pdf', size: 10, blob: new Blob([bytes]) });
 
     expect(element.querySelector('img')).toBeNull();
-    expect(element.querySelector('.name')?.textContent).toBe('<img src=x onerror=alert(1)>.pdf');
+    expect(element.querySelector('.name .visually-hidden')?.textContent).toBe('<img src=x onerror=alert(1)>.pdf');
   });
 
   it('downloads the bytes as application/octet-stream under a safe name, from a link in the page, and revokes the URL after', async () => {

@@ -21,7 +21,8 @@ export function nameTail(name: string): string {
 
 /**
  * A file of the conversation (docs/protocol.md §3): its name (a long one cut in the middle, so
- * its end and extension stay; the whole name in its title and read in full), its type and size,
+ * its end and extension stay; the whole name in its title, and read in one piece by screen
+ * readers from a visually hidden copy, the cut halves being hidden from them), its type and size,
  * and "Download", which saves it (BlobSaver: never opened or rendered here). Without `blob` the
  * file's bytes were not kept across a reload, and the card says so.
  */

@@ -244,7 +244,7 @@ describe('MessageList', () => {
       await render([file]);
 
       const card = items()[0].querySelector('app-file-card') as HTMLElement;
-      expect(card.querySelector('.name')?.textContent).toBe('minutes.pdf');
+      expect(card.querySelector('.name .visually-hidden')?.textContent).toBe('minutes.pdf');
       expect(card.querySelector('.type')?.textContent).toBe('PDF document · 1.2 MB');
       expect(card.querySelector('button')?.getAttribute('aria-label')).toBe('Download minutes.pdf');
       expect(items()[0].querySelector('img, a, iframe, object, embed')).toBeNull();
