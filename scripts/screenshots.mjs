@@ -136,7 +136,7 @@ async function startConversation(browser, baseURL) {
   await fillAndSubmit(grace, '/login', 'Join room', 'Grace');
   await send(ada, 'Morning! The new onboarding flow is up for review; here is the first screen.', [grace]);
   const picture = await drawPicture(ada);
-  await ada.getByLabel('Attach image', { exact: true }).setInputFiles({ name: 'onboarding.png', mimeType: 'image/png', buffer: picture });
+  await ada.getByLabel('Attach file', { exact: true }).setInputFiles({ name: 'onboarding.png', mimeType: 'image/png', buffer: picture });
   for (const page of [ada, grace]) {
     await page.waitForFunction(() =>
       Array.from(document.querySelectorAll('[role="log"] img')).some((image) => image.complete && image.naturalWidth > 0),
@@ -206,6 +206,35 @@ async function captureInvite(browser, baseURL, files) {
   files.push(relative(ROOT, file));
 }
 
+/** A small but real PDF (one empty page), for the file card. */
+function samplePdf() {
+  const objects = ['<< /Type /Catalog /Pages 2 0 R >>', '<< /Type /Pages /Kids [3 0 R] /Count 1 >>', '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] >>'];
+  let body = '%PDF-1.4\n';
+  const offsets = objects.map((object, index) => {
+    const offset = body.length;
+    body += `${index + 1} 0 obj\n${object}\nendobj\n`;
+    return offset;
+  });
+  const xref = body.length;
+  body += `xref\n0 ${objects.length + 1}\n0000000000 65535 f \n${offsets.map((offset) => `${String(offset).padStart(10, '0')} 00000 n \n`).join('')}`;
+  body += `trailer\n<< /Size ${objects.length + 1} /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`;
+  return Buffer.from(body, 'latin1');
+}
+
+/** The message with a file card, once Ada has sent a PDF: docs/screenshots/file-card.png (light, 1280 px). */
+async function captureFileCard(page, files) {
+  await page.emulateMedia({ colorScheme: 'light' });
+  await page.setViewportSize(WIDTHS[0]);
+  const name = 'Onboarding review notes, Thursday release.pdf';
+  await page.getByLabel('Attach file', { exact: true }).setInputFiles({ name, mimeType: 'application/pdf', buffer: samplePdf() });
+  const item = page.getByRole('log', { name: 'Messages', exact: true }).locator('li').filter({ has: page.getByRole('button', { name: `Download ${name}`, exact: true }) });
+  await item.getByText(/Sent|Delivered/).waitFor();
+  await settle(page);
+  const file = resolve(OUT_DIR, 'file-card.png');
+  await item.screenshot({ path: file, animations: 'disabled' });
+  files.push(relative(ROOT, file));
+}
+
 async function main() {
   const wanted = process.argv.slice(2);
   const unknown = wanted.filter((name) => !SHOTS.includes(name));
@@ -226,10 +255,13 @@ async function main() {
       args: ['--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'],
     });
 
-    if (takes('chat')) {
+    if (takes('chat') || takes('file-card')) {
       const chat = await startConversation(browser, baseURL);
-      await capture(chat, 'chat', files);
-      await capturePhone(chat, files);
+      if (takes('chat')) {
+        await capture(chat, 'chat', files);
+        await capturePhone(chat, files);
+      }
+      if (takes('file-card')) await captureFileCard(chat, files);
     }
     if (takes('invite')) await captureInvite(browser, baseURL, files);
 

@@ -6,7 +6,8 @@ import { open, type MessageContext } from './seal';
 /** A message as opened and checked by {@link decryptMessage}. */
 export type DecryptedMessage =
   | { kind: 'text'; text: string }
-  | { kind: 'image'; mime: ImageMime; bytes: Uint8Array<ArrayBuffer>; name?: string; width?: number; height?: number };
+  | { kind: 'image'; mime: ImageMime; bytes: Uint8Array<ArrayBuffer>; name?: string; width?: number; height?: number }
+  | { kind: 'file'; mime: string; name: string; bytes: Uint8Array<ArrayBuffer> };
 
 /**
  * Reads a framed plaintext (docs/protocol.md §3) as a message, checked: well framed, and a text
@@ -15,7 +16,8 @@ export type DecryptedMessage =
  * seal. The caller still owns `plaintext` and zeroes it.
  *
  * Security: everything returned is attacker-chosen content from an authenticated member;
- * render it escaped (text) or as an image element only (bytes).
+ * render it escaped (text) or as an image element only (image bytes); a file's bytes are never
+ * rendered or opened, only saved under a name the receiver makes of `name`.
  *
  * @throws UnknownKindError for a message of a kind this version does not know: drop it
  *   silently; MessageRejectedError for any other failure.
@@ -29,6 +31,7 @@ export function readMessage(plaintext: Uint8Array): DecryptedMessage {
     if (header.height !== undefined) image.height = header.height;
     return image;
   }
+  if (header.kind === 'file') return { kind: 'file', mime: header.mime, name: header.name, bytes: body };
   let text: string;
   try {
     text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(body);

@@ -1,8 +1,10 @@
 export * from './argon2-master';
 export * from './b64url';
 export * from './decrypt-message';
+export * from './encrypt-file';
 export * from './encrypt-image';
 export * from './encrypt-text';
+export * from './file-header-rules';
 export * from './kdf-rejected-error';
 export * from './message-header';
 export * from './message-rejected-error';
@@ -15,6 +17,7 @@ export * from './vault-seal-error';
 export * from './v2/e2e-errors';
 export * from './v2/e2e-room';
 export type { E2eEvent, Relayed } from './v2/incoming';
+export { fileBoxBytes, maxFileBytes, sealedBoxBytes, type FileLabel } from './v2/max-file-bytes';
 export type { Outgoing, OutgoingContent } from './v2/outgoing';
 export type { Verification } from './v2/peer';
 export { RATCHET_LIMITS } from './v2/ratchet-limits';

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { decryptMessage } from './decrypt-message';
 import { encryptText } from './encrypt-text';
+import { isFileMime, isFileName } from './file-header-rules';
 import { DEFAULT_PAD_TO, decodePlaintext, encodePlaintext, IMAGE_MIMES, MAX_HEADER_BYTES, type MessageHeader } from './message-header';
 import { MessageRejectedError } from './message-rejected-error';
 import { roomKeysFromMaster } from './room-keys';
@@ -28,9 +29,18 @@ const imageHeader: fc.Arbitrary<MessageHeader & { kind: 'image' }> = fc.record(
   { requiredKeys: ['kind', 'len', 'mime'] },
 );
 
+const mimePart = fc.stringMatching(/^[a-z0-9][a-z0-9!#$&^_.+-]{0,40}$/);
+const fileHeader: fc.Arbitrary<MessageHeader & { kind: 'file' }> = fc.record({
+  kind: fc.constant('file' as const),
+  len: fc.constant(0),
+  mime: fc.tuple(mimePart, mimePart).map(([type, subtype]) => `${type}/${subtype}`),
+  name: fc.string({ unit: 'grapheme', minLength: 1, maxLength: 120 }).filter(isFileName),
+});
+
 /** The header as encodePlaintext writes it: known fields in a fixed order, undefined ones left out. */
 function canonical(header: MessageHeader): MessageHeader {
   if (header.kind === 'text') return { kind: 'text', len: header.len };
+  if (header.kind === 'file') return { kind: 'file', len: header.len, mime: header.mime, name: header.name };
   const out: MessageHeader = { kind: 'image', len: header.len, mime: header.mime };
   if (header.name !== undefined) out.name = header.name;
   if (header.width !== undefined) out.width = header.width;
@@ -59,6 +69,9 @@ function expectWellFormed(decoded: ReturnType<typeof decodePlaintext>, plaintext
   expect(Number.isSafeInteger(header.len) && header.len >= 0).toBe(true);
   if (header.kind === 'text') {
     expect(Object.keys(header)).toEqual(['kind', 'len']);
+  } else if (header.kind === 'file') {
+    expect(Object.keys(header)).toEqual(['kind', 'len', 'mime', 'name']);
+    expect(isFileMime(header.mime) && isFileName(header.name)).toBe(true);
   } else {
     expect(header.kind).toBe('image');
     expect(IMAGE_MIMES).toContain(header.mime);
@@ -94,13 +107,13 @@ const headerKey = fc.oneof(
   { arbitrary: fc.string({ maxLength: 8 }), weight: 1 },
 );
 const headerValue = fc.oneof(
-  fc.constantFrom('text', 'image', ...IMAGE_MIMES, 'image/svg+xml', 0, 1, -1, 1.5, 2 ** 31, 2 ** 53, 1e308, null, true, '', [], {}),
+  fc.constantFrom('text', 'image', 'file', ...IMAGE_MIMES, 'image/svg+xml', 'application/pdf', 'a.pdf', '../a', 'a\u0000', 0, 1, -1, 1.5, 2 ** 31, 2 ** 53, 1e308, null, true, '', [], {}),
   fc.jsonValue({ maxDepth: 2 }),
 );
 const hostileHeaderText = fc.oneof(
   fc.array(fc.tuple(headerKey, headerValue), { maxLength: 8 }).map(objectText),
-  fc.tuple(fc.constantFrom('text', 'image'), fc.nat(2_000), fc.array(fc.tuple(headerKey, headerValue), { maxLength: 4 })).map(([kind, len, extra]) =>
-    objectText([['kind', kind], ['len', len], ...(kind === 'image' ? [['mime', 'image/png'] as [string, unknown]] : []), ...extra]),
+  fc.tuple(fc.constantFrom('text', 'image', 'file'), fc.nat(2_000), fc.array(fc.tuple(headerKey, headerValue), { maxLength: 4 })).map(([kind, len, extra]) =>
+    objectText([['kind', kind], ['len', len], ...(kind === 'text' ? [] : [['mime', kind === 'image' ? 'image/png' : 'application/pdf'] as [string, unknown]]), ...(kind === 'file' ? [['name', 'a.pdf'] as [string, unknown]] : []), ...extra]),
   ),
   fc.jsonValue({ maxDepth: 3 }).map((value) => JSON.stringify(value) ?? 'null'),
   fc.string({ unit: 'binary', maxLength: 60 }),
@@ -143,9 +156,23 @@ describe('encodePlaintext and decodePlaintext', () => {
     );
   });
 
+  it('round trip any file header and body', () => {
+    fc.assert(
+      fc.property(fileHeader, body, padTo, (partial, bytes, pad) => {
+        const header: MessageHeader = { ...partial, len: bytes.length };
+        const plaintext = encodePlaintext(header, bytes, pad);
+        expect(plaintext.length % pad).toBe(0);
+        const decoded = decodePlaintext(plaintext);
+        expect(decoded.header).toEqual(canonical(header));
+        expect(Buffer.from(decoded.body).equals(Buffer.from(bytes))).toBe(true);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
   it('re-encodes a decoded plaintext to the same bytes (the framing is canonical)', () => {
     fc.assert(
-      fc.property(fc.oneof(imageHeader, fc.constant<MessageHeader>({ kind: 'text', len: 0 })), body, (partial, bytes) => {
+      fc.property(fc.oneof(imageHeader, fileHeader, fc.constant<MessageHeader>({ kind: 'text', len: 0 })), body, (partial, bytes) => {
         const header: MessageHeader = { ...partial, len: bytes.length };
         fc.pre(headerBytesOf(header) <= MAX_HEADER_BYTES);
         const plaintext = encodePlaintext(header, bytes);
@@ -278,7 +305,7 @@ describe('seal, open and decryptMessage', () => {
         const box = await seal(encKey, ctx, frame(headerText, rest));
         try {
           const message = await decryptMessage(encKey, ctx, box);
-          expect(['text', 'image']).toContain(message.kind);
+          expect(['text', 'image', 'file']).toContain(message.kind);
         } catch (error) {
           expect(error).toBeInstanceOf(MessageRejectedError);
         }

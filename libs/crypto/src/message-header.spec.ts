@@ -59,6 +59,9 @@ describe('encodePlaintext', () => {
     ['a fractional height', { kind: 'image', len: 0, mime: 'image/png', height: 1.5 }],
     ['a name that is not a string', { kind: 'image', len: 0, mime: 'image/png', name: 7 }],
     ['an unknown field', { kind: 'text', len: 0, secret: 'leak' }],
+    ['a file with an invalid mime', { kind: 'file', len: 0, mime: 'pdf', name: 'a.pdf' }],
+    ['a file with a slash in its name', { kind: 'file', len: 0, mime: 'application/pdf', name: 'a/b.pdf' }],
+    ['a file with a width', { kind: 'file', len: 0, mime: 'application/pdf', name: 'a.pdf', width: 3 }],
   ])('refuses a header with %s', (_, header) => {
     expect(() => encodePlaintext(header as MessageHeader, new Uint8Array(0))).toThrow(TypeError);
   });
@@ -90,6 +93,12 @@ describe('decodePlaintext', () => {
   it('round trips an image header with no optional field', () => {
     const header: MessageHeader = { kind: 'image', len: 1, mime: 'image/gif' };
     expect(decodePlaintext(encodePlaintext(header, new Uint8Array([9]))).header).toEqual(header);
+  });
+
+  it('round trips a file header', () => {
+    const header: MessageHeader = { kind: 'file', len: 4, mime: 'application/pdf', name: 'report 2026 (draft).pdf' };
+    const body = new Uint8Array([0x25, 0x50, 0x44, 0x46]);
+    expect(decodePlaintext(encodePlaintext(header, body))).toEqual({ header, body });
   });
 
   it('reads a plaintext that is a view into a larger buffer and copies the body out', () => {
@@ -132,6 +141,16 @@ describe('decodePlaintext', () => {
     ['a width of 0', frame('{"kind":"image","len":0,"mime":"image/png","width":0}')],
     ['a height that is a string', frame('{"kind":"image","len":0,"mime":"image/png","height":"480"}')],
     ['a width over 2^31 - 1', frame('{"kind":"image","len":0,"mime":"image/png","width":2147483648}')],
+    ['a file with no mime', frame('{"kind":"file","len":0,"name":"a.pdf"}')],
+    ['a file with no name', frame('{"kind":"file","len":0,"mime":"application/pdf"}')],
+    ['a file whose mime is upper-case', frame('{"kind":"file","len":0,"mime":"Application/PDF","name":"a.pdf"}')],
+    ['a file whose mime has parameters', frame('{"kind":"file","len":0,"mime":"text/plain;charset=utf-8","name":"a.txt"}')],
+    ['a file whose name is not a string', frame('{"kind":"file","len":0,"mime":"application/pdf","name":["a.pdf"]}')],
+    ['a file whose name is empty', frame('{"kind":"file","len":0,"mime":"application/pdf","name":""}')],
+    ['a file whose name holds a path', frame('{"kind":"file","len":0,"mime":"application/pdf","name":"../a.pdf"}')],
+    ['a file whose name holds a control character', frame('{"kind":"file","len":0,"mime":"application/pdf","name":"a\\u0007.pdf"}')],
+    ['a file whose name is over 255 characters', frame(`{"kind":"file","len":0,"mime":"application/pdf","name":"${'x'.repeat(256)}"}`)],
+    ['a file whose len runs past the body', frame('{"kind":"file","len":5,"mime":"application/pdf","name":"a.pdf"}', utf8('%PDF'))],
   ])('rejects %s', (_, plaintext) => {
     expect(() => decodePlaintext(plaintext)).toThrow(MessageRejectedError);
   });
@@ -148,5 +167,10 @@ describe('decodePlaintext', () => {
     const { header } = decodePlaintext(plaintext);
     expect(Object.keys(header)).toEqual(['kind', 'len']);
     expect(Object.getPrototypeOf(header)).toBe(Object.prototype);
+  });
+
+  it('ignores a file header\'s unknown fields, returning the known ones only', () => {
+    const { header } = decodePlaintext(frame('{"kind":"file","len":0,"mime":"application/pdf","name":"a.pdf","width":3,"open":"inline"}'));
+    expect(header).toEqual({ kind: 'file', len: 0, mime: 'application/pdf', name: 'a.pdf' });
   });
 });

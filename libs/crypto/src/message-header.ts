@@ -1,4 +1,5 @@
 import { isObject } from '@ciphernest/protocol';
+import { fileHeaderProblem } from './file-header-rules';
 import { isByteArray } from './is-byte-array';
 import { MessageRejectedError, UnknownKindError } from './message-rejected-error';
 import { framePlaintext, unframePlaintext } from './plaintext-frame';
@@ -13,7 +14,8 @@ export type ImageMime = (typeof IMAGE_MIMES)[number];
 /** The JSON header at the front of every plaintext (docs/protocol.md §3); `len` counts body bytes. */
 export type MessageHeader =
   | { kind: 'text'; len: number }
-  | { kind: 'image'; len: number; mime: ImageMime; name?: string; width?: number; height?: number };
+  | { kind: 'image'; len: number; mime: ImageMime; name?: string; width?: number; height?: number }
+  | { kind: 'file'; len: number; mime: string; name: string };
 
 /** Plaintexts are padded to a multiple of this many bytes, so lengths leak less. */
 export const DEFAULT_PAD_TO = 256;
@@ -24,7 +26,10 @@ const MAX_DIMENSION = 2 ** 31 - 1;
 const HEADER_FIELDS: Readonly<Record<MessageHeader['kind'], readonly string[]>> = {
   text: ['kind', 'len'],
   image: ['kind', 'len', 'mime', 'name', 'width', 'height'],
+  file: ['kind', 'len', 'mime', 'name'],
 };
+
+const isKnownKind = (kind: string): kind is MessageHeader['kind'] => Object.hasOwn(HEADER_FIELDS, kind);
 
 function isDimension(value: unknown): boolean {
   return value === undefined || (Number.isInteger(value) && (value as number) >= 1 && (value as number) <= MAX_DIMENSION);
@@ -41,11 +46,12 @@ function headerProblem(value: unknown, unknownFields: 'refuse' | 'ignore'): stri
   const header = value;
   const kind = header['kind'];
   if (typeof kind !== 'string') return 'header.kind is not a string';
-  if (kind !== 'text' && kind !== 'image') return UNKNOWN_KIND;
+  if (!isKnownKind(kind)) return UNKNOWN_KIND;
   const unknownField = Object.keys(header).find((field) => !HEADER_FIELDS[kind].includes(field));
   if (unknownField !== undefined && unknownFields === 'refuse') return `header.${unknownField} is not allowed`;
   if (!Number.isSafeInteger(header['len']) || (header['len'] as number) < 0) return 'header.len is not a byte count';
   if (kind === 'text') return undefined;
+  if (kind === 'file') return fileHeaderProblem(header['mime'], header['name']);
   if (!(IMAGE_MIMES as readonly unknown[]).includes(header['mime'])) return 'header.mime is not an accepted image type';
   if (header['name'] !== undefined && typeof header['name'] !== 'string') return 'header.name is not a string';
   if (!isDimension(header['width'])) return 'header.width is not a positive integer';
@@ -56,6 +62,7 @@ function headerProblem(value: unknown, unknownFields: 'refuse' | 'ignore'): stri
 /** Known fields only, in a fixed order, absent optional fields left out. */
 function canonicalHeader(header: MessageHeader): MessageHeader {
   if (header.kind === 'text') return { kind: 'text', len: header.len };
+  if (header.kind === 'file') return { kind: 'file', len: header.len, mime: header.mime, name: header.name };
   const image: MessageHeader = { kind: 'image', len: header.len, mime: header.mime };
   if (header.name !== undefined) image.name = header.name;
   if (header.width !== undefined) image.width = header.width;
@@ -84,8 +91,9 @@ export function encodePlaintext(header: MessageHeader, body: Uint8Array, padTo: 
 /**
  * Parses a plaintext framed by {@link encodePlaintext}. Strict: the header length must be
  * 1..{@link MAX_HEADER_BYTES} and inside the plaintext, the header valid UTF-8 JSON (no BOM)
- * of a known kind, `mime` one of {@link IMAGE_MIMES}, `width` and `height` positive integers,
- * `name` a string, and `len` bytes present after it. Fields it does not know are ignored and
+ * of a known kind, an image's `mime` one of {@link IMAGE_MIMES}, `width` and `height` positive
+ * integers, `name` a string, a file's `mime` and `name` as {@link fileHeaderProblem} requires,
+ * and `len` bytes present after it. Fields it does not know are ignored and
  * left out of the header returned (a later version's; docs/protocol.md §3). Bytes after the
  * body are padding and ignored. The body returned is a copy.
  *

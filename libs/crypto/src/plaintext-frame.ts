@@ -29,6 +29,12 @@ export function framePlaintext(header: object, body: Uint8Array, padTo: number):
   return plaintext;
 }
 
+/** The length of what {@link framePlaintext} makes of `header` and a body of `bodyLength` bytes, without making it. */
+export function framedLength(header: object, bodyLength: number, padTo: number): number {
+  const used = U32_BYTES + new TextEncoder().encode(JSON.stringify(header)).length + bodyLength;
+  return Math.ceil(used / padTo) * padTo;
+}
+
 /**
  * The parsed JSON header of a frame from {@link framePlaintext} and where its body starts.
  * Strict: the header length must be 1..{@link MAX_HEADER_BYTES} and inside the plaintext, the

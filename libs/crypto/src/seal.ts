@@ -16,6 +16,9 @@ export interface MessageContext {
 const IV_BYTES = 12;
 const TAG_BITS = 128;
 
+/** What {@link seal} adds to a plaintext: the iv and the tag. */
+export const BOX_OVERHEAD_BYTES = IV_BYTES + TAG_BITS / 8;
+
 /**
  * `UTF-8("ciphernest/v1/msg/" + roomKey + "/" + from + "/" + id)` of docs/protocol.md §3.
  * No part may contain `/` by the protocol's name and id rules, so the string is unambiguous.

@@ -3,7 +3,7 @@ import type { Locator, Page } from 'playwright-core';
 import { eventually } from './eventually';
 
 /** The accessible names the app promises (docs/web-client.md); every locator here goes through them. */
-export type FieldLabel = 'Room name' | 'Username' | 'Password' | 'Message' | 'Attach image';
+export type FieldLabel = 'Room name' | 'Username' | 'Password' | 'Message' | 'Attach image' | 'Attach file';
 export type ButtonName =
   | 'Create room'
   | 'Join room'
@@ -251,10 +251,10 @@ export async function showsTyping(page: Page, name: string): Promise<boolean> {
   return text.split('\n').some((line) => line.includes(name) && /typing/i.test(line));
 }
 
-/** Picks an image file through the "Attach image" input and waits until the sender's own log shows it. */
+/** Picks an image file through the "Attach file" input and waits until the sender's own log shows it. */
 export async function attachImage(page: Page, file: { name: string; mimeType: string; buffer: Buffer }): Promise<void> {
   const before = await messageLog(page).locator('img').count();
-  await field(page, 'Attach image').setInputFiles(file);
+  await field(page, 'Attach file').setInputFiles(file);
   await eventually(async () => expect(await messageLog(page).locator('img').count()).toBeGreaterThan(before));
 }
 
@@ -317,4 +317,15 @@ export async function shownImageBytes(page: Page): Promise<Buffer[]> {
     .locator('img')
     .evaluateAll((nodes) => Promise.all((nodes as HTMLImageElement[]).map(async (image) => Array.from(new Uint8Array(await (await fetch(image.src)).arrayBuffer())))));
   return images.map((bytes) => Buffer.from(bytes));
+}
+
+/** The "Download <name>" button of the file card named `name` in the log. */
+export function downloadButton(page: Page, name: string): Locator {
+  return messageLog(page).getByRole('button', { name: `Download ${name}`, exact: true });
+}
+
+/** Picks a file through the "Attach file" input and waits until the sender's own log shows its card. */
+export async function attachFile(page: Page, file: { name: string; mimeType: string; buffer: Buffer }): Promise<void> {
+  await field(page, 'Attach file').setInputFiles(file);
+  await downloadButton(page, file.name).waitFor({ state: 'visible' });
 }

@@ -17,6 +17,12 @@ describe('v2 envelopes', () => {
     expect(() => decodeEnvelope(text)).not.toThrow(UnknownKindError);
   });
 
+  it('refuse a bare file the same way', () => {
+    const file = encodePlaintext({ kind: 'file', len: 1, mime: 'application/pdf', name: 'a.pdf' }, new Uint8Array([37]));
+    expect(() => decodeEnvelope(file)).toThrow(MessageRejectedError);
+    expect(() => decodeEnvelope(file)).not.toThrow(UnknownKindError);
+  });
+
   it('drop a later version\'s kind silently, and ignore unknown fields', () => {
     expect(() => decodeEnvelope(framePlaintext({ kind: 'poll', len: 0 }, new Uint8Array(0), 1))).toThrow(UnknownKindError);
     expect(decodeEnvelope(framePlaintext({ kind: 'keys', len: 1, extra: true }, new Uint8Array([9]), 1))).toEqual({ kind: 'keys', body: new Uint8Array([9]) });

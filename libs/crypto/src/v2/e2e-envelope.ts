@@ -8,7 +8,7 @@ export const E2E_KINDS = ['keys', 'chain', 'sealed'] as const;
 
 export type E2eKind = (typeof E2E_KINDS)[number];
 
-const V1_KINDS: readonly string[] = ['text', 'image'];
+const V1_KINDS: readonly string[] = ['text', 'image', 'file'];
 
 /**
  * A v2 body as the plaintext of a v1 box: `u32be(headerLength) || UTF-8({"kind":kind,"len":N})
@@ -21,7 +21,7 @@ export function encodeEnvelope(kind: E2eKind, body: Uint8Array): Uint8Array<Arra
 /**
  * The kind and body of a plaintext opened from a v1 box. Unknown header fields are ignored.
  *
- * @throws MessageRejectedError for v1's text and image, which a v2 room carries only inside
+ * @throws MessageRejectedError for v1's text, image and file, which a v2 room carries only inside
  *   "sealed" (bare, they are signed by no one, so they are refused, never shown), and when
  *   malformed; UnknownKindError for any other kind (a later version's: drop it silently).
  */

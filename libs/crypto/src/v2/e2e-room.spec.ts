@@ -42,6 +42,26 @@ describe('E2eRoom', () => {
     expect(relay.texts('Ada')).toEqual(['Bo: hello Ada']);
   });
 
+  it('carries a file, its type, name and bytes unchanged, sealed and signed like a text', async () => {
+    const relay = await roomOf('Ada', 'Bo');
+    const bytes = new TextEncoder().encode('%PDF-1.4\n%%EOF\n');
+    const id = newMessageId();
+    relay.post('Ada', await relay.tab('Ada').room.send(id, { kind: 'file', mime: 'application/pdf', name: 'notes.pdf', bytes }, relay.now));
+    await relay.settle();
+    const shown = relay.tab('Bo').events.filter((event) => event.type === 'message');
+    expect(shown).toEqual([{ type: 'message', id, from: 'Ada', message: { kind: 'file', mime: 'application/pdf', name: 'notes.pdf', bytes } }]);
+    expect(relay.recording.find((frame) => frame.id === id)?.box.byteLength).toBeGreaterThan(bytes.length);
+  });
+
+  it('refuses to send a file with a name a receiver would refuse, before anything changes', async () => {
+    const relay = await roomOf('Ada', 'Bo');
+    const send = relay.tab('Ada').room.send(newMessageId(), { kind: 'file', mime: 'application/pdf', name: 'a/b.pdf', bytes: new Uint8Array(1) }, relay.now);
+    await expect(send).rejects.toThrow(TypeError);
+    await relay.send('Ada', 'still fine');
+    await relay.settle();
+    expect(relay.texts('Bo')).toEqual(['Ada: still fine']);
+  });
+
   it('shows nothing as a forgery or failure in an ordinary conversation of three', async () => {
     const relay = await roomOf('Ada', 'Bo', 'Cy');
     for (const name of ['Ada', 'Bo', 'Cy']) await relay.send(name, `from ${name}`);

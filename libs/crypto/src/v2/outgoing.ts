@@ -1,3 +1,4 @@
+import { filePlaintext, type FileInput } from '../encrypt-file';
 import { imagePlaintext, type ImageInput } from '../encrypt-image';
 import { textPlaintext } from '../encrypt-text';
 import { newMessageId } from '../random-bytes';
@@ -17,8 +18,15 @@ export interface Outgoing {
   box: Uint8Array<ArrayBuffer>;
 }
 
-/** What a member sends: a text, or an image. */
-export type OutgoingContent = { kind: 'text'; text: string } | ({ kind: 'image' } & ImageInput);
+/** What a member sends: a text, an image or a file. */
+export type OutgoingContent = { kind: 'text'; text: string } | ({ kind: 'image' } & ImageInput) | ({ kind: 'file' } & FileInput);
+
+/** The §3 plaintext of `content`, padded. */
+function contentPlaintext(content: OutgoingContent): Uint8Array<ArrayBuffer> {
+  if (content.kind === 'text') return textPlaintext(content.text);
+  if (content.kind === 'file') return filePlaintext(content);
+  return imagePlaintext(content);
+}
 
 async function boxed(state: RoomState, kind: E2eKind, body: Uint8Array, id: string = newMessageId()): Promise<Outgoing> {
   const plaintext = encodeEnvelope(kind, body);
@@ -78,10 +86,11 @@ function rotateIfDue(state: RoomState, now: number): SendingChain {
  * the own chain, its keys deleted once used. Cost: one AES-GCM seal and one signature (plus the
  * outer box of §3).
  *
- * @throws RangeError or TypeError when the content cannot be sent (a blank text, an empty image), before anything changes.
+ * @throws RangeError or TypeError when the content cannot be sent (a blank text, an empty image
+ *   or file, a refused file name), before anything changes.
  */
 export async function sendContent(state: RoomState, id: string, content: OutgoingContent, now: number): Promise<Outgoing[]> {
-  const plaintext = content.kind === 'text' ? textPlaintext(content.text) : imagePlaintext(content);
+  const plaintext = contentPlaintext(content);
   try {
     const { out, own } = await flushWithChain(state, now);
     const { index, keys } = await own.next();

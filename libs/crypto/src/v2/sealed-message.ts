@@ -20,6 +20,9 @@ export interface ParsedSealed {
 
 const TAG_BYTES = 16;
 
+/** What a "sealed" body adds to its plaintext: version, chainId, index, the AES-GCM tag and the signature. */
+export const SEALED_OVERHEAD_BYTES = 1 + CHAIN_ID_BYTES + 4 + TAG_BYTES + SIGNATURE_BYTES;
+
 async function messageCryptoKey(keys: MessageKeys): Promise<CryptoKey> {
   return globalThis.crypto.subtle.importKey('raw', keys.key, 'AES-GCM', false, ['encrypt', 'decrypt']);
 }
@@ -28,7 +31,7 @@ async function messageCryptoKey(keys: MessageKeys): Promise<CryptoKey> {
  * A "sealed" body (docs/protocol.md §3.1): `u8(2) || chainId (16) || u32be(index) || ciphertext
  * || signature (64)`, where `ciphertext = AES-256-GCM(MK_index, IV_index, plaintext, messageAad)`
  * (tag included) and the signature covers `lp("ciphernest/v2/sealed") || lp(roomKey) || lp(from)
- * || lp(id) || ` the bytes before it. `plaintext` is a §3 plaintext (text or image).
+ * || lp(id) || ` the bytes before it. `plaintext` is a §3 plaintext (text, image or file).
  * Cost: one AES-GCM seal and one signature.
  */
 export async function writeSealed(

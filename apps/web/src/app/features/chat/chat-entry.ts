@@ -15,9 +15,17 @@ export interface Reach {
 
 export type MessageContent =
   | { kind: 'text'; text: string }
-  | { kind: 'image'; url: string; mime: ImageMime; width?: number; height?: number }
+  /** `name`: the one its sender gave, if any (the viewer's "Save image" uses it). */
+  | { kind: 'image'; url: string; mime: ImageMime; width?: number; height?: number; name?: string }
   /** An image whose bytes were not kept across a reload (over ConversationKeeper's byte budget). */
   | { kind: 'image-not-kept'; mime: ImageMime; width?: number; height?: number }
+  /**
+   * A file (docs/protocol.md §3): never shown or opened, only saved. `blob` holds its bytes as
+   * application/octet-stream; `name` and `mime` are as the sender wrote them.
+   */
+  | { kind: 'file'; name: string; mime: string; size: number; blob: Blob }
+  /** A file whose bytes were not kept across a reload (over ConversationKeeper's byte budget). */
+  | { kind: 'file-not-kept'; name: string; mime: string; size: number }
   /** A placeholder: the end-to-end layer holds the message until its sender's keys come (docs/protocol.md §3.1). */
   | { kind: 'held' };
 

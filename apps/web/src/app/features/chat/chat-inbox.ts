@@ -6,6 +6,7 @@ import type { MessageContent } from './chat-entry';
 import { ChatCipher } from './chat-cipher';
 import { ChatLog } from './chat-log';
 import { ChatReceipts } from './chat-receipts';
+import { fileContent } from './file-content';
 import { ChatTyping } from './chat-typing';
 import { UnreadCounter } from './unread-counter';
 
@@ -40,7 +41,8 @@ export function forgeryText(name: string): string {
  * until it shows or is given up (a reload keeps no held body).
  *
  * Security: contents are attacker-chosen (any member can seal anything); they leave here as
- * plain strings and object URLs for image elements, never as markup.
+ * plain strings, object URLs for image elements and files' bytes as application/octet-stream
+ * blobs (saved, never opened), never as markup.
  */
 @Injectable()
 export class ChatInbox {
@@ -122,8 +124,9 @@ export class ChatInbox {
   private contentOf(id: string, opened: DecryptedMessage): MessageContent {
     if (opened.kind === 'text') return { kind: 'text', text: opened.text };
     try {
+      if (opened.kind === 'file') return fileContent(opened);
       const url = this.log.imageUrl(id, opened.bytes, opened.mime);
-      return { kind: 'image', url, mime: opened.mime, width: opened.width, height: opened.height };
+      return { kind: 'image', url, mime: opened.mime, width: opened.width, height: opened.height, name: opened.name };
     } finally {
       // The Blob behind the URL holds its own copy.
       opened.bytes.fill(0);

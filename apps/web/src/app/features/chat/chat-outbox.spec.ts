@@ -75,6 +75,21 @@ describe('ChatOutbox', () => {
     expect(messages()[0].delivery).toBe('sent');
   });
 
+  it('shows a file as a card at once, its bytes as application/octet-stream, and seals it under our name', async () => {
+    const bytes = new TextEncoder().encode('%PDF-1.4');
+    const delivery = outbox.sendFile('Bob', { mime: 'application/pdf', name: 'notes.pdf', bytes });
+    await drain();
+
+    const content = messages()[0].content;
+    expect(content).toEqual({ kind: 'file', name: 'notes.pdf', mime: 'application/pdf', size: 8, blob: expect.any(Blob) });
+    expect(content.kind === 'file' && content.blob.type).toBe('application/octet-stream');
+    expect(chat.createdUrls).toEqual([]);
+    expect(chat.e2e.layer.sealed).toEqual([{ ctx: { roomKey: 'blue room', from: 'Bob', id: 'own-message-id-0001' }, content: { kind: 'file', mime: 'application/pdf', name: 'notes.pdf', bytes } }]);
+    chat.connection.sends[0].resolve({ seq: 1, ts: 2 });
+    await delivery;
+    expect(messages()[0].delivery).toBe('sent');
+  });
+
   it('fails a message, without sending it, when the keys never come', async () => {
     TestBed.resetTestingModule();
     chat = configureChat();
@@ -137,11 +152,13 @@ describe('ChatOutbox', () => {
     outbox.offer('Bob', [
       { id: 'carried-message-0000001', content: { kind: 'text', text: 'written offline' } },
       { id: 'carried-message-0000002', content: { kind: 'image', image: { mime: 'image/png', bytes: new Uint8Array([1]), width: 1, height: 1 } } },
+      { id: 'carried-message-0000003', content: { kind: 'file', file: { mime: 'application/zip', name: 'a.zip', bytes: new Uint8Array([2, 3]) } } },
     ]);
 
     expect(messages()).toEqual([
       expect.objectContaining({ id: 'carried-message-0000001', own: true, delivery: 'failed', error: CARRIED_OVER_TEXT, content: { kind: 'text', text: 'written offline' } }),
       expect.objectContaining({ id: 'carried-message-0000002', own: true, delivery: 'failed', content: expect.objectContaining({ kind: 'image', url: 'blob:test/1' }) }),
+      expect.objectContaining({ id: 'carried-message-0000003', own: true, delivery: 'failed', content: expect.objectContaining({ kind: 'file', name: 'a.zip', size: 2 }) }),
     ]);
     expect(chat.connection.sends).toEqual([]);
 

@@ -9,6 +9,8 @@ import type { MessageContent, MessageEntry } from './chat-entry';
 import { ChatCipher, type OutgoingContent } from './chat-cipher';
 import { ChatDelivery } from './chat-delivery';
 import { ChatLog } from './chat-log';
+import { fileContent } from './file-content';
+import type { PreparedFile } from './file-prep';
 import type { PreparedImage } from './image-prep';
 
 /** The sentence beside a message written in an earlier session of this tab that was never sent. */
@@ -67,6 +69,13 @@ export class ChatOutbox {
     return this.post(from, id, shown, { kind: 'image', image: { mime, bytes, width, height } });
   }
 
+  /** Shows a file from `from` (us) at once and sends it; the promise settles once it is sent or failed. */
+  sendFile(from: string, file: PreparedFile): Promise<void> {
+    const id = this.crypto.newMessageId();
+    const { mime, name, bytes } = file;
+    return this.post(from, id, fileContent(file), { kind: 'file', file: { mime, name, bytes } });
+  }
+
   /** Sends a failed message again with the same id (and the same box, once sealed). */
   retry(id: string): void {
     if (!this.outgoing.has(id)) return;
@@ -87,7 +96,7 @@ export class ChatOutbox {
   offer(from: string, messages: readonly UnsentMessage[]): void {
     for (const { id, content } of messages) {
       if (this.log.hasShown(id)) continue;
-      const shown = content.kind === 'text' ? content : this.imageLine(id, content);
+      const shown = this.shownLine(id, content);
       if (shown === undefined) continue;
       this.log.append({ type: 'message', id, from, own: true, delivery: 'failed', error: CARRIED_OVER_TEXT, content: shown });
       this.outgoing.set(id, { content, from });
@@ -104,6 +113,12 @@ export class ChatOutbox {
       this.outgoing.set(entry.id, { content, from });
       if (entry.delivery === 'pending') void this.deliver(entry.id);
     }
+  }
+
+  private shownLine(id: string, content: OutgoingContent): MessageContent | undefined {
+    if (content.kind === 'text') return content;
+    if (content.kind === 'file') return fileContent(content.file);
+    return this.imageLine(id, content);
   }
 
   private imageLine(id: string, content: Extract<OutgoingContent, { kind: 'image' }>): MessageContent | undefined {

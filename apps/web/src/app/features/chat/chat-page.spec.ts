@@ -328,5 +328,26 @@ describe('ChatPage', () => {
       expect(drop.defaultPrevented).toBe(true);
       expect(imagePrep.prepared).toEqual([file]);
     });
+
+    it('says "Drop a file to send it" while files are dragged over, and sends a dropped PDF as a file card', async () => {
+      const { element, harness } = await open();
+      const over = new Event('dragover', { bubbles: true, cancelable: true });
+      Object.defineProperty(over, 'dataTransfer', { value: { types: ['Files'] } });
+      element.dispatchEvent(over);
+      await harness.fixture.whenStable();
+      expect(element.querySelector('.drop-hint')?.textContent?.trim()).toBe('Drop a file to send it');
+
+      const file = new File(['%PDF-1.4\n%%EOF\n'], 'minutes.pdf', { type: 'application/pdf' });
+      const drop = new Event('drop', { bubbles: true, cancelable: true });
+      Object.defineProperty(drop, 'dataTransfer', { value: { types: ['Files'], files: [file] } });
+      element.dispatchEvent(drop);
+      await settle();
+      await harness.fixture.whenStable();
+
+      expect(imagePrep.prepared).toEqual([]);
+      expect(element.querySelector('.drop-hint')).toBeNull();
+      expect(element.querySelector('app-file-card .name .visually-hidden')?.textContent).toBe('minutes.pdf');
+      expect(element.querySelector('app-file-card button')?.getAttribute('aria-label')).toBe('Download minutes.pdf');
+    });
   });
 });

@@ -49,7 +49,7 @@ function hasFiles(event: DragEvent): boolean {
   host: {
     '(dragover)': 'offerDrop($event)',
     '(dragleave)': 'hideDropHint($event)',
-    '(drop)': 'sendDroppedImages($event)',
+    '(drop)': 'sendDroppedFiles($event)',
   },
 })
 export class ChatPage implements OnInit {
@@ -191,10 +191,10 @@ export class ChatPage implements OnInit {
     if (!to || !(event.currentTarget as Node).contains(to)) this.dragging.set(false);
   }
 
-  protected sendDroppedImages(event: DragEvent): void {
+  protected sendDroppedFiles(event: DragEvent): void {
     if (!this.open() || !hasFiles(event)) return;
     event.preventDefault();
     this.dragging.set(false);
-    for (const file of Array.from(event.dataTransfer?.files ?? [])) void this.store.sendImage(file);
+    for (const file of Array.from(event.dataTransfer?.files ?? [])) void this.store.sendAttachment(file);
   }
 }

@@ -6,7 +6,7 @@ import { ChatStore, chatTitle } from './chat-store';
 import { ImagePrepError } from './image-prep';
 import { type ChatDoubles, configureChat, drain, endChatSpec, linesOf, messagesOf, settle, startChatStore } from './testing/chat-test-bed';
 import { ROOM, VAULT, fakeSession } from './testing/chat-fakes';
-import { SAFETY_NUMBER } from './testing/fake-e2e-layer';
+import { SAFETY_NUMBER, relayedBody } from './testing/fake-e2e-layer';
 
 const ALICE = [{ name: 'Alice', status: 'online' as const, creator: true }];
 
@@ -186,7 +186,7 @@ describe('ChatStore', () => {
     it('sends a prepared image, shown at once from its own bytes', async () => {
       const store = startStore();
       const file = new Blob(['x'], { type: 'image/jpeg' });
-      await Promise.race([store.sendImage(file), settle()]);
+      await Promise.race([store.sendAttachment(file), settle()]);
       await settle();
 
       expect(chat.imagePrep.prepared).toEqual([file]);
@@ -199,10 +199,10 @@ describe('ChatStore', () => {
 
     it('shows why an image was refused and sends nothing', async () => {
       const store = startStore();
-      chat.imagePrep.outcome = new ImagePrepError('Only images can be attached, and this file is not an image.');
-      await store.sendImage(new Blob(['x'], { type: 'text/plain' }));
+      chat.imagePrep.outcome = new ImagePrepError('This image could not be read. Try a JPEG or PNG file.');
+      await store.sendAttachment(new Blob(['x'], { type: 'image/png' }));
 
-      expect(store.notice()).toEqual({ tone: 'error', text: 'Only images can be attached, and this file is not an image.' });
+      expect(store.notice()).toEqual({ tone: 'error', text: 'This image could not be read. Try a JPEG or PNG file.' });
       expect(store.entries()).toEqual([]);
     });
 
@@ -214,7 +214,7 @@ describe('ChatStore', () => {
           throw new Error('no object URLs here');
         },
       });
-      await store.sendImage(new Blob(['x'], { type: 'image/jpeg' }));
+      await store.sendAttachment(new Blob(['x'], { type: 'image/jpeg' }));
 
       expect(store.notice()).toEqual({ tone: 'error', text: 'This browser could not show the image.' });
       expect(store.entries()).toEqual([]);
@@ -223,13 +223,55 @@ describe('ChatStore', () => {
 
     it('passes on a note about the conversion', async () => {
       const store = startStore();
-      chat.imagePrep.outcome = { mime: 'image/jpeg', bytes: new Uint8Array([1]), width: 1, height: 1, note: 'GIFs are sent as a still image.' };
-      void store.sendImage(new Blob(['x'], { type: 'image/gif' }));
+      const note = 'This GIF is too large to send as an animation, so it was sent as a still image.';
+      chat.imagePrep.outcome = { mime: 'image/jpeg', bytes: new Uint8Array([1]), width: 1, height: 1, note };
+      void store.sendAttachment(new Blob(['x'], { type: 'image/gif' }));
       await settle();
 
-      expect(store.notice()).toEqual({ tone: 'info', text: 'GIFs are sent as a still image.' });
+      expect(store.notice()).toEqual({ tone: 'info', text: note });
       store.sendText('and some text');
       expect(store.notice()).toBeUndefined();
+    });
+  });
+
+  describe('files', () => {
+    const pdf = () => new File(['%PDF-1.4\n%%EOF\n'], 'report.pdf', { type: 'application/pdf' });
+
+    it('sends any file that is not a JPEG, PNG, WebP or GIF as a file, as it is, shown at once as pending', async () => {
+      const store = startStore();
+      await Promise.race([store.sendAttachment(pdf()), settle()]);
+      await settle();
+
+      expect(chat.imagePrep.prepared).toEqual([]);
+      const [line] = messages(store);
+      expect(line).toEqual(expect.objectContaining({ own: true, content: { kind: 'file', name: 'report.pdf', mime: 'application/pdf', size: 15, blob: expect.any(Blob) } }));
+      expect(line.content.kind === 'file' && line.content.blob.type).toBe('application/octet-stream');
+      const sealed = chat.e2e.layer.sealed[0].content;
+      expect(sealed).toEqual({ kind: 'file', mime: 'application/pdf', name: 'report.pdf', bytes: new TextEncoder().encode('%PDF-1.4\n%%EOF\n') });
+      expect(chat.connection.sends).toHaveLength(1);
+    });
+
+    it('refuses a file too large for a message, naming the limit in MB, before reading it', async () => {
+      const store = startStore();
+      const big = new File([new Uint8Array(9_000_000)], 'big.zip', { type: 'application/zip' });
+      const read = jest.spyOn(big, 'arrayBuffer');
+      await store.sendAttachment(big);
+
+      expect(store.notice()).toEqual({ tone: 'error', text: 'This file is too large to send (9.0 MB; the limit is 8.3 MB).' });
+      expect(read).not.toHaveBeenCalled();
+      expect(store.entries()).toEqual([]);
+      expect(chat.connection.sends).toEqual([]);
+    });
+
+    it('shows a file a member sent as a file to save, its bytes in an application/octet-stream blob', async () => {
+      const store = startStore();
+      chat.connection.message$.next(relayedBody('Alice', 'alice-file-000001', { kind: 'file', mime: 'text/html', name: 'page.html', bytes: Array.from(new TextEncoder().encode('<script>alert(1)</script>')) }));
+      await settle();
+
+      const [line] = messages(store);
+      expect(line.content).toEqual({ kind: 'file', name: 'page.html', mime: 'text/html', size: 25, blob: expect.any(Blob) });
+      expect(line.content.kind === 'file' && line.content.blob.type).toBe('application/octet-stream');
+      expect(chat.createdUrls).toEqual([]);
     });
   });
 

@@ -7,6 +7,7 @@ import { ChatConnection } from '../../core/realtime/chat-connection';
 import { type ChatSession, SessionStore } from '../../core/session/session-store';
 import type { ChatNotice } from './chat-entry';
 import { CarriedOverMessages } from './carried-over-messages';
+import { ChatAttachments } from './chat-attachments';
 import { ChatCipher, type LayerOutcome } from './chat-cipher';
 import { ChatDelivery } from './chat-delivery';
 import { ChatInbox } from './chat-inbox';
@@ -15,7 +16,6 @@ import { ChatOutbox } from './chat-outbox';
 import { ChatReceipts } from './chat-receipts';
 import { ChatTyping } from './chat-typing';
 import { ConversationKeeper } from './conversation-keeper';
-import { ImagePrep, ImagePrepError, type PreparedImage } from './image-prep';
 import { isSendableText } from './is-sendable-text';
 import { RoomPresence } from './room-presence';
 import { UnreadCounter } from './unread-counter';
@@ -51,7 +51,7 @@ export class ChatStore {
   private readonly connection = inject(ChatConnection);
   private readonly sessions = inject(SessionStore);
   private readonly api = inject(ApiClient);
-  private readonly imagePrep = inject(ImagePrep);
+  private readonly attachments = inject(ChatAttachments);
   private readonly cipher = inject(ChatCipher);
   private readonly log = inject(ChatLog);
   private readonly presence = inject(RoomPresence);
@@ -145,21 +145,22 @@ export class ChatStore {
     return true;
   }
 
-  /** Re-encodes an image (EXIF stripped, downscaled), then encrypts and sends it. Never rejects. */
-  async sendImage(file: Blob): Promise<void> {
+  /**
+   * Sends a picked or dropped file (ChatAttachments): an image re-encoded without its metadata
+   * (a GIF kept animated), anything else as a file, refused with the limit when too large. Never
+   * rejects; says why in `notice`.
+   */
+  async sendAttachment(file: Blob & { name?: string }): Promise<void> {
     if (!this.sessionState() || this.ended()) return;
-    this.noticeState.set({ tone: 'info', text: 'Preparing the image…' });
-    let image: PreparedImage;
-    try {
-      image = await this.imagePrep.prepare(file);
-    } catch (error) {
-      const text = error instanceof ImagePrepError ? error.message : 'This image could not be prepared.';
-      this.noticeState.set({ tone: 'error', text });
+    this.noticeState.set(this.attachments.isImage(file) ? { tone: 'info', text: 'Preparing the image…' } : undefined);
+    const prepared = await this.attachments.prepare(file);
+    if ('refused' in prepared) {
+      this.noticeState.set({ tone: 'error', text: prepared.refused });
       return;
     }
     if (this.destroyed || this.ended()) return;
-    this.noticeState.set(image.note ? { tone: 'info', text: image.note } : undefined);
-    const delivery = this.outbox.sendImage(this.me(), image);
+    this.noticeState.set(prepared.note ? { tone: 'info', text: prepared.note } : undefined);
+    const delivery = this.attachments.send(this.me(), prepared);
     if (delivery === undefined) this.noticeState.set({ tone: 'error', text: 'This browser could not show the image.' });
     await delivery;
   }

@@ -39,12 +39,13 @@ describe('Composer', () => {
     return event;
   }
 
-  it('labels the box "Message" and the picker "Attach image", and has a Send button', () => {
+  it('labels the box "Message" and the picker "Attach file", which takes any kind of file, and has a Send button', () => {
     expect(element.querySelector('label[for="composer-message"]')?.textContent?.trim()).toBe('Message');
     expect(textarea().id).toBe('composer-message');
     const picker = element.querySelector('input[type="file"]') as HTMLInputElement;
-    expect(element.querySelector(`label[for="${picker.id}"]`)?.textContent?.trim()).toBe('Attach image');
-    expect(picker.accept).toBe('image/*');
+    expect(element.querySelector(`label[for="${picker.id}"]`)?.textContent?.trim()).toBe('Attach file');
+    expect(picker.accept).toBe('');
+    expect(picker.multiple).toBe(true);
     expect(element.querySelector('button[type="submit"]')?.textContent?.trim()).toBe('Send');
   });
 
@@ -174,13 +175,13 @@ describe('Composer', () => {
     expect(sent).toHaveLength(1);
   });
 
-  it('attaches picked files', () => {
+  it('attaches picked files, images or not', () => {
     const picker = element.querySelector('input[type="file"]') as HTMLInputElement;
-    const file = new File(['x'], 'cat.png', { type: 'image/png' });
-    Object.defineProperty(picker, 'files', { configurable: true, value: [file] });
+    const files = [new File(['x'], 'cat.png', { type: 'image/png' }), new File(['%PDF'], 'notes.pdf', { type: 'application/pdf' })];
+    Object.defineProperty(picker, 'files', { configurable: true, value: files });
     picker.dispatchEvent(new Event('change'));
 
-    expect(attached).toEqual([file]);
+    expect(attached).toEqual(files);
   });
 
   it('attaches pasted images', () => {

@@ -15,10 +15,11 @@ function imageFiles(files: FileList | null | undefined): File[] {
 
 /**
  * Where a message is written: Enter sends, Shift+Enter starts a new line, the box grows to about
- * six lines and then scrolls, a counter near the limit, and images by picker or paste. A text
- * over MAX_TEXT_CHARS is not sent: the counter says by how much, Send is marked unavailable
- * (aria-disabled, still focusable, described by that sentence), and Enter or Send says it again
- * in an alert instead of doing nothing.
+ * six lines and then scrolls, a counter near the limit; images by their own picker ("Attach
+ * image") or paste, files of any kind by "Attach file". A text over MAX_TEXT_CHARS is not sent:
+ * the counter says by how much, Send is marked unavailable (aria-disabled, still focusable,
+ * described by that sentence), and Enter or Send says it again in an alert instead of doing
+ * nothing.
  */
 @Component({
   selector: 'app-composer',
@@ -30,6 +31,7 @@ export class Composer {
   readonly disabled = input(false);
   readonly notice = input<ChatNotice | undefined>(undefined);
   readonly send = output<string>();
+  /** A file picked or pasted, to send. */
   readonly attach = output<File>();
   /** True while there is text in the box, false when it empties. */
   readonly composing = output<boolean>();

@@ -2,7 +2,7 @@ import { TestBed } from '@angular/core/testing';
 
 import { SEALED_CONVERSATION_STORE } from '../../core/session/browser-sealed-stores';
 import { ChatStore } from './chat-store';
-import { CONVERSATION_LABEL, KEPT_IMAGE_BUDGET } from './conversation-keeper';
+import { CONVERSATION_FILE_LABEL, CONVERSATION_IMAGE_LABEL, CONVERSATION_LABEL, KEPT_IMAGE_BUDGET } from './conversation-keeper';
 import { decodeSnapshot } from './conversation-snapshot';
 import { FakeCryptoService, MemoryConversationStore, ROOM, VAULT, fakeSession } from './testing/chat-fakes';
 import { fakeBox, layerBox } from './testing/fake-e2e-layer';
@@ -148,6 +148,57 @@ describe('ConversationKeeper', () => {
     await settleAll();
 
     expect(messagesIn(restored.entries()).map((entry) => entry.content.kind)).toEqual(['image-not-kept', 'image']);
+  });
+
+  it('keeps files and images newest first within one byte budget, a file sealed under its own label; an older file comes back as not kept', async () => {
+    const store = openChat(5);
+    store.start(fakeSession());
+    chat.connection.presence$.next({ room: ROOM, members: [ALICE, BOB], vault: VAULT });
+    const sent = [
+      { id: 'alice-file-0000001', body: { kind: 'file' as const, mime: 'application/pdf', name: 'old.pdf', bytes: [1, 2, 3] } },
+      { id: 'alice-picture-0001', body: { kind: 'image' as const, mime: 'image/png' as const, bytes: [4, 5] } },
+      { id: 'alice-file-0000002', body: { kind: 'file' as const, mime: 'text/plain', name: 'new.txt', bytes: [104, 105] } },
+    ];
+    sent.forEach(({ id, body }, n) => chat.connection.message$.next({ id, from: 'Alice', ts: n, seq: n + 1, box: fakeBox({ roomKey: 'blue room', from: 'Alice', id }, body) }));
+    await settleAll();
+    const onDisk = disk.images.get(TAB);
+    expect([...(onDisk?.keys() ?? [])].sort()).toEqual(['alice-file-0000002', 'alice-picture-0001']);
+    const crypto = new FakeCryptoService();
+    const sealKey = await crypto.vaultSealKey(VAULT);
+    await expect(crypto.openUnderVault(sealKey, CONVERSATION_IMAGE_LABEL, onDisk!.get('alice-file-0000002')!)).rejects.toThrow();
+    await expect(crypto.openUnderVault(sealKey, CONVERSATION_FILE_LABEL, onDisk!.get('alice-file-0000002')!)).resolves.toBeDefined();
+
+    const restored = openChat(5);
+    restored.start(fakeSession({ keys: undefined }));
+    await settleAll();
+    chat.connection.presence$.next({ room: ROOM, members: [ALICE, BOB], vault: VAULT });
+    await settleAll();
+
+    const [old, picture, latest] = messagesIn(restored.entries()).map((entry) => entry.content);
+    expect(old).toEqual({ kind: 'file-not-kept', name: 'old.pdf', mime: 'application/pdf', size: 3 });
+    expect(picture.kind).toBe('image');
+    expect(latest).toEqual({ kind: 'file', name: 'new.txt', mime: 'text/plain', size: 2, blob: expect.any(Blob) });
+    expect(latest.kind === 'file' && new Uint8Array(await latest.blob.arrayBuffer())).toEqual(new Uint8Array([104, 105]));
+  });
+
+  it('sends a file of ours that was pending at the reload again, with its id and bytes', async () => {
+    const store = openChat();
+    store.start(fakeSession());
+    chat.connection.presence$.next({ room: ROOM, members: [ALICE, BOB], vault: VAULT });
+    await settleAll();
+    void store.sendAttachment(new File(['%PDF'], 'draft.pdf', { type: 'application/pdf' }));
+    await settleAll();
+    expect(chat.connection.sends.map((send) => send.id)).toEqual(['own-message-id-0001']);
+
+    const reloaded = openChat();
+    reloaded.start(fakeSession({ keys: undefined }));
+    await settleAll();
+    chat.connection.presence$.next({ room: ROOM, members: [ALICE, BOB], vault: VAULT });
+    await settleAll();
+
+    expect(chat.connection.sends.map((send) => send.id)).toEqual(['own-message-id-0001']);
+    expect(chat.e2e.layer.sealed.map((sealed) => sealed.content)).toEqual([{ kind: 'file', mime: 'application/pdf', name: 'draft.pdf', bytes: new TextEncoder().encode('%PDF') }]);
+    expect(messagesIn(reloaded.entries())[0]).toEqual(expect.objectContaining({ own: true, delivery: 'pending', content: expect.objectContaining({ kind: 'file', name: 'draft.pdf' }) }));
   });
 
   it('resumes from nowhere, and brings nothing back, when what is kept belongs to another session', async () => {

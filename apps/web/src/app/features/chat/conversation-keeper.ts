@@ -5,25 +5,34 @@ import { SEALED_CONVERSATION_STORE } from '../../core/session/browser-sealed-sto
 import type { SealedConversation } from '../../core/session/sealed-conversation-store';
 import { type ChatSession, SessionStore } from '../../core/session/session-store';
 import { ChatDelivery } from './chat-delivery';
-import type { ChatEntry, MessageEntry } from './chat-entry';
+import type { ChatEntry, MessageContent, MessageEntry } from './chat-entry';
 import { ChatCipher, type KeptLayer, type OutgoingContent } from './chat-cipher';
 import { ChatLog } from './chat-log';
 import { ChatOutbox } from './chat-outbox';
 import { ChatReceipts, type ReadPoint } from './chat-receipts';
 import { type ConversationSnapshot, decodeSnapshot, encodeSnapshot, type KeptLine, keptLine } from './conversation-snapshot';
+import { fileContent } from './file-content';
 import { ObjectUrlRegistry } from './object-url-registry';
 import { RoomPresence } from './room-presence';
 
-/** Image bytes kept across a reload, newest image first; older ones come back as "not kept". */
+/** Image and file bytes kept across a reload, newest first; older ones come back as "not kept". */
 export const KEPT_IMAGE_BYTES = 32 * 1024 * 1024;
 /** The byte budget in use: {@link KEPT_IMAGE_BYTES} unless a spec sets a smaller one. */
 export const KEPT_IMAGE_BUDGET = new InjectionToken<number>('KEPT_IMAGE_BUDGET', { providedIn: 'root', factory: () => KEPT_IMAGE_BYTES });
-/** The vault-seal labels (libs/crypto vault-seal.ts) of the conversation's lines and of each image. */
+/** The vault-seal labels (libs/crypto vault-seal.ts) of the conversation's lines, of each image and of each file. */
 export const CONVERSATION_LABEL = 'conversation';
 export const CONVERSATION_IMAGE_LABEL = 'conversation-image';
+export const CONVERSATION_FILE_LABEL = 'conversation-file';
 
-/** An image as sealed: u16be(id length) || id || bytes, so that a blob opens only as its own message's image. */
-function imagePlaintext(id: string, bytes: Uint8Array): Uint8Array {
+/** A line whose bytes are kept apart (an image or a file), and the label they are sealed under. */
+function bytesLabel(content: { kind: string }): string | undefined {
+  if (content.kind === 'image') return CONVERSATION_IMAGE_LABEL;
+  if (content.kind === 'file') return CONVERSATION_FILE_LABEL;
+  return undefined;
+}
+
+/** An image or a file as sealed: u16be(id length) || id || bytes, so that a blob opens only as its own message's. */
+function keptPlaintext(id: string, bytes: Uint8Array): Uint8Array {
   const name = new TextEncoder().encode(id);
   const plaintext = new Uint8Array(2 + name.length + bytes.length);
   new DataView(plaintext.buffer).setUint16(0, name.length);
@@ -32,7 +41,9 @@ function imagePlaintext(id: string, bytes: Uint8Array): Uint8Array {
   return plaintext;
 }
 
-function imageBytes(id: string, plaintext: Uint8Array): Uint8Array | undefined {
+type KeptBytes = Extract<MessageContent, { kind: 'image' | 'file' }>;
+
+function keptBytes(id: string, plaintext: Uint8Array): Uint8Array | undefined {
   if (plaintext.length < 2) return undefined;
   const length = new DataView(plaintext.buffer, plaintext.byteOffset).getUint16(0);
   return new TextDecoder().decode(plaintext.subarray(2, 2 + length)) === id ? plaintext.slice(2 + length) : undefined;
@@ -40,8 +51,8 @@ function imageBytes(id: string, plaintext: Uint8Array): Uint8Array | undefined {
 
 /**
  * Keeps the open chat's conversation in this tab's own store so that a reload brings it back
- * exactly: the lines (at most ChatLog's 500, texts included), the images (newest first, within
- * {@link KEPT_IMAGE_BYTES}), the members, the others' receipts, where the tab stands in the
+ * exactly: the lines (at most ChatLog's 500, texts included), the images and files (newest
+ * first, within {@link KEPT_IMAGE_BYTES} together), the members, the others' receipts, where the tab stands in the
  * room's seq, and the end-to-end layer's state as it stood with those lines (ChatCipher.snapshot:
  * a layer ahead of the lines would take a replayed message for a replay and drop it). Everything but that seq is sealed under a key derived from the session's vault
  * (docs/protocol.md §4), which reaches this tab only in `presence` and is never stored: once the
@@ -73,7 +84,7 @@ export class ConversationKeeper {
   private sealKey: CryptoKey | undefined;
   private unlocking = false;
   private stopped = false;
-  /** Images on disk, by message id. */
+  /** Images and files on disk, by message id. */
   private readonly savedImages = new Set<string>();
   private writes: Promise<void> = Promise.resolve();
   private queued = false;
@@ -152,8 +163,9 @@ export class ConversationKeeper {
     const entries: ChatEntry[] = [];
     const unsent: { entry: MessageEntry; content: OutgoingContent }[] = [];
     for (const line of snapshot.entries) {
-      const sealed = line.type === 'message' && line.content.kind === 'image' && line.content.kept ? sealedImages.get(line.id) : undefined;
-      const bytes = sealed && (await this.crypto.openUnderVault(sealKey, CONVERSATION_IMAGE_LABEL, sealed).then((plain) => imageBytes(line.id, plain), () => undefined));
+      const label = line.type === 'message' && line.content.kind !== 'text' && line.content.kept ? bytesLabel(line.content) : undefined;
+      const sealed = label === undefined ? undefined : sealedImages.get(line.id);
+      const bytes = label === undefined || sealed === undefined ? undefined : await this.crypto.openUnderVault(sealKey, label, sealed).then((plain) => keptBytes(line.id, plain), () => undefined);
       const entry = this.shown(line, bytes);
       if (entry === undefined) continue;
       entries.push(entry);
@@ -169,16 +181,22 @@ export class ConversationKeeper {
     return snapshot.layer;
   }
 
-  /** A kept line as the list shows it; an image without its bytes as not kept (and, if ours and unsent, failed). */
+  /** A kept line as the list shows it; an image or file without its bytes as not kept (and, if ours and unsent, failed). */
   private shown(line: KeptLine, bytes: Uint8Array | undefined): ChatEntry | undefined {
     if (line.type === 'system' || line.content.kind === 'text') return line as ChatEntry;
-    const { mime, width, height } = line.content;
+    if (line.content.kind === 'file') {
+      const { name, mime, size } = line.content;
+      if (bytes !== undefined) return { ...line, content: fileContent({ name, mime, bytes }) };
+      const lost = line.own && line.delivery === 'pending' ? { delivery: 'failed' as const, error: 'The file was not kept across the reload.' } : {};
+      return { ...line, ...lost, content: { kind: 'file-not-kept', name, mime, size } };
+    }
+    const { mime, width, height, name } = line.content;
     if (bytes === undefined) {
       const lost = line.own && line.delivery === 'pending' ? { delivery: 'failed' as const, error: 'The image was not kept across the reload.' } : {};
       return { ...line, ...lost, content: { kind: 'image-not-kept', mime, width, height } };
     }
     try {
-      return { ...line, content: { kind: 'image', url: this.log.imageUrl(line.id, bytes, mime), mime, width, height } };
+      return { ...line, content: { kind: 'image', url: this.log.imageUrl(line.id, bytes, mime), mime, width, height, name } };
     } catch {
       return undefined;
     }
@@ -186,6 +204,7 @@ export class ConversationKeeper {
 
   private outgoing(line: MessageEntry, bytes: Uint8Array | undefined): OutgoingContent | undefined {
     if (line.content.kind === 'text') return { kind: 'text', text: line.content.text };
+    if (bytes !== undefined && line.content.kind === 'file') return { kind: 'file', file: { mime: line.content.mime, name: line.content.name, bytes } };
     if (bytes === undefined || line.content.kind !== 'image') return undefined;
     const { mime, width, height } = line.content;
     return { kind: 'image', image: { mime, bytes, width, height } };
@@ -210,7 +229,7 @@ export class ConversationKeeper {
     if (sealKey === undefined || this.stopped || this.store === null || this.session === undefined) return;
     const { layer, value } = await this.cipher.snapshot(() => ({ entries: this.log.entries(), point: this.receipts.point() }));
     const { entries, point } = value;
-    const keep = this.imagesToKeep(entries);
+    const keep = this.bytesToKeep(entries);
     const snapshot: ConversationSnapshot = {
       v: 1,
       entries: entries.map((entry) => keptLine(entry, (id) => keep.has(id))).filter((line) => line !== undefined),
@@ -219,10 +238,11 @@ export class ConversationKeeper {
     };
     if (layer !== undefined) snapshot.layer = layer;
     const put = new Map<string, Uint8Array>();
-    for (const id of keep) {
+    for (const [id, content] of keep) {
       if (this.savedImages.has(id)) continue;
-      const bytes = await this.images.bytesOf(id);
-      if (bytes !== undefined) put.set(id, await this.crypto.sealUnderVault(sealKey, CONVERSATION_IMAGE_LABEL, imagePlaintext(id, bytes)));
+      const bytes = content.kind === 'file' ? new Uint8Array(await content.blob.arrayBuffer()) : await this.images.bytesOf(id);
+      const label = bytesLabel(content);
+      if (bytes !== undefined && label !== undefined) put.set(id, await this.crypto.sealUnderVault(sealKey, label, keptPlaintext(id, bytes)));
     }
     const drop = [...this.savedImages].filter((id) => !keep.has(id));
     const sealed = await this.crypto.sealUnderVault(sealKey, CONVERSATION_LABEL, encodeSnapshot(snapshot));
@@ -232,16 +252,16 @@ export class ConversationKeeper {
     for (const id of drop) this.savedImages.delete(id);
   }
 
-  /** The images whose bytes are kept: newest first, while they fit in the budget ({@link KEPT_IMAGE_BYTES}). */
-  private imagesToKeep(entries: readonly ChatEntry[]): Set<string> {
-    const keep = new Set<string>();
+  /** The images and files whose bytes are kept, by id: newest first, while they fit in the budget ({@link KEPT_IMAGE_BYTES}). */
+  private bytesToKeep(entries: readonly ChatEntry[]): Map<string, KeptBytes> {
+    const keep = new Map<string, KeptBytes>();
     let budget = this.imageBudget;
     for (let i = entries.length - 1; i >= 0; i--) {
       const entry = entries[i];
-      if (entry.type !== 'message' || entry.content.kind !== 'image') continue;
-      const size = this.images.sizeOf(entry.id);
+      if (entry.type !== 'message' || (entry.content.kind !== 'image' && entry.content.kind !== 'file')) continue;
+      const size = entry.content.kind === 'file' ? entry.content.size : this.images.sizeOf(entry.id);
       if (size === undefined || size > budget) continue;
-      keep.add(entry.id);
+      keep.set(entry.id, entry.content);
       budget -= size;
     }
     return keep;

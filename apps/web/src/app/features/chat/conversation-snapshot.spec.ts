@@ -15,6 +15,31 @@ describe('conversation snapshots', () => {
     expect(decodeSnapshot(encodeSnapshot(snapshot))).toEqual(snapshot);
   });
 
+  it('keeps a file without its bytes, and an image with the name its sender gave', () => {
+    const file: ChatEntry = { ...text, id: 'alice-file-0000001', content: { kind: 'file', name: 'a.pdf', mime: 'application/pdf', size: 9, blob: new Blob(['x']) } };
+    const notKept: ChatEntry = { ...text, id: 'alice-file-0000002', content: { kind: 'file-not-kept', name: 'b.pdf', mime: 'application/pdf', size: 4 } };
+    const named: ChatEntry = { ...text, id: 'alice-picture-0002', content: { kind: 'image', url: 'blob:y', mime: 'image/gif', name: 'cat.gif' } };
+    const entries = [file, notKept, named].map((entry) => keptLine(entry, () => true)).filter((kept) => kept !== undefined);
+
+    expect(entries.map((line) => line.type === 'message' && line.content)).toEqual([
+      { kind: 'file', name: 'a.pdf', mime: 'application/pdf', size: 9, kept: true },
+      { kind: 'file', name: 'b.pdf', mime: 'application/pdf', size: 4, kept: false },
+      { kind: 'image', mime: 'image/gif', name: 'cat.gif', width: undefined, height: undefined, kept: true },
+    ]);
+    const snapshot = { v: 1 as const, entries, members: [], receipts: [] };
+    expect(decodeSnapshot(encodeSnapshot(snapshot))?.entries.map((line) => line.type === 'message' && line.content)).toEqual([
+      { kind: 'file', name: 'a.pdf', mime: 'application/pdf', size: 9, kept: true },
+      { kind: 'file', name: 'b.pdf', mime: 'application/pdf', size: 4, kept: false },
+      { kind: 'image', mime: 'image/gif', name: 'cat.gif', width: undefined, height: undefined, kept: true },
+    ]);
+  });
+
+  it('drops a kept file line that does not read well', () => {
+    const bytes = new TextEncoder().encode(JSON.stringify({ v: 1, entries: [{ ...text, content: { kind: 'file', name: 'a.pdf', mime: 'application/pdf', size: -1, kept: true } }], members: [], receipts: [] }));
+
+    expect(decodeSnapshot(bytes)?.entries).toEqual([]);
+  });
+
   it('keeps no placeholder of a held message (the layer keeps no held body)', () => {
     const held: ChatEntry = { type: 'message', id: 'alice-message-0002', from: 'Alice', own: false, delivery: 'received', seq: 4, content: { kind: 'held' } };
 

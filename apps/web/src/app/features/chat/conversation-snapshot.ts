@@ -11,11 +11,23 @@ export interface KeptImage {
   mime: ImageMime;
   width?: number;
   height?: number;
+  /** The name its sender gave, if any. */
+  name?: string;
   /** False when its bytes were not kept (over the byte budget). */
   kept: boolean;
 }
 
-export type KeptMessage = Omit<MessageEntry, 'content'> & { content: { kind: 'text'; text: string } | KeptImage };
+/** What a file line keeps of its content; its bytes are kept apart, by message id, like an image's. */
+export interface KeptFile {
+  kind: 'file';
+  name: string;
+  mime: string;
+  size: number;
+  /** False when its bytes were not kept (over the byte budget). */
+  kept: boolean;
+}
+
+export type KeptMessage = Omit<MessageEntry, 'content'> & { content: { kind: 'text'; text: string } | KeptImage | KeptFile };
 export type KeptLine = KeptMessage | SystemEntry;
 
 /**
@@ -44,14 +56,22 @@ const isCount = (value: unknown): value is number => Number.isSafeInteger(value)
 const isNames = (value: unknown): value is string[] => Array.isArray(value) && value.every(isString);
 
 /**
- * The line as kept: an image without its object URL, saying whether its bytes are kept
- * (`imageKept`); undefined for a placeholder of a held message (the layer keeps no held body).
+ * The line as kept: an image without its object URL, a file without its bytes, each saying
+ * whether its bytes are kept (`bytesKept`); undefined for a placeholder of a held message (the
+ * layer keeps no held body).
  */
-export function keptLine(entry: ChatEntry, imageKept: (id: string) => boolean): KeptLine | undefined {
+export function keptLine(entry: ChatEntry, bytesKept: (id: string) => boolean): KeptLine | undefined {
   if (entry.type === 'system' || entry.content.kind === 'text') return entry as KeptLine;
-  if (entry.content.kind === 'held') return undefined;
-  const { mime, width, height } = entry.content;
-  return { ...entry, content: { kind: 'image', mime, width, height, kept: entry.content.kind === 'image' && imageKept(entry.id) } };
+  const content = entry.content;
+  if (content.kind === 'held') return undefined;
+  if (content.kind === 'file' || content.kind === 'file-not-kept') {
+    const { name, mime, size } = content;
+    return { ...entry, content: { kind: 'file', name, mime, size, kept: content.kind === 'file' && bytesKept(entry.id) } };
+  }
+  const { mime, width, height } = content;
+  const image: KeptImage = { kind: 'image', mime, width, height, kept: content.kind === 'image' && bytesKept(entry.id) };
+  if (content.kind === 'image' && content.name !== undefined) image.name = content.name;
+  return { ...entry, content: image };
 }
 
 export function encodeSnapshot(snapshot: ConversationSnapshot): Uint8Array {
@@ -84,10 +104,15 @@ function toReach(value: unknown): Reach | undefined {
 function toContent(value: unknown): KeptMessage['content'] | undefined {
   if (!isObject(value)) return undefined;
   if (value['kind'] === 'text') return isString(value['text']) ? { kind: 'text', text: value['text'] } : undefined;
-  const { mime, width, height, kept } = value;
+  const { mime, width, height, kept, name, size } = value;
+  if (value['kind'] === 'file') {
+    return isString(name) && isString(mime) && isCount(size) && typeof kept === 'boolean' ? { kind: 'file', name, mime, size, kept } : undefined;
+  }
   if (value['kind'] !== 'image' || !IMAGE_MIMES.includes(mime as ImageMime) || typeof kept !== 'boolean') return undefined;
-  const size = (n: unknown) => (isCount(n) ? n : undefined);
-  return { kind: 'image', mime: mime as ImageMime, width: size(width), height: size(height), kept };
+  const dimension = (n: unknown) => (isCount(n) ? n : undefined);
+  const image: KeptImage = { kind: 'image', mime: mime as ImageMime, width: dimension(width), height: dimension(height), kept };
+  if (isString(name)) image.name = name;
+  return image;
 }
 
 function toLine(value: unknown): KeptLine | undefined {

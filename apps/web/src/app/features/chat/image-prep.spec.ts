@@ -1,6 +1,7 @@
 import { TestBed } from '@angular/core/testing';
 
-import { type DecodedImage, type DrawnImage, IMAGE_CODEC, type ImageCodec, ImagePrep, ImagePrepError, MAX_SOURCE_BYTES, SMALL_PNG_BYTES, fitWithin } from './image-prep';
+import { makeGif, twoFrameGif } from '../../../../../../test/browser/support/make-gif';
+import { type DecodedImage, type DrawnImage, IMAGE_CODEC, type ImageCodec, ImagePrep, ImagePrepError, MAX_IMAGE_SIDE, MAX_SOURCE_BYTES, SMALL_PNG_BYTES, fitWithin } from './image-prep';
 
 interface Draw {
   width: number;
@@ -95,11 +96,35 @@ describe('ImagePrep', () => {
     expect(codec.encodes.map((encode) => encode.mime)).toEqual(['image/jpeg']);
   });
 
-  it('makes a GIF a still image and says so', async () => {
-    const image = await prep.prepare(file('image/gif'));
+  it('sends an animated GIF with nothing to strip byte for byte, without drawing it', async () => {
+    const gif = twoFrameGif();
+    const image = await prep.prepare(new Blob([gif], { type: 'image/gif' }));
+
+    expect(image).toEqual({ mime: 'image/gif', bytes: gif, width: 8, height: 6 });
+    expect(codec.draws).toEqual([]);
+  });
+
+  it('sends an animated GIF without its comment and XMP data, every frame kept', async () => {
+    const image = await prep.prepare(new Blob([twoFrameGif({ comment: 'secret', xmp: '<x:xmpmeta/>' })], { type: 'image/gif' }));
+
+    expect(image.mime).toBe('image/gif');
+    expect(Array.from(image.bytes)).toEqual(Array.from(twoFrameGif()));
+    expect(image.note).toBeUndefined();
+  });
+
+  it(`makes a GIF wider than ${MAX_IMAGE_SIDE} px a still image and says so`, async () => {
+    const wide = makeGif({ width: MAX_IMAGE_SIDE + 1, height: 1, palette: [[0, 0, 0], [9, 9, 9], [99, 99, 99], [255, 255, 255]], frames: [new Array<number>(MAX_IMAGE_SIDE + 1).fill(2)] });
+    const image = await prep.prepare(new Blob([wide], { type: 'image/gif' }));
 
     expect(image.mime).toBe('image/jpeg');
-    expect(image.note).toBe('GIFs are sent as a still image.');
+    expect(image.note).toBe('This GIF is too large to send as an animation, so it was sent as a still image.');
+  });
+
+  it('refuses a malformed GIF, saying why, and draws nothing', async () => {
+    const cut = twoFrameGif().subarray(0, 70);
+
+    await expect(prep.prepare(new Blob([cut], { type: 'image/gif' }))).rejects.toThrow(new ImagePrepError('This GIF could not be read (it ends inside a frame), so it was not sent.'));
+    expect(codec.draws).toEqual([]);
   });
 
   it('lowers the JPEG quality until the image fits', async () => {

@@ -1,9 +1,14 @@
 import { DOCUMENT, Injectable, InjectionToken, inject } from '@angular/core';
 import { DEFAULT_LIMITS } from '@ciphernest/protocol';
 
-/** An image ready to encrypt: re-encoded, so no EXIF or location data survives. */
+import { type CleanGif, GifFormatError, readGif } from './read-gif';
+
+/**
+ * An image ready to encrypt: re-encoded, so no EXIF or location data survives; or a GIF as it
+ * was, without its comments and application data ({@link readGif}), so it stays animated.
+ */
 export interface PreparedImage {
-  mime: 'image/jpeg' | 'image/png';
+  mime: 'image/jpeg' | 'image/png' | 'image/gif';
   bytes: Uint8Array;
   width: number;
   height: number;
@@ -25,7 +30,7 @@ export interface DecodedImage {
 export interface DrawnImage {
   hasTransparency(): boolean;
   /** Resolves with undefined when the browser cannot encode. */
-  encode(mime: PreparedImage['mime'], quality?: number): Promise<Blob | undefined>;
+  encode(mime: 'image/jpeg' | 'image/png', quality?: number): Promise<Blob | undefined>;
 }
 
 /** Decoding and drawing, separate so the sizing rules can be tested without a canvas. */
@@ -108,8 +113,11 @@ function formatMegabytes(bytes: number): string {
 /**
  * Re-encodes images for sending: decoded and drawn on a canvas (which drops EXIF and
  * location data), scaled so the longer side is at most {@link MAX_IMAGE_SIDE} px, written as
- * JPEG, or PNG when the image has transparency and stays small. Refusals are
- * {@link ImagePrepError}s whose message is the sentence to show.
+ * JPEG, or PNG when the image has transparency and stays small. A GIF is not drawn (a canvas
+ * keeps only its first frame): its blocks are read and it goes as it was, without comments and
+ * application data, when it fits and is at most {@link MAX_IMAGE_SIDE} px; one too large goes
+ * as a still; a malformed one is refused. Refusals are {@link ImagePrepError}s whose message is
+ * the sentence to show.
  */
 @Injectable({ providedIn: 'root' })
 export class ImagePrep {
@@ -120,6 +128,15 @@ export class ImagePrep {
     if (file.size > MAX_SOURCE_BYTES) {
       throw new ImagePrepError(`This image is too large to send (the limit is ${formatMegabytes(MAX_SOURCE_BYTES)} before shrinking).`);
     }
+    const budget = maxBoxBytes - BOX_OVERHEAD_BYTES;
+    const notes: string[] = [];
+    if (file.type === 'image/gif') {
+      const gif = await this.readGif(file);
+      if (gif.bytes.length <= budget && Math.max(gif.width, gif.height) <= MAX_IMAGE_SIDE) {
+        return { mime: 'image/gif', bytes: gif.bytes, width: gif.width, height: gif.height };
+      }
+      notes.push('This GIF is too large to send as an animation, so it was sent as a still image.');
+    }
     let image: DecodedImage;
     try {
       image = await this.codec.decode(file);
@@ -127,16 +144,23 @@ export class ImagePrep {
       throw new ImagePrepError('This image could not be read. Try a JPEG or PNG file.');
     }
     try {
-      return await this.reencode(image, file.type, maxBoxBytes - BOX_OVERHEAD_BYTES);
+      return await this.reencode(image, file.type, budget, notes);
     } finally {
       image.close();
     }
   }
 
-  private async reencode(image: DecodedImage, sourceMime: string, budget: number): Promise<PreparedImage> {
+  private async readGif(file: Blob): Promise<CleanGif> {
+    try {
+      return readGif(new Uint8Array(await file.arrayBuffer()));
+    } catch (error) {
+      if (error instanceof GifFormatError) throw new ImagePrepError(`This GIF could not be read (${error.message}), so it was not sent.`);
+      throw error;
+    }
+  }
+
+  private async reencode(image: DecodedImage, sourceMime: string, budget: number, notes: string[]): Promise<PreparedImage> {
     const { width, height } = fitWithin(image.width, image.height, MAX_IMAGE_SIDE);
-    const notes: string[] = [];
-    if (sourceMime === 'image/gif') notes.push('GIFs are sent as a still image.');
     if (sourceMime !== 'image/jpeg') {
       const drawn = this.codec.draw(image, width, height, false);
       if (drawn.hasTransparency()) {
@@ -157,7 +181,7 @@ export class ImagePrep {
     throw new ImagePrepError(`This image is too large to send, even after shrinking it (the limit is ${formatMegabytes(budget)}).`);
   }
 
-  private async result(mime: PreparedImage['mime'], blob: Blob, width: number, height: number, notes: string[]): Promise<PreparedImage> {
+  private async result(mime: 'image/jpeg' | 'image/png', blob: Blob, width: number, height: number, notes: string[]): Promise<PreparedImage> {
     const prepared: PreparedImage = { mime, bytes: new Uint8Array(await blob.arrayBuffer()), width, height };
     if (notes.length > 0) prepared.note = notes.join(' ');
     return prepared;

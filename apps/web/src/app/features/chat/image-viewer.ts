@@ -1,16 +1,21 @@
-import { ChangeDetectionStrategy, Component, type ElementRef, input, output, viewChild } from '@angular/core';
+import { ChangeDetectionStrategy, Component, type ElementRef, inject, input, output, viewChild } from '@angular/core';
 
+import { BlobSaver } from './blob-saver';
 import { closeDialog, openWhile } from './modal-dialog';
 
-/** An image to show full size. */
+/** An image to show full size, and the name "Save image" offers. */
 export interface ViewedImage {
   url: string;
   alt: string;
+  fileName: string;
   width?: number;
   height?: number;
 }
 
-/** A modal dialog with one image at full size; Escape, the Close button or the backdrop close it. */
+/**
+ * A modal dialog with one image at full size; "Save image" downloads it (BlobSaver) under its
+ * file name; Escape, the Close button or the backdrop close it.
+ */
 @Component({
   selector: 'app-image-viewer',
   template: `
@@ -23,7 +28,10 @@ export interface ViewedImage {
       (click)="dismissOnBackdrop($event)"
     >
       @if (image(); as image) {
-        <button #closeButton type="button" class="close secondary small" (click)="dismiss()">Close</button>
+        <div class="actions">
+          <button type="button" class="secondary small" (click)="save(image)">Save image</button>
+          <button #closeButton type="button" class="secondary small" (click)="dismiss()">Close</button>
+        </div>
         <img [src]="image.url" [alt]="image.alt" [attr.width]="image.width" [attr.height]="image.height" />
       }
     </dialog>
@@ -41,9 +49,11 @@ export interface ViewedImage {
     dialog::backdrop {
       background: rgb(0 0 0 / 70%);
     }
-    .close {
+    .actions {
       display: flex;
-      margin: 0 0 0.5rem auto;
+      gap: 0.5rem;
+      justify-content: flex-end;
+      margin: 0 0 0.5rem;
     }
     img {
       display: block;
@@ -61,11 +71,16 @@ export class ImageViewer {
   /** Emitted once the dialog has closed, however it was closed. */
   readonly closed = output<void>();
 
+  private readonly saver = inject(BlobSaver);
   private readonly dialog = viewChild.required<ElementRef<HTMLDialogElement>>('dialog');
   private readonly closeButton = viewChild<ElementRef<HTMLButtonElement>>('closeButton');
 
   constructor() {
     openWhile(this.dialog, this.closeButton, () => Boolean(this.image()));
+  }
+
+  protected save(image: ViewedImage): void {
+    this.saver.saveUrl(image.url, image.fileName);
   }
 
   protected dismiss(event?: Event): void {

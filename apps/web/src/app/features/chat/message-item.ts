@@ -3,6 +3,8 @@ import { ChangeDetectionStrategy, Component, input, output, signal } from '@angu
 
 import type { MessageEntry } from './chat-entry';
 import { deliveryText, reachDetail } from './delivery-text';
+import { FileCard } from './file-card';
+import { imageFileName } from './image-file-name';
 import type { ViewedImage } from './image-viewer';
 import { MessageText } from './message-text';
 
@@ -13,17 +15,17 @@ export interface ImageToView {
 }
 
 /**
- * One message of the conversation (the host is its `<li>`): sender and time, the text or image,
- * and for our own its delivery state: Sending, Sent, Delivered or "Delivered to 2 of 3" with the
- * names shown on hover and focus, dismissed with Escape, and read as the status's description;
- * or Not sent with Send again and Copy. The names are hidden from the live log (aria-hidden), so
+ * One message of the conversation (the host is its `<li>`): sender and time, the text, image or
+ * file (a {@link FileCard}), and for our own its delivery state: Sending, Sent, Delivered or
+ * "Delivered to 2 of 3" with the names shown on hover and focus, dismissed with Escape, and read
+ * as the status's description; or Not sent with Send again and Copy. The names are hidden from the live log (aria-hidden), so
  * that showing them announces nothing. The list marks a message that continues its sender's run
  * with the class `continued`: its sender and time are then visually hidden (a screen reader still
  * reads them) and the time shows on hover and focus.
  */
 @Component({
   selector: 'li[app-message-item]',
-  imports: [DatePipe, MessageText],
+  imports: [DatePipe, FileCard, MessageText],
   templateUrl: './message-item.html',
   styleUrl: './message-item.css',
   changeDetection: ChangeDetectionStrategy.OnPush,
@@ -75,6 +77,7 @@ export class MessageItem {
     const entry = this.entry();
     if (entry.content.kind !== 'image') return;
     const { url, width, height } = entry.content;
-    this.viewImage.emit({ image: { url, width, height, alt: this.imageAlt(entry) }, from: event.currentTarget as HTMLElement });
+    const fileName = imageFileName(entry.content, new Date(entry.ts ?? Date.now()));
+    this.viewImage.emit({ image: { url, width, height, alt: this.imageAlt(entry), fileName }, from: event.currentTarget as HTMLElement });
   }
 }

@@ -2,6 +2,7 @@ import { type ComponentFixture, TestBed } from '@angular/core/testing';
 
 import type { ChatEntry, MessageEntry } from './chat-entry';
 import { MessageList } from './message-list';
+import { DownloadRecorder } from './testing/download-recorder';
 
 const XSS = '<img src=x onerror=alert(1)>';
 
@@ -199,10 +200,68 @@ describe('MessageList', () => {
       await render([picture]);
       (element.querySelector('li button') as HTMLButtonElement).click();
       await fixture.whenStable();
-      (element.querySelector('dialog button') as HTMLButtonElement).click();
+      const close = Array.from(element.querySelectorAll('dialog button')).find((button) => button.textContent?.trim() === 'Close') as HTMLButtonElement;
+      close.click();
       await fixture.whenStable();
 
       expect(element.querySelector('dialog')?.hasAttribute('open')).toBe(false);
+    });
+
+    describe('Save image', () => {
+      let recorder: DownloadRecorder;
+      beforeEach(() => (recorder = new DownloadRecorder()));
+      afterEach(() => recorder.restore());
+
+      async function saveFromViewer(entry: MessageEntry): Promise<void> {
+        await render([entry]);
+        (element.querySelector('li button') as HTMLButtonElement).click();
+        await fixture.whenStable();
+        const save = Array.from(element.querySelectorAll('dialog button')).find((button) => button.textContent?.trim() === 'Save image') as HTMLButtonElement;
+        save.click();
+      }
+
+      it('downloads the image shown, named after its time and type when its sender gave no name', async () => {
+        await saveFromViewer(picture);
+
+        const at = new Date(picture.ts!);
+        const stamp = `${at.getFullYear()}-${String(at.getMonth() + 1).padStart(2, '0')}-${String(at.getDate()).padStart(2, '0')}-${String(at.getHours()).padStart(2, '0')}${String(at.getMinutes()).padStart(2, '0')}00`;
+        expect(recorder.downloads).toEqual([expect.objectContaining({ href: 'blob:test/1', download: `image-${stamp}.png`, attached: true })]);
+        expect(element.querySelector('dialog')?.hasAttribute('open')).toBe(true);
+      });
+
+      it('offers the name its sender gave', async () => {
+        await saveFromViewer(message({ id: 'alice-picture-0002', content: { kind: 'image', url: 'blob:test/2', mime: 'image/gif', name: 'dancing cat.gif' } }));
+
+        expect(recorder.downloads).toEqual([expect.objectContaining({ href: 'blob:test/2', download: 'dancing cat.gif' })]);
+      });
+    });
+  });
+
+  describe('files', () => {
+    const blob = new Blob(['%PDF-1.4'], { type: 'application/octet-stream' });
+    const file = message({ id: 'alice-file-000001', content: { kind: 'file', name: 'minutes.pdf', mime: 'application/pdf', size: 1_234_567, blob } });
+
+    it('shows a file as a card with its name, type, size and a Download button, never as an image or a link', async () => {
+      await render([file]);
+
+      const card = items()[0].querySelector('app-file-card') as HTMLElement;
+      expect(card.querySelector('.name .visually-hidden')?.textContent).toBe('minutes.pdf');
+      expect(card.querySelector('.type')?.textContent).toBe('PDF document · 1.2 MB');
+      expect(card.querySelector('button')?.getAttribute('aria-label')).toBe('Download minutes.pdf');
+      expect(items()[0].querySelector('img, a, iframe, object, embed')).toBeNull();
+    });
+
+    it('shows a file whose bytes were not kept across a reload, with nothing to download', async () => {
+      await render([message({ content: { kind: 'file-not-kept', name: 'minutes.pdf', mime: 'application/pdf', size: 10 } })]);
+
+      expect(items()[0].querySelector('app-file-card .not-kept')?.textContent).toBe('Not kept across the reload.');
+      expect(items()[0].querySelector('button')).toBeNull();
+    });
+
+    it('offers Send again, and no Copy, for a file that was not sent', async () => {
+      await render([message({ ...file, own: true, delivery: 'failed', error: 'x' })]);
+
+      expect(Array.from(items()[0].querySelectorAll('.delivery button'), (button) => button.textContent?.trim())).toEqual(['Send again']);
     });
   });
 

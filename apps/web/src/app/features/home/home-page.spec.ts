@@ -35,7 +35,7 @@ describe('HomePage', () => {
 
     const parties = Array.from(element.querySelectorAll('.parties li'), (item) => textOf(item.querySelector('h3')));
     expect(parties).toEqual(['Members of a room', 'The server and its admin', 'Someone on the network']);
-    expect(textOf(element.querySelector('.parties'))).toContain('Cannot see the password, the key, or any message or image.');
+    expect(textOf(element.querySelector('.parties'))).toContain('Cannot see the password, the key, or any message, image or file.');
   });
 
   it('names the limits and the build digest', async () => {

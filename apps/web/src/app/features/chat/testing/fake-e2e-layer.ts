@@ -21,6 +21,7 @@ import type { ReceivedMessage } from '../../../core/realtime/server-event-stream
 export type FakeBody =
   | { kind: 'text'; text: string }
   | { kind: 'image'; mime: 'image/jpeg' | 'image/png' | 'image/webp' | 'image/gif'; bytes: number[]; width?: number; height?: number }
+  | { kind: 'file'; mime: string; name: string; bytes: number[] }
   /** A kind of a later version: the layer ignores it. */
   | { kind: 'later-kind' }
   /** A "keys" announcement: new, the same again, or changed. */
@@ -123,7 +124,9 @@ export class FakeE2eLayer implements E2eLayer {
     const body: FakeBody =
       content.kind === 'text'
         ? content
-        : { kind: 'image', mime: content.mime, bytes: Array.from(content.bytes), width: content.width, height: content.height };
+        : content.kind === 'file'
+          ? { kind: 'file', mime: content.mime, name: content.name, bytes: Array.from(content.bytes) }
+          : { kind: 'image', mime: content.mime, bytes: Array.from(content.bytes), width: content.width, height: content.height };
     return [...(await this.flush()), { id, kind: 'sealed', box: fakeBox(ctx, body) }];
   }
 
@@ -143,6 +146,8 @@ export class FakeE2eLayer implements E2eLayer {
         return [{ type: 'message', id, from, message }];
       case 'image':
         return [{ type: 'message', id, from, message: { kind: 'image', mime: message.mime, bytes: Uint8Array.from(message.bytes), width: message.width, height: message.height } }];
+      case 'file':
+        return [{ type: 'message', id, from, message: { kind: 'file', mime: message.mime, name: message.name, bytes: Uint8Array.from(message.bytes) } }];
       case 'later-kind':
         return [{ type: 'ignored', id, from }];
       case 'keys':
