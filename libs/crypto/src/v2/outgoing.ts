@@ -1,3 +1,4 @@
+import { actionPlaintext, type ActionContent } from '../action-plaintext';
 import { imagePlaintext, type ImageInput } from '../encrypt-image';
 import { textPlaintext } from '../encrypt-text';
 import { newMessageId } from '../random-bytes';
@@ -17,8 +18,14 @@ export interface Outgoing {
   box: Uint8Array<ArrayBuffer>;
 }
 
-/** What a member sends: a text, or an image. */
-export type OutgoingContent = { kind: 'text'; text: string } | ({ kind: 'image' } & ImageInput);
+/** What a member sends: a text, an image, or a message action (a reply, a reaction, a delete). */
+export type OutgoingContent = { kind: 'text'; text: string } | ({ kind: 'image' } & ImageInput) | ActionContent;
+
+function plaintextOf(content: OutgoingContent): Uint8Array<ArrayBuffer> {
+  if (content.kind === 'text') return textPlaintext(content.text);
+  if (content.kind === 'image') return imagePlaintext(content);
+  return actionPlaintext(content);
+}
 
 async function boxed(state: RoomState, kind: E2eKind, body: Uint8Array, id: string = newMessageId()): Promise<Outgoing> {
   const plaintext = encodeEnvelope(kind, body);
@@ -78,10 +85,11 @@ function rotateIfDue(state: RoomState, now: number): SendingChain {
  * the own chain, its keys deleted once used. Cost: one AES-GCM seal and one signature (plus the
  * outer box of §3).
  *
- * @throws RangeError or TypeError when the content cannot be sent (a blank text, an empty image), before anything changes.
+ * @throws RangeError or TypeError when the content cannot be sent (a blank text, an empty image,
+ *   an action's malformed `to`), before anything changes.
  */
 export async function sendContent(state: RoomState, id: string, content: OutgoingContent, now: number): Promise<Outgoing[]> {
-  const plaintext = content.kind === 'text' ? textPlaintext(content.text) : imagePlaintext(content);
+  const plaintext = plaintextOf(content);
   try {
     const { out, own } = await flushWithChain(state, now);
     const { index, keys } = await own.next();
