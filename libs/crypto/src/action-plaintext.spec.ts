@@ -75,7 +75,7 @@ describe('actionPlaintext and readMessage', () => {
     ['a reply to an id with a space', { kind: 'reply', text: 'hi', to: 'msg 0123456789abcdefAB' }],
     ['a reply to no id', { kind: 'reply', text: 'hi' }],
     ['a delete of an id of 65 characters', { kind: 'delete', to: 'x'.repeat(65) }],
-    ['a delete of a number', { kind: 'delete', to: 12345678901234567 }],
+    ['a delete of a number', { kind: 'delete', to: 1234567890123456 }],
     ['a reaction with an emoji outside the set', { kind: 'reaction', to: TO, emoji: '\u{1F44E}', on: true }],
     ['a reaction with the heart without U+FE0F', { kind: 'reaction', to: TO, emoji: '\u2764', on: true }],
     ['a reaction whose on is a string', { kind: 'reaction', to: TO, emoji: '\u{1F44D}', on: 'true' }],
