@@ -1,5 +1,5 @@
 import { DestroyRef, Injectable, computed, inject, signal } from '@angular/core';
-import type { E2eMember, ImageInput, Outgoing, SafetyNumber } from '@ciphernest/crypto';
+import type { ActionContent, E2eMember, ImageInput, Outgoing, SafetyNumber } from '@ciphernest/crypto';
 import type { MemberEvent, PresenceEvent } from '@ciphernest/protocol';
 
 import { type E2eLayer, E2eService } from '../../core/crypto/e2e.service';
@@ -8,8 +8,8 @@ import { type ChatSession, SessionStore } from '../../core/session/session-store
 import { PassphraseWords } from '../../shared/passphrase/passphrase-words';
 import { ChatWire } from './chat-wire';
 
-/** What one of our messages holds before it is sealed. */
-export type OutgoingContent = { kind: 'text'; text: string } | { kind: 'image'; image: ImageInput };
+/** What one of our messages holds before it is sealed: a text, an image, or a message action (docs/protocol.md §3). */
+export type OutgoingContent = { kind: 'text'; text: string } | { kind: 'image'; image: ImageInput } | ActionContent;
 
 /** What the tab keeps of its layer v2 across a reload, sealed with the conversation (ConversationKeeper). */
 export interface KeptLayer {
@@ -121,7 +121,7 @@ export class ChatCipher {
    */
   async seal(id: string, content: OutgoingContent): Promise<Uint8Array> {
     const sealed = await this.run(async (layer, now) => {
-      const outgoing = await layer.send(id, content.kind === 'text' ? content : { kind: 'image', ...content.image }, now);
+      const outgoing = await layer.send(id, content.kind === 'image' ? { kind: 'image', ...content.image } : content, now);
       this.wire.sendLayerBoxes(outgoing.slice(0, -1));
       return outgoing[outgoing.length - 1].box;
     });

@@ -1,5 +1,6 @@
 import { DestroyRef, Injectable, inject } from '@angular/core';
 import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
+import type { ActionContent } from '@ciphernest/crypto';
 import { MAX_TEXT_CHARS } from '@ciphernest/protocol';
 
 import { ApiProblem } from '../../core/api/api-problem';
@@ -49,10 +50,22 @@ export class ChatOutbox {
     inject(DestroyRef).onDestroy(() => this.outgoing.clear());
   }
 
-  /** Shows a text from `from` (us) as pending and sends it. */
-  sendText(from: string, text: string): void {
+  /** Shows a text from `from` (us) as pending and sends it; with `replyTo`, as a reply quoting that message. */
+  sendText(from: string, text: string, replyTo?: string): void {
     const id = this.crypto.newMessageId();
-    void this.post(from, id, { kind: 'text', text }, { kind: 'text', text });
+    void this.post(from, id, { kind: 'text', text }, replyTo === undefined ? { kind: 'text', text } : { kind: 'reply', text, to: replyTo });
+  }
+
+  /**
+   * Seals and sends a reaction or a delete (docs/protocol.md §3): no line of its own, after
+   * everything sent before it; resolves once the server has acknowledged it.
+   *
+   * @throws as ChatCipher.seal and ChatCipher.send do (the layer never opened, ApiProblem).
+   */
+  async sendAction(content: Exclude<ActionContent, { kind: 'reply' }>): Promise<void> {
+    const id = this.crypto.newMessageId();
+    this.log.markShown(id);
+    await this.cipher.send({ id, box: await this.cipher.seal(id, content) });
   }
 
   /**
@@ -87,9 +100,10 @@ export class ChatOutbox {
   offer(from: string, messages: readonly UnsentMessage[]): void {
     for (const { id, content } of messages) {
       if (this.log.hasShown(id)) continue;
-      const shown = content.kind === 'text' ? content : this.imageLine(id, content);
+      const shown = content.kind === 'image' ? this.imageLine(id, content) : content.kind === 'text' || content.kind === 'reply' ? { kind: 'text' as const, text: content.text } : undefined;
       if (shown === undefined) continue;
-      this.log.append({ type: 'message', id, from, own: true, delivery: 'failed', error: CARRIED_OVER_TEXT, content: shown });
+      const replyTo = content.kind === 'reply' ? { replyTo: content.to } : {};
+      this.log.append({ type: 'message', id, from, own: true, delivery: 'failed', error: CARRIED_OVER_TEXT, content: shown, ...replyTo });
       this.outgoing.set(id, { content, from });
     }
   }
@@ -116,7 +130,8 @@ export class ChatOutbox {
   }
 
   private post(from: string, id: string, shown: MessageContent, content: OutgoingContent): Promise<void> {
-    this.log.append({ type: 'message', id, from, own: true, delivery: 'pending', content: shown });
+    const replyTo = content.kind === 'reply' ? { replyTo: content.to } : {};
+    this.log.append({ type: 'message', id, from, own: true, delivery: 'pending', content: shown, ...replyTo });
     this.outgoing.set(id, { content, from });
     return this.deliver(id);
   }

@@ -11,6 +11,8 @@ import { Composer } from './composer';
 import { ConnectionBanner } from './connection-banner';
 import { MemberList } from './member-list';
 import { MessageList } from './message-list';
+import { NotificationSetting } from './notification-setting';
+import { ReplyBanner } from './reply-banner';
 import { SafetyNumberDialog, type ShownSafetyNumber } from './safety-number-dialog';
 import { TypingIndicator } from './typing-indicator';
 
@@ -26,7 +28,7 @@ function hasFiles(event: DragEvent): boolean {
  */
 @Component({
   selector: 'app-chat-page',
-  imports: [Composer, ConnectionBanner, MemberList, MessageList, SafetyNumberDialog, TypingIndicator],
+  imports: [Composer, ConnectionBanner, MemberList, MessageList, NotificationSetting, ReplyBanner, SafetyNumberDialog, TypingIndicator],
   templateUrl: './chat-page.html',
   styleUrl: './chat-page.css',
   changeDetection: ChangeDetectionStrategy.OnPush,
@@ -51,6 +53,8 @@ export class ChatPage implements OnInit {
   /** The member whose safety number is shown, while the dialog is open. */
   protected readonly verifying = signal<string | undefined>(undefined);
   protected readonly safetyNumber = signal<ShownSafetyNumber>('computing');
+  /** The members' names, whose `@name` mentions the messages highlight. */
+  protected readonly memberNames = computed(() => (this.open() ? this.store.members().map((member) => member.name) : []));
   /** Changes when the number shown must be computed: another member, or that member's keys arrived or changed. */
   private readonly numberNeeded = computed(() => {
     const name = this.verifying();

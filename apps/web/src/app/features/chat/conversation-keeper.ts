@@ -171,7 +171,7 @@ export class ConversationKeeper {
 
   /** A kept line as the list shows it; an image without its bytes as not kept (and, if ours and unsent, failed). */
   private shown(line: KeptLine, bytes: Uint8Array | undefined): ChatEntry | undefined {
-    if (line.type === 'system' || line.content.kind === 'text') return line as ChatEntry;
+    if (line.type === 'system' || line.content.kind === 'text' || line.content.kind === 'deleted') return line as ChatEntry;
     const { mime, width, height } = line.content;
     if (bytes === undefined) {
       const lost = line.own && line.delivery === 'pending' ? { delivery: 'failed' as const, error: 'The image was not kept across the reload.' } : {};
@@ -185,6 +185,7 @@ export class ConversationKeeper {
   }
 
   private outgoing(line: MessageEntry, bytes: Uint8Array | undefined): OutgoingContent | undefined {
+    if (line.content.kind === 'text' && line.replyTo !== undefined) return { kind: 'reply', text: line.content.text, to: line.replyTo };
     if (line.content.kind === 'text') return { kind: 'text', text: line.content.text };
     if (bytes === undefined || line.content.kind !== 'image') return undefined;
     const { mime, width, height } = line.content;
