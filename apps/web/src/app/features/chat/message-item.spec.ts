@@ -217,7 +217,7 @@ describe('MessageItem', () => {
       trigger()?.click();
       await fixture.whenStable();
       await choose('Delete for everyone');
-      Array.from(element.querySelectorAll('dialog button'))
+      Array.from(element.querySelectorAll<HTMLButtonElement>('dialog button'))
         .find((button) => nameOf(button) === 'Delete for everyone')
         ?.click();
       await fixture.whenStable();
