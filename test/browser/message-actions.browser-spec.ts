@@ -86,6 +86,16 @@ async function inView(page: Page, text: string): Promise<boolean> {
   });
 }
 
+/** Waits until the focused element's accessible name is `name` (a menu or dialog that opens focuses after it renders). */
+async function focusReaches(page: Page, name: string): Promise<void> {
+  await eventually(async () => expect((await focused(page)).name).toBe(name));
+}
+
+/** Waits until the message field has the focus. */
+async function focusInComposer(page: Page): Promise<void> {
+  await eventually(async () => expect((await focused(page)).id).toBe('composer-message'));
+}
+
 /** Presses Tab from the log until the "Message actions" button of the message `text` has the focus. */
 async function tabToActions(page: Page, text: string): Promise<void> {
   await messageLog(page).focus();
@@ -154,7 +164,7 @@ describe('Message actions (real Chromium)', () => {
 
       await chooseAction(bob.page, original, 'Reply');
       await bob.page.getByText(`Replying to Ada: ${original}`, { exact: true }).waitFor();
-      expect((await focused(bob.page)).id).toBe('composer-message');
+      await focusInComposer(bob.page);
       await bob.page.keyboard.type('Yes, nine works');
       await bob.page.keyboard.press('Enter');
       await waitForMessage(ada.page, 'Yes, nine works');
@@ -231,28 +241,29 @@ describe('Message actions (real Chromium)', () => {
       await tabToActions(bob.page, asked);
       await bob.page.keyboard.press('Enter');
       await actionsMenu(bob.page).waitFor();
-      expect((await focused(bob.page)).name).toBe('Reply');
+      await focusReaches(bob.page, 'Reply');
       await bob.page.keyboard.press('ArrowDown');
       expect((await focused(bob.page)).name).toBe('Copy text');
       await bob.page.keyboard.press('ArrowDown');
       expect((await focused(bob.page)).name).toBe('React with thumbs up');
       await bob.page.keyboard.press('Enter');
       await actionsMenu(bob.page).waitFor({ state: 'detached' });
-      expect(await focused(bob.page)).toEqual({ name: 'Message actions', id: '', expanded: 'false' });
+      await eventually(async () => expect(await focused(bob.page)).toEqual({ name: 'Message actions', id: '', expanded: 'false' }));
       await eventually(async () => expect(await reactionNames(ada.page, asked)).toEqual([`${THUMBS} 1: Bob`]));
 
       await bob.page.keyboard.press(' ');
       await actionsMenu(bob.page).waitFor();
+      await focusReaches(bob.page, 'Reply');
       await bob.page.keyboard.press('Escape');
       await actionsMenu(bob.page).waitFor({ state: 'detached' });
       expect((await focused(bob.page)).name).toBe('Message actions');
 
       await bob.page.keyboard.press('ArrowUp');
-      expect((await focused(bob.page)).name).toBe('React with party popper');
+      await focusReaches(bob.page, 'React with party popper');
       await bob.page.keyboard.press('Home');
       expect((await focused(bob.page)).name).toBe('Reply');
       await bob.page.keyboard.press('Enter');
-      expect((await focused(bob.page)).id).toBe('composer-message');
+      await focusInComposer(bob.page);
       await bob.page.keyboard.type('I will');
       await bob.page.keyboard.press('Enter');
       await waitForMessage(ada.page, 'I will');
@@ -261,12 +272,13 @@ describe('Message actions (real Chromium)', () => {
 
       await tabToActions(bob.page, 'I will');
       await bob.page.keyboard.press('Enter');
+      await focusReaches(bob.page, 'Reply');
       await bob.page.keyboard.press('End');
       expect((await focused(bob.page)).name).toBe('Delete for everyone');
       await bob.page.keyboard.press('Enter');
       const question = bob.page.getByRole('dialog', { name: 'Delete this message for everyone?', exact: true });
       await question.waitFor();
-      expect((await focused(bob.page)).name).toBe('Cancel');
+      await focusReaches(bob.page, 'Cancel');
       await bob.page.keyboard.press('Shift+Tab');
       expect((await focused(bob.page)).name).toBe('Delete for everyone');
       await bob.page.keyboard.press('Enter');
