@@ -46,12 +46,15 @@ export class ChatActions {
   private readonly replyId = signal<string | undefined>(undefined);
 
   /** The message the reply being written quotes; undefined when none, or once it was deleted or left the list. */
-  readonly replyingTo = computed<ReplyTarget | undefined>(() => {
-    const id = this.replyId();
-    const entry = id === undefined ? undefined : this.log.entries().find((line) => line.id === id);
-    if (entry === undefined || !isMessage(entry) || !canActOn(entry)) return undefined;
-    return { id, from: senderOf(entry), excerpt: excerptOf(entry) } as ReplyTarget;
-  });
+  readonly replyingTo = computed<ReplyTarget | undefined>(
+    () => {
+      const id = this.replyId();
+      const entry = id === undefined ? undefined : this.log.entries().find((line) => line.id === id);
+      if (entry === undefined || !isMessage(entry) || !canActOn(entry)) return undefined;
+      return { id: entry.id, from: senderOf(entry), excerpt: excerptOf(entry) };
+    },
+    { equal: (a, b) => a?.id === b?.id && a?.from === b?.from && a?.excerpt === b?.excerpt },
+  );
 
   /** The next text sent replies to the message `id`; undefined cancels the reply. */
   startReply(id: string | undefined): void {

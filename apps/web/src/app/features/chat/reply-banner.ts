@@ -1,4 +1,4 @@
-import { DOCUMENT, ChangeDetectionStrategy, Component, afterRenderEffect, inject, input, output } from '@angular/core';
+import { DOCUMENT, ChangeDetectionStrategy, Component, afterRenderEffect, computed, inject, input, output } from '@angular/core';
 
 import type { ReplyTarget } from './chat-actions';
 
@@ -53,10 +53,12 @@ export class ReplyBanner {
   readonly cancelled = output<void>();
 
   private readonly document = inject(DOCUMENT);
+  /** Only a new target moves the focus, not the list changing around the same one. */
+  private readonly targetId = computed(() => this.target()?.id);
 
   constructor() {
     afterRenderEffect(() => {
-      if (this.target()?.id !== undefined) this.focusComposer();
+      if (this.targetId() !== undefined) this.focusComposer();
     });
   }
 
