@@ -145,7 +145,33 @@ async function startConversation(browser, baseURL) {
   await send(grace, 'Looks calm and clear. I compared our safety number with you on the phone: it matches.', [ada]);
   await send(grace, 'Can we ship it on Thursday?', [ada]);
   await send(ada, 'Thursday works. I will write the release note.', [grace]);
-  return ada;
+  return { ada, grace };
+}
+
+/** The message `text` in the log of `page` (its own text, not a quote of it). */
+function messageItem(page, text) {
+  return page
+    .getByRole('log', { name: 'Messages', exact: true })
+    .locator('li')
+    .filter({ has: page.locator('app-message-text').filter({ hasText: text }) })
+    .first();
+}
+
+/** Chooses `item` in the "Message actions" menu of the message `text`. */
+async function chooseAction(page, text, item) {
+  await messageItem(page, text).getByRole('button', { name: 'Message actions', exact: true }).click();
+  const role = item.startsWith('React with') ? 'menuitemcheckbox' : 'menuitem';
+  await page.getByRole('menu', { name: 'Message actions', exact: true }).getByRole(role, { name: item, exact: true }).click();
+}
+
+/** Grace replies to Ada's question with a mention, both react; then Ada opens the actions of Grace's reply. */
+async function showMessageActions(ada, grace) {
+  await chooseAction(grace, 'Thursday works. I will write the release note.', 'React with party popper');
+  await chooseAction(ada, 'Can we ship it on Thursday?', 'React with thumbs up');
+  await chooseAction(grace, 'Thursday works. I will write the release note.', 'Reply');
+  await send(grace, 'Thank you @Ada! I will review it on Wednesday.', [ada]);
+  await messageItem(ada, 'Thank you @Ada! I will review it on Wednesday.').getByRole('button', { name: 'Message actions', exact: true }).click();
+  await ada.getByRole('menu', { name: 'Message actions', exact: true }).waitFor();
 }
 
 async function capture(page, name, files) {
@@ -255,13 +281,17 @@ async function main() {
       args: ['--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'],
     });
 
-    if (takes('chat') || takes('file-card')) {
-      const chat = await startConversation(browser, baseURL);
+    if (takes('chat') || takes('file-card') || takes('message-actions')) {
+      const { ada: chat, grace } = await startConversation(browser, baseURL);
       if (takes('chat')) {
         await capture(chat, 'chat', files);
         await capturePhone(chat, files);
       }
       if (takes('file-card')) await captureFileCard(chat, files);
+      if (takes('message-actions')) {
+        await showMessageActions(chat, grace);
+        await capture(chat, 'message-actions', files);
+      }
     }
     if (takes('invite')) await captureInvite(browser, baseURL, files);
 

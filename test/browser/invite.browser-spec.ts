@@ -13,6 +13,7 @@ import {
   sendText,
   uniquePassword,
   uniqueRoom,
+  roomAction,
   waitForChat,
   waitForMessage,
   waitForPath,
@@ -173,7 +174,7 @@ describe.each(VIEWPORTS)('Inviting and the small things of issue 15 at $width x 
     const ada = await newUser();
     await createRoom(ada.user.page, { room, user: 'Leaver', password: uniquePassword() });
     await sendText(ada.user.page, 'worth keeping');
-    const leave = visibleButton(ada.user.page, 'Leave chat');
+    const leave = await roomAction(ada.user.page, 'Leave chat');
     const dialog = ada.user.page.getByRole('dialog', { name: 'Leave and erase this conversation?' });
 
     await leave.click();
@@ -282,7 +283,7 @@ describe.each(VIEWPORTS)('Inviting and the small things of issue 15 at $width x 
     expect(await seriousViolations(user.page)).toEqual([]);
     await user.page.keyboard.press('Escape');
 
-    await visibleButton(user.page, 'Leave chat').click();
+    await (await roomAction(user.page, 'Leave chat')).click();
     await user.page.getByRole('dialog', { name: 'Leave and erase this conversation?' }).waitFor({ state: 'visible' });
     expect(await seriousViolations(user.page)).toEqual([]);
   }, 90_000);

@@ -79,3 +79,14 @@ describe('decryptMessage', () => {
     await expect(decryptMessage(encKey, CTX, box)).rejects.toThrow(MessageRejectedError);
   });
 });
+
+describe('decryptMessage and the message actions (layer v1 does not authenticate senders)', () => {
+  it.each([
+    ['a reply', '{"kind":"reply","len":2,"to":"msg_0123456789abcdefXY"}', 'hi'],
+    ['a reaction', '{"kind":"reaction","len":0,"to":"msg_0123456789abcdefXY","emoji":"\u{1F44D}","on":true}', ''],
+    ['a delete', '{"kind":"delete","len":0,"to":"msg_0123456789abcdefXY"}', ''],
+  ])('drops %s as a kind it does not know (UnknownKindError): actions are read inside layer v2 only', async (_, header, text) => {
+    const box = await sealRaw(header, utf8(text));
+    await expect(decryptMessage(encKey, CTX, box)).rejects.toThrow(UnknownKindError);
+  });
+});

@@ -1,6 +1,26 @@
 import { codePointLength, MAX_TEXT_CHARS } from '@ciphernest/protocol';
-import { encodePlaintext } from './message-header';
+import { encodePlaintext, type MessageHeader } from './message-header';
 import { seal, type MessageContext } from './seal';
+
+/**
+ * A text as a framed plaintext under the header `header(len)` (a text's or a reply's), padded to
+ * a multiple of 256 bytes. `len` is the UTF-8 byte length; lone surrogates are sent as U+FFFD,
+ * as TextEncoder writes them.
+ *
+ * @throws RangeError when `text` is blank or longer than `MAX_TEXT_CHARS` characters (code
+ *   points); TypeError when it is not a string or the header is malformed.
+ */
+export function framedText(text: string, header: (len: number) => MessageHeader, caller: string): Uint8Array<ArrayBuffer> {
+  if (typeof text !== 'string') throw new TypeError(`${caller}: text must be a string`);
+  if (text.trim() === '') throw new RangeError(`${caller}: text is blank`);
+  if (codePointLength(text, MAX_TEXT_CHARS) > MAX_TEXT_CHARS) throw new RangeError(`${caller}: text is longer than ${MAX_TEXT_CHARS} characters`);
+  const body = new TextEncoder().encode(text);
+  try {
+    return encodePlaintext(header(body.length), body);
+  } finally {
+    body.fill(0);
+  }
+}
 
 /**
  * A text message's framed plaintext (docs/protocol.md §3), padded to a multiple of 256 bytes:
@@ -13,15 +33,7 @@ import { seal, type MessageContext } from './seal';
  *   `MAX_TEXT_CHARS` characters (code points); TypeError when it is not a string.
  */
 export function textPlaintext(text: string): Uint8Array<ArrayBuffer> {
-  if (typeof text !== 'string') throw new TypeError('textPlaintext: text must be a string');
-  if (text.trim() === '') throw new RangeError('textPlaintext: text is blank');
-  if (codePointLength(text, MAX_TEXT_CHARS) > MAX_TEXT_CHARS) throw new RangeError(`textPlaintext: text is longer than ${MAX_TEXT_CHARS} characters`);
-  const body = new TextEncoder().encode(text);
-  try {
-    return encodePlaintext({ kind: 'text', len: body.length }, body);
-  } finally {
-    body.fill(0);
-  }
+  return framedText(text, (len) => ({ kind: 'text', len }), 'textPlaintext');
 }
 
 /**

@@ -1,3 +1,4 @@
+export * from './action-plaintext';
 export * from './argon2-master';
 export * from './b64url';
 export * from './decrypt-message';
@@ -10,6 +11,7 @@ export * from './message-header';
 export * from './message-rejected-error';
 export * from './new-kdf';
 export * from './random-bytes';
+export * from './reaction-emoji';
 export * from './room-keys';
 export * from './seal';
 export * from './vault-seal';

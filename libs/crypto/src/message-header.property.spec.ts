@@ -1,9 +1,11 @@
+import { MESSAGE_ID_PATTERN } from '@ciphernest/protocol';
 import fc from 'fast-check';
 import { decryptMessage } from './decrypt-message';
 import { encryptText } from './encrypt-text';
 import { isFileMime, isFileName } from './file-header-rules';
-import { DEFAULT_PAD_TO, decodePlaintext, encodePlaintext, IMAGE_MIMES, MAX_HEADER_BYTES, type MessageHeader } from './message-header';
+import { type ActionHeader, DEFAULT_PAD_TO, decodePlaintext, encodePlaintext, IMAGE_MIMES, MAX_HEADER_BYTES, type MessageHeader } from './message-header';
 import { MessageRejectedError } from './message-rejected-error';
+import { REACTION_EMOJI } from './reaction-emoji';
 import { roomKeysFromMaster } from './room-keys';
 import { open, seal, type MessageContext } from './seal';
 
@@ -37,10 +39,28 @@ const fileHeader: fc.Arbitrary<MessageHeader & { kind: 'file' }> = fc.record({
   name: fc.string({ unit: 'grapheme', minLength: 1, maxLength: 120 }).filter(isFileName),
 });
 
+const messageId = fc.stringMatching(/^[A-Za-z0-9_-]{16,64}$/);
+const reactionEmoji = fc.constantFrom(...REACTION_EMOJI.map((reaction) => reaction.emoji));
+
+/** A reply (`len` set by the caller), a reaction or a delete (`len` 0), with every field valid. */
+const actionHeader: fc.Arbitrary<ActionHeader> = fc.oneof(
+  messageId.map((to): ActionHeader => ({ kind: 'reply', len: 0, to })),
+  fc.tuple(messageId, reactionEmoji, fc.boolean()).map(([to, emoji, on]): ActionHeader => ({ kind: 'reaction', len: 0, to, emoji, on })),
+  messageId.map((to): ActionHeader => ({ kind: 'delete', len: 0, to })),
+);
+
+const ACTION_FIELDS: Readonly<Record<ActionHeader['kind'], readonly string[]>> = {
+  reply: ['kind', 'len', 'to'],
+  reaction: ['kind', 'len', 'to', 'emoji', 'on'],
+  delete: ['kind', 'len', 'to'],
+};
+
 /** The header as encodePlaintext writes it: known fields in a fixed order, undefined ones left out. */
 function canonical(header: MessageHeader): MessageHeader {
   if (header.kind === 'text') return { kind: 'text', len: header.len };
   if (header.kind === 'file') return { kind: 'file', len: header.len, mime: header.mime, name: header.name };
+  if (header.kind === 'reply' || header.kind === 'delete') return { kind: header.kind, len: header.len, to: header.to };
+  if (header.kind === 'reaction') return { kind: 'reaction', len: header.len, to: header.to, emoji: header.emoji, on: header.on };
   const out: MessageHeader = { kind: 'image', len: header.len, mime: header.mime };
   if (header.name !== undefined) out.name = header.name;
   if (header.width !== undefined) out.width = header.width;
@@ -62,7 +82,7 @@ function decodeOrReject(plaintext: Uint8Array): ReturnType<typeof decodePlaintex
   }
 }
 
-/** What a decoded header must be whatever the input: a text or image header of known fields only. */
+/** What a decoded header must be whatever the input: a header of a known kind, of known fields only. */
 function expectWellFormed(decoded: ReturnType<typeof decodePlaintext>, plaintext: Uint8Array): void {
   const { header, body: decodedBody } = decoded;
   expect(decodedBody.length).toBe(header.len);
@@ -72,6 +92,14 @@ function expectWellFormed(decoded: ReturnType<typeof decodePlaintext>, plaintext
   } else if (header.kind === 'file') {
     expect(Object.keys(header)).toEqual(['kind', 'len', 'mime', 'name']);
     expect(isFileMime(header.mime) && isFileName(header.name)).toBe(true);
+  } else if (header.kind !== 'image') {
+    expect(Object.keys(header)).toEqual(ACTION_FIELDS[header.kind]);
+    expect(MESSAGE_ID_PATTERN.test(header.to)).toBe(true);
+    if (header.kind !== 'reply') expect(header.len).toBe(0);
+    if (header.kind === 'reaction') {
+      expect(REACTION_EMOJI.map((reaction) => reaction.emoji)).toContain(header.emoji);
+      expect(typeof header.on).toBe('boolean');
+    }
   } else {
     expect(header.kind).toBe('image');
     expect(IMAGE_MIMES).toContain(header.mime);
@@ -102,18 +130,22 @@ function objectText(entries: [string, unknown][]): string {
 }
 
 const headerKey = fc.oneof(
-  { arbitrary: fc.constantFrom('kind', 'len', 'mime', 'name', 'width', 'height'), weight: 6 },
+  { arbitrary: fc.constantFrom('kind', 'len', 'mime', 'name', 'width', 'height', 'to', 'emoji', 'on'), weight: 6 },
   { arbitrary: fc.constantFrom('__proto__', 'constructor', 'prototype', 'toString', 'valueOf'), weight: 2 },
   { arbitrary: fc.string({ maxLength: 8 }), weight: 1 },
 );
 const headerValue = fc.oneof(
-  fc.constantFrom('text', 'image', 'file', ...IMAGE_MIMES, 'image/svg+xml', 'application/pdf', 'a.pdf', '../a', 'a\u0000', 0, 1, -1, 1.5, 2 ** 31, 2 ** 53, 1e308, null, true, '', [], {}),
+  fc.constantFrom('text', 'image', 'file', 'reply', 'reaction', 'delete', ...IMAGE_MIMES, 'image/svg+xml', 'application/pdf', 'a.pdf', '../a', 'a\u0000', 0, 1, -1, 1.5, 2 ** 31, 2 ** 53, 1e308, null, true, '', [], {}),
+  fc.constantFrom(...REACTION_EMOJI.map((reaction) => reaction.emoji), '\u2764', '\u{1F44E}', 'msg_0123456789abcdefAB', 'short', 'x'.repeat(65), 'msg 0123456789abcdefAB'),
   fc.jsonValue({ maxDepth: 2 }),
 );
 const hostileHeaderText = fc.oneof(
   fc.array(fc.tuple(headerKey, headerValue), { maxLength: 8 }).map(objectText),
   fc.tuple(fc.constantFrom('text', 'image', 'file'), fc.nat(2_000), fc.array(fc.tuple(headerKey, headerValue), { maxLength: 4 })).map(([kind, len, extra]) =>
     objectText([['kind', kind], ['len', len], ...(kind === 'text' ? [] : [['mime', kind === 'image' ? 'image/png' : 'application/pdf'] as [string, unknown]]), ...(kind === 'file' ? [['name', 'a.pdf'] as [string, unknown]] : []), ...extra]),
+  ),
+  fc.tuple(fc.constantFrom('reply', 'reaction', 'delete'), fc.constantFrom(0, 0, 2, 5), fc.array(fc.tuple(headerKey, headerValue), { maxLength: 4 })).map(([kind, len, extra]) =>
+    objectText([['kind', kind], ['len', len], ['to', 'msg_0123456789abcdefAB'], ...(kind === 'reaction' ? [['emoji', REACTION_EMOJI[0].emoji] as [string, unknown], ['on', true] as [string, unknown]] : []), ...extra]),
   ),
   fc.jsonValue({ maxDepth: 3 }).map((value) => JSON.stringify(value) ?? 'null'),
   fc.string({ unit: 'binary', maxLength: 60 }),
@@ -170,10 +202,29 @@ describe('encodePlaintext and decodePlaintext', () => {
     );
   });
 
+  it('round trip any reply, reaction or delete header (no body but a reply\'s), or refuse a body on a reaction or a delete', () => {
+    fc.assert(
+      fc.property(actionHeader, body, padTo, (partial, bytes, pad) => {
+        if (partial.kind !== 'reply' && bytes.length > 0) {
+          expect(() => encodePlaintext({ ...partial, len: bytes.length }, bytes, pad)).toThrow(TypeError);
+          return;
+        }
+        const header: MessageHeader = { ...partial, len: bytes.length };
+        const plaintext = encodePlaintext(header, bytes, pad);
+        expect(plaintext.length % pad).toBe(0);
+        const decoded = decodePlaintext(plaintext);
+        expect(decoded.header).toEqual(canonical(header));
+        expect(Buffer.from(decoded.body).equals(Buffer.from(bytes))).toBe(true);
+      }),
+      { numRuns: 1_000 },
+    );
+  });
+
   it('re-encodes a decoded plaintext to the same bytes (the framing is canonical)', () => {
     fc.assert(
-      fc.property(fc.oneof(imageHeader, fileHeader, fc.constant<MessageHeader>({ kind: 'text', len: 0 })), body, (partial, bytes) => {
-        const header: MessageHeader = { ...partial, len: bytes.length };
+      fc.property(fc.oneof(imageHeader, fileHeader, actionHeader, fc.constant<MessageHeader>({ kind: 'text', len: 0 })), body, (partial, bytes) => {
+        const header: MessageHeader = { ...partial, len: partial.kind === 'reaction' || partial.kind === 'delete' ? 0 : bytes.length };
+        if (header.len === 0) bytes = new Uint8Array(0);
         fc.pre(headerBytesOf(header) <= MAX_HEADER_BYTES);
         const plaintext = encodePlaintext(header, bytes);
         const { header: decodedHeader, body: decodedBody } = decodePlaintext(plaintext);

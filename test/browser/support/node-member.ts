@@ -1,4 +1,4 @@
-import { E2eRoom, newMessageId, type E2eEvent, type Outgoing } from '@ciphernest/crypto';
+import { E2eRoom, newMessageId, type E2eEvent, type Outgoing, type OutgoingContent } from '@ciphernest/crypto';
 import { ClientEvent, ServerEvent, type MemberEvent, type PresenceEvent, type RelayedMessage } from '@ciphernest/protocol';
 import { chatFor, type Session } from '../../support/builders';
 import type { ChatClient } from '../../support/chat-client';
@@ -92,9 +92,20 @@ export class NodeMember {
 
   /** Sends a text (after whatever its layer has due); resolves with its id once acknowledged. */
   async say(text: string): Promise<string> {
+    return this.send({ kind: 'text', text });
+  }
+
+  /** Sends any content it may seal (a message action too, docs/protocol.md §3); resolves with its id once acknowledged. */
+  async send(content: OutgoingContent): Promise<string> {
     const id = newMessageId();
-    await this.enqueue((layer) => layer.send(id, { kind: 'text', text }, Date.now()));
+    await this.enqueue((layer) => layer.send(id, content, Date.now()));
     return id;
+  }
+
+  /** The id of the message from `from` that it has shown with exactly `text`, or undefined. */
+  idOf(from: string, text: string): string | undefined {
+    const event = this.events.find((seen) => seen.type === 'message' && seen.from === from && 'text' in seen.message && seen.message.text === text);
+    return event?.id;
   }
 
   /** Waits until it has shown `line` (`"<from>: <text>"`). */

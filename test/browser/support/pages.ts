@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Locator, Page } from 'playwright-core';
 import { eventually } from './eventually';
+import { membersButton, roomActionsButton } from './phone-pages';
 
 /** The accessible names the app promises (docs/web-client.md); every locator here goes through them. */
 export type FieldLabel = 'Room name' | 'Username' | 'Password' | 'Message' | 'Attach image' | 'Attach file';
@@ -210,8 +211,12 @@ export async function messageItemDescription(page: Page, text: string): Promise<
 /** The members the list shows, with the status each row states ("online"/"away"), by name. */
 export async function members(page: Page): Promise<Record<string, 'online' | 'away' | 'unknown'>> {
   const list = memberList(page);
+  // On a phone the list is in the Members drawer: opened to read it, then closed again.
+  const drawer = membersButton(page);
+  const opened = !(await list.isVisible()) && (await drawer.isVisible());
+  if (opened) await drawer.click();
   await list.waitFor({ state: 'visible' });
-  return list.evaluate((element) => {
+  const shown = await list.evaluate((element) => {
     // Text node by text node, so that adjacent spans ("Ada" "online") stay separate words.
     const words = (node: Element): string => {
       const parts: string[] = [];
@@ -231,6 +236,8 @@ export async function members(page: Page): Promise<Record<string, 'online' | 'aw
     }
     return result;
   });
+  if (opened) await page.keyboard.press('Escape');
+  return shown;
 }
 
 /** The status the member list shows for `name`, or undefined when `name` is not listed. */
@@ -270,8 +277,19 @@ export async function renderedImages(page: Page): Promise<{ src: string; width: 
 }
 
 /** Clicks "Leave chat", confirms with "Leave and erase", and waits for the home page. */
+/**
+ * A button of the room's header actions, shown first where a phone's compact bar keeps them
+ * behind "Room actions"; the visible one (the empty room's invite panel repeats some).
+ */
+export async function roomAction(page: Page, name: ButtonName): Promise<Locator> {
+  const visible = button(page, name).filter({ visible: true }).first();
+  const toggle = roomActionsButton(page);
+  if ((await visible.count()) === 0 && (await toggle.isVisible()) && (await toggle.getAttribute('aria-expanded')) !== 'true') await toggle.click();
+  return visible;
+}
+
 export async function leaveChat(page: Page): Promise<void> {
-  await button(page, 'Leave chat').click();
+  await (await roomAction(page, 'Leave chat')).click();
   await page.getByRole('dialog', { name: 'Leave and erase this conversation?' }).waitFor({ state: 'visible' });
   await button(page, 'Leave and erase').click();
   await waitForPath(page, '/');

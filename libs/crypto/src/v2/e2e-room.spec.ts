@@ -62,6 +62,44 @@ describe('E2eRoom', () => {
     expect(relay.texts('Bo')).toEqual(['Ada: still fine']);
   });
 
+  it('carries a reply, a reaction and a delete as signed "sealed" bodies, each under its sender\'s name', async () => {
+    const relay = await roomOf('Ada', 'Bo');
+    const hello = await relay.send('Ada', 'hello Bo');
+    await relay.settle();
+    const actions = [
+      { kind: 'reply', text: 'hi @Ada', to: hello },
+      { kind: 'reaction', to: hello, emoji: '\u{1F44D}', on: true },
+      { kind: 'delete', to: hello },
+    ] as const;
+    for (const content of actions) relay.post('Bo', await relay.tab('Bo').room.send(newMessageId(), content, relay.now));
+    await relay.settle();
+    const fromBo = relay.tab('Ada').events.flatMap((event) => (event.type === 'message' && event.from === 'Bo' ? [event.message] : []));
+    expect(fromBo).toEqual(actions);
+    expect(relay.recording.filter((frame) => frame.from === 'Bo').length).toBeGreaterThanOrEqual(3);
+    expect(rejections(relay.tab('Ada').events)).toEqual([]);
+  });
+
+  it('reports a delete that a member seals again under another member\'s name as a forgery', async () => {
+    const relay = await roomOf('Ada', 'Bo', 'Cy');
+    const hello = await relay.send('Ada', 'hello');
+    await relay.settle();
+    // Cy holds the password: it seals its own signed delete of Ada's message under Ada's name.
+    const out = await relay.tab('Cy').room.send(newMessageId(), { kind: 'delete', to: hello }, relay.now);
+    const sealed = out[out.length - 1];
+    const bo = relay.tab('Bo');
+    const events = await bo.room.receive(await relabel(relay, { from: 'Cy', id: sealed.id, box: sealed.box }, { from: 'Ada' }), relay.now);
+    expect(events.some((event) => event.type === 'message')).toBe(false);
+    expect(rejections(events)).toEqual([expect.any(ForgeryError)]);
+  });
+
+  it('refuses to send an action whose to is not a message id, before anything changes', async () => {
+    const relay = await roomOf('Ada', 'Bo');
+    await expect(relay.tab('Ada').room.send(newMessageId(), { kind: 'delete', to: 'not an id' }, relay.now)).rejects.toThrow(TypeError);
+    await relay.send('Ada', 'still fine');
+    await relay.settle();
+    expect(relay.texts('Bo')).toEqual(['Ada: still fine']);
+  });
+
   it('shows nothing as a forgery or failure in an ordinary conversation of three', async () => {
     const relay = await roomOf('Ada', 'Bo', 'Cy');
     for (const name of ['Ada', 'Bo', 'Cy']) await relay.send(name, `from ${name}`);

@@ -26,7 +26,7 @@ export interface E2eMember {
  * - `syncMembers` on every `presence`, before any `receive` (bodies from non-members are
  *   refused); `memberJoined` and `memberLeft` on `member` events.
  * - `flush` after each of those (and after `receive`), and send what it returns, in order.
- * - `send` for a text, image or file: it returns what is due first, then the message.
+ * - `send` for a text, an image, a file or a message action: it returns what is due first, then the message.
  * - `receive` for every relayed `message`, `expire` on a timer.
  * - `save` after each change, to keep the state sealed under the vault across a reload.
  *

@@ -1,3 +1,4 @@
+import { actionPlaintext, type ActionContent } from '../action-plaintext';
 import { filePlaintext, type FileInput } from '../encrypt-file';
 import { imagePlaintext, type ImageInput } from '../encrypt-image';
 import { textPlaintext } from '../encrypt-text';
@@ -18,14 +19,15 @@ export interface Outgoing {
   box: Uint8Array<ArrayBuffer>;
 }
 
-/** What a member sends: a text, an image or a file. */
-export type OutgoingContent = { kind: 'text'; text: string } | ({ kind: 'image' } & ImageInput) | ({ kind: 'file' } & FileInput);
+/** What a member sends: a text, an image, a file, or a message action (a reply, a reaction, a delete). */
+export type OutgoingContent = { kind: 'text'; text: string } | ({ kind: 'image' } & ImageInput) | ({ kind: 'file' } & FileInput) | ActionContent;
 
 /** The §3 plaintext of `content`, padded. */
-function contentPlaintext(content: OutgoingContent): Uint8Array<ArrayBuffer> {
+function plaintextOf(content: OutgoingContent): Uint8Array<ArrayBuffer> {
   if (content.kind === 'text') return textPlaintext(content.text);
+  if (content.kind === 'image') return imagePlaintext(content);
   if (content.kind === 'file') return filePlaintext(content);
-  return imagePlaintext(content);
+  return actionPlaintext(content);
 }
 
 async function boxed(state: RoomState, kind: E2eKind, body: Uint8Array, id: string = newMessageId()): Promise<Outgoing> {
@@ -87,10 +89,10 @@ function rotateIfDue(state: RoomState, now: number): SendingChain {
  * outer box of §3).
  *
  * @throws RangeError or TypeError when the content cannot be sent (a blank text, an empty image
- *   or file, a refused file name), before anything changes.
+ *   or file, a refused file name, an action's malformed `to`), before anything changes.
  */
 export async function sendContent(state: RoomState, id: string, content: OutgoingContent, now: number): Promise<Outgoing[]> {
-  const plaintext = contentPlaintext(content);
+  const plaintext = plaintextOf(content);
   try {
     const { out, own } = await flushWithChain(state, now);
     const { index, keys } = await own.next();

@@ -31,7 +31,7 @@ async function messageCryptoKey(keys: MessageKeys): Promise<CryptoKey> {
  * A "sealed" body (docs/protocol.md §3.1): `u8(2) || chainId (16) || u32be(index) || ciphertext
  * || signature (64)`, where `ciphertext = AES-256-GCM(MK_index, IV_index, plaintext, messageAad)`
  * (tag included) and the signature covers `lp("ciphernest/v2/sealed") || lp(roomKey) || lp(from)
- * || lp(id) || ` the bytes before it. `plaintext` is a §3 plaintext (text, image or file).
+ * || lp(id) || ` the bytes before it. `plaintext` is a §3 plaintext (any kind: text, image, file, action).
  * Cost: one AES-GCM seal and one signature.
  */
 export async function writeSealed(

@@ -46,9 +46,16 @@ describe('AboutPage', () => {
       'The server serves the app.',
       'Who is in the room is what the server says.',
       'A weak password can be guessed.',
+      'Delete for everyone cannot unsay.',
       'The server sees who talks when.',
     ]);
     expect(textOf(element.querySelector('.limits'))).toContain('build digest');
+  });
+
+  it('says that replies, reactions and deletes are sealed and signed like messages, and a delete is honoured only from the sender', () => {
+    const section = textOf(element.querySelector('section[aria-labelledby="messages"]'));
+    expect(section).toContain('honour a delete only when it is signed by the person who sent the message');
+    expect(section).toContain('"Mentions only"');
   });
 
   it('explains safety numbers, Verify and Mark as verified, and that they replace the fingerprint, which gave guesses away', () => {

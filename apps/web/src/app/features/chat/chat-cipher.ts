@@ -1,5 +1,5 @@
 import { DestroyRef, Injectable, computed, inject, signal } from '@angular/core';
-import type { E2eMember, FileInput, ImageInput, OutgoingContent as LayerContent, Outgoing, SafetyNumber } from '@ciphernest/crypto';
+import type { ActionContent, E2eMember, FileInput, ImageInput, OutgoingContent as LayerContent, Outgoing, SafetyNumber } from '@ciphernest/crypto';
 import type { MemberEvent, PresenceEvent } from '@ciphernest/protocol';
 
 import { type E2eLayer, E2eService } from '../../core/crypto/e2e.service';
@@ -8,13 +8,13 @@ import { type ChatSession, SessionStore } from '../../core/session/session-store
 import { PassphraseWords } from '../../shared/passphrase/passphrase-words';
 import { ChatWire } from './chat-wire';
 
-/** What one of our messages holds before it is sealed. */
-export type OutgoingContent = { kind: 'text'; text: string } | { kind: 'image'; image: ImageInput } | { kind: 'file'; file: FileInput };
+/** What one of our messages holds before it is sealed: a text, an image, a file, or a message action (docs/protocol.md §3). */
+export type OutgoingContent = { kind: 'text'; text: string } | { kind: 'image'; image: ImageInput } | { kind: 'file'; file: FileInput } | ActionContent;
 
 function layerContent(content: OutgoingContent): LayerContent {
-  if (content.kind === 'text') return content;
   if (content.kind === 'file') return { kind: 'file', ...content.file };
-  return { kind: 'image', ...content.image };
+  if (content.kind === 'image') return { kind: 'image', ...content.image };
+  return content;
 }
 
 /** What the tab keeps of its layer v2 across a reload, sealed with the conversation (ConversationKeeper). */

@@ -1,4 +1,4 @@
-import type { ImageMime } from '@ciphernest/crypto';
+import type { ImageMime, ReactionEmoji } from '@ciphernest/crypto';
 
 /**
  * Where one of our own messages stands: `pending` until its ack, `sent` after it, `delivered`
@@ -27,7 +27,15 @@ export type MessageContent =
   /** A file whose bytes were not kept across a reload (over ConversationKeeper's byte budget). */
   | { kind: 'file-not-kept'; name: string; mime: string; size: number }
   /** A placeholder: the end-to-end layer holds the message until its sender's keys come (docs/protocol.md §3.1). */
-  | { kind: 'held' };
+  | { kind: 'held' }
+  /** Deleted for everyone by its sender (docs/protocol.md §3, "Message actions"): nothing of it is kept. */
+  | { kind: 'deleted' };
+
+/** One emoji's reactions on a message: who reacted with it (usernames, ours among them), in the order they did. */
+export interface Reaction {
+  emoji: ReactionEmoji;
+  names: readonly string[];
+}
 
 export interface MessageEntry {
   type: 'message';
@@ -44,6 +52,10 @@ export interface MessageEntry {
   reach?: Reach;
   /** The sentence shown beside a failed message. */
   error?: string;
+  /** A reply: the id of the message it quotes (docs/protocol.md §3, "Message actions"). */
+  replyTo?: string;
+  /** The reactions on it, in REACTION_EMOJI's order; absent when there are none. */
+  reactions?: readonly Reaction[];
   content: MessageContent;
 }
 

@@ -8,6 +8,8 @@ import { ChatLog } from './chat-log';
 import { ChatReceipts } from './chat-receipts';
 import { fileContent } from './file-content';
 import { ChatTyping } from './chat-typing';
+import { mentionsName } from './find-mentions';
+import { RoomPresence } from './room-presence';
 import { UnreadCounter } from './unread-counter';
 
 /** How often the layer lets go of what it keeps past its bounds (held bodies, old keys: 10 minutes, docs/protocol.md §3.1). */
@@ -27,7 +29,10 @@ export function forgeryText(name: string): string {
  * Shows what the others send, in the order the server relayed it, through the end-to-end layer
  * v2 (ChatCipher, docs/protocol.md §3.1). What the layer makes of each box:
  *
- * - a message: its line (in place of its placeholder if it was held);
+ * - a message: its line (in place of its placeholder if it was held); a reply quotes the id it
+ *   answers; a reaction changes the reactions of the message it names, and a delete empties the
+ *   message it names if (and only if) the delete's sender sent it (docs/protocol.md §3); neither
+ *   has a line of its own, and one for a message not in the list changes nothing;
  * - the layer's own boxes ("keys", "chain") and a kind of a later version: no line, the id counts
  *   as seen; a key that changed: a line for everyone, "Bo's key changed";
  * - held (its keys have not come): a placeholder line that the message replaces when they come;
@@ -35,7 +40,8 @@ export function forgeryText(name: string): string {
  *   without a word; anything else that does not open: counted in one line.
  *
  * A message whose id was shown already is dropped before it reaches the layer. A message shown
- * ends its sender's typing and counts as unread while the tab is hidden. Each box dealt with
+ * ends its sender's typing and counts as unread while the tab is hidden, as a mention when its
+ * text names us (`@name`, for "mentions only" notifications). Each box dealt with
  * moves ChatReceipts on: one read (a message, a layer box, a later kind, a repeat) may be
  * receipted; one refused is only not asked for again; one held is asked for again on a resume
  * until it shows or is given up (a reload keeps no held body).
@@ -51,6 +57,7 @@ export class ChatInbox {
   private readonly typing = inject(ChatTyping);
   private readonly unread = inject(UnreadCounter);
   private readonly receipts = inject(ChatReceipts);
+  private readonly presence = inject(RoomPresence);
   /** The relayed messages the layer holds, by id: their seq and time, for when they show. */
   private readonly held = new Map<string, ReceivedMessage>();
 
@@ -89,7 +96,8 @@ export class ChatInbox {
     const wasHeld = this.held.delete(event.id);
     switch (event.type) {
       case 'message':
-        this.show(origin, event.message, wasHeld);
+        if (event.message.kind === 'reaction' || event.message.kind === 'delete') this.act(origin, event.message, wasHeld);
+        else this.show(origin, event.message, wasHeld);
         return;
       case 'keys':
         if (event.change === 'changed') this.log.addSystem(keyChangedText(event.from), Date.now());
@@ -111,18 +119,28 @@ export class ChatInbox {
   }
 
   /** A message's line: in place of its placeholder when it was held. */
-  private show(origin: ReceivedMessage, opened: DecryptedMessage, wasHeld: boolean): void {
+  private show(origin: ReceivedMessage, opened: Exclude<DecryptedMessage, { kind: 'reaction' | 'delete' }>, wasHeld: boolean): void {
     const { id, from, ts, seq } = origin;
-    const entry = { type: 'message', id, from, own: false, delivery: 'received', ts, seq, content: this.contentOf(id, opened) } as const;
+    const replyTo = opened.kind === 'reply' ? { replyTo: opened.to } : {};
+    const entry = { type: 'message', id, from, own: false, delivery: 'received', ts, seq, content: this.contentOf(id, opened), ...replyTo } as const;
     if (wasHeld) this.log.replace(entry);
     else this.log.append(entry);
     this.receipts.decrypted(seq);
     this.typing.drop(from);
-    this.unread.arrived();
+    this.unread.arrived(entry.content.kind === 'text' && mentionsName(entry.content.text, this.presence.username));
   }
 
-  private contentOf(id: string, opened: DecryptedMessage): MessageContent {
-    if (opened.kind === 'text') return { kind: 'text', text: opened.text };
+  /** A reaction or a delete from `origin.from` (the layer's signed sender): applied to the message it names, no line of its own. */
+  private act(origin: ReceivedMessage, action: Extract<DecryptedMessage, { kind: 'reaction' | 'delete' }>, wasHeld: boolean): void {
+    if (wasHeld) this.log.remove(origin.id);
+    this.log.markShown(origin.id);
+    if (action.kind === 'reaction') this.log.react(action.to, action.emoji, origin.from, action.on);
+    else this.log.deleteBy(action.to, origin.from);
+    this.receipts.decrypted(origin.seq);
+  }
+
+  private contentOf(id: string, opened: Exclude<DecryptedMessage, { kind: 'reaction' | 'delete' }>): MessageContent {
+    if (opened.kind === 'text' || opened.kind === 'reply') return { kind: 'text', text: opened.text };
     try {
       if (opened.kind === 'file') return fileContent(opened);
       const url = this.log.imageUrl(id, opened.bytes, opened.mime);

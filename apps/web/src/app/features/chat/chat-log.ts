@@ -1,8 +1,10 @@
 import { Injectable, inject, signal } from '@angular/core';
+import type { ReactionEmoji } from '@ciphernest/crypto';
 import { ID_MEMORY_COUNT } from '@ciphernest/protocol';
 import { Subject } from 'rxjs';
 
 import type { ChatEntry, MessageEntry } from './chat-entry';
+import { withReaction } from './message-reactions';
 import { ObjectUrlRegistry } from './object-url-registry';
 import { RecentIds } from './recent-ids';
 
@@ -88,9 +90,49 @@ export class ChatLog {
     }
   }
 
-  /** Puts `entry` in place of the line with its id (a placeholder whose message has come). */
+  /**
+   * Puts `entry` in place of the line with its id (a placeholder whose message has come). What
+   * was done to the placeholder stays: its reactions, and a delete (then nothing of `entry` shows).
+   */
   replace(entry: ChatEntry): void {
-    this.lines.update((entries) => entries.map((line) => (line.id === entry.id ? entry : line)));
+    this.lines.update((entries) =>
+      entries.map((line) => {
+        if (line.id !== entry.id) return line;
+        if (line.type !== 'message' || entry.type !== 'message') return entry;
+        if (line.content.kind === 'deleted') return line;
+        return line.reactions === undefined ? entry : { ...entry, reactions: line.reactions };
+      }),
+    );
+  }
+
+  /**
+   * `name`'s reaction `emoji` on the message `id`, turned on or off (docs/protocol.md §3). False,
+   * with nothing changed, when the list has no such message or it was deleted.
+   */
+  react(id: string, emoji: ReactionEmoji, name: string, on: boolean): boolean {
+    const line = this.message(id);
+    if (line === undefined || line.content.kind === 'deleted') return false;
+    this.lines.update((entries) => entries.map((entry) => (entry === line ? withReaction(line, emoji, name, on) : entry)));
+    return true;
+  }
+
+  /**
+   * Deletes the message `id` for everyone, if `from` sent it (docs/protocol.md §3: a delete is
+   * honoured only from the message's own sender): it becomes "Message deleted", its text or image
+   * (the object URL revoked), its quote and its reactions are dropped. False, with nothing
+   * changed, when the list has no such message or `from` did not send it.
+   */
+  deleteBy(id: string, from: string): boolean {
+    const line = this.message(id);
+    if (line === undefined || line.from !== from) return false;
+    const deleted: MessageEntry = { type: 'message', id, from, own: line.own, delivery: line.delivery, ts: line.ts, seq: line.seq, content: { kind: 'deleted' } };
+    this.lines.update((entries) => entries.map((entry) => (entry === line ? deleted : entry)));
+    this.images.release(id);
+    return true;
+  }
+
+  private message(id: string): MessageEntry | undefined {
+    return this.lines().find((entry): entry is MessageEntry => entry.type === 'message' && entry.id === id);
   }
 
   /** Takes the line with `id` out of the list (a placeholder whose message will not come). */

@@ -1,6 +1,6 @@
 import { TestBed } from '@angular/core/testing';
 
-import { ChatNotifier, NOTIFICATION_TITLE } from './chat-notifier';
+import { ChatNotifier, MENTION_NOTIFICATION_TITLE, NOTIFICATION_TITLE } from './chat-notifier';
 
 class FakeNotification {
   static permission: NotificationPermission = 'default';
@@ -46,7 +46,7 @@ describe('ChatNotifier', () => {
 
   it('asks for permission when turned on, then says only that a message came', async () => {
     const notifier = TestBed.inject(ChatNotifier);
-    await notifier.toggle();
+    await notifier.choose('all');
     notifier.notify();
 
     expect(FakeNotification.requests).toBe(1);
@@ -58,7 +58,7 @@ describe('ChatNotifier', () => {
   it('stays off when permission is refused, and says it is blocked', async () => {
     FakeNotification.answer = 'denied';
     const notifier = TestBed.inject(ChatNotifier);
-    await notifier.toggle();
+    await notifier.choose('all');
     notifier.notify();
 
     expect(notifier.enabled()).toBe(false);
@@ -68,11 +68,44 @@ describe('ChatNotifier', () => {
 
   it('turns off again', async () => {
     const notifier = TestBed.inject(ChatNotifier);
-    await notifier.toggle();
-    await notifier.toggle();
+    await notifier.choose('all');
+    await notifier.choose('off');
     notifier.notify();
+    notifier.notify(true);
 
     expect(notifier.enabled()).toBe(false);
     expect(FakeNotification.shown).toEqual([]);
+  });
+
+  it('in "mentions only", notifies for a message that mentions us and for no other', async () => {
+    const notifier = TestBed.inject(ChatNotifier);
+    await notifier.choose('mentions');
+    notifier.notify();
+    notifier.notify(false);
+    notifier.notify(true);
+
+    expect(notifier.mode()).toBe('mentions');
+    expect(FakeNotification.shown).toEqual([{ title: MENTION_NOTIFICATION_TITLE, options: { tag: 'ciphernest-message' } }]);
+    expect(MENTION_NOTIFICATION_TITLE).toBe('You were mentioned in CipherNest');
+  });
+
+  it('in "all messages", a mention says so and any other message notifies too', async () => {
+    const notifier = TestBed.inject(ChatNotifier);
+    await notifier.choose('all');
+    notifier.notify(true);
+    notifier.notify(false);
+
+    expect(FakeNotification.shown.map((shown) => shown.title)).toEqual([MENTION_NOTIFICATION_TITLE, NOTIFICATION_TITLE]);
+  });
+
+  it('asks for permission once, however often the setting changes', async () => {
+    const notifier = TestBed.inject(ChatNotifier);
+    await notifier.choose('mentions');
+    await notifier.choose('all');
+    await notifier.choose('off');
+    await notifier.choose('mentions');
+
+    expect(FakeNotification.requests).toBe(1);
+    expect(notifier.enabled()).toBe(true);
   });
 });

@@ -1,5 +1,6 @@
 import { DestroyRef, Injectable, inject } from '@angular/core';
 import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
+import type { ActionContent } from '@ciphernest/crypto';
 import { MAX_TEXT_CHARS } from '@ciphernest/protocol';
 
 import { ApiProblem } from '../../core/api/api-problem';
@@ -51,10 +52,22 @@ export class ChatOutbox {
     inject(DestroyRef).onDestroy(() => this.outgoing.clear());
   }
 
-  /** Shows a text from `from` (us) as pending and sends it. */
-  sendText(from: string, text: string): void {
+  /** Shows a text from `from` (us) as pending and sends it; with `replyTo`, as a reply quoting that message. */
+  sendText(from: string, text: string, replyTo?: string): void {
     const id = this.crypto.newMessageId();
-    void this.post(from, id, { kind: 'text', text }, { kind: 'text', text });
+    void this.post(from, id, { kind: 'text', text }, replyTo === undefined ? { kind: 'text', text } : { kind: 'reply', text, to: replyTo });
+  }
+
+  /**
+   * Seals and sends a reaction or a delete (docs/protocol.md §3): no line of its own, after
+   * everything sent before it; resolves once the server has acknowledged it.
+   *
+   * @throws as ChatCipher.seal and ChatCipher.send do (the layer never opened, ApiProblem).
+   */
+  async sendAction(content: Exclude<ActionContent, { kind: 'reply' }>): Promise<void> {
+    const id = this.crypto.newMessageId();
+    this.log.markShown(id);
+    await this.cipher.send({ id, box: await this.cipher.seal(id, content) });
   }
 
   /**
@@ -98,7 +111,8 @@ export class ChatOutbox {
       if (this.log.hasShown(id)) continue;
       const shown = this.shownLine(id, content);
       if (shown === undefined) continue;
-      this.log.append({ type: 'message', id, from, own: true, delivery: 'failed', error: CARRIED_OVER_TEXT, content: shown });
+      const replyTo = content.kind === 'reply' ? { replyTo: content.to } : {};
+      this.log.append({ type: 'message', id, from, own: true, delivery: 'failed', error: CARRIED_OVER_TEXT, content: shown, ...replyTo });
       this.outgoing.set(id, { content, from });
     }
   }
@@ -117,8 +131,10 @@ export class ChatOutbox {
 
   private shownLine(id: string, content: OutgoingContent): MessageContent | undefined {
     if (content.kind === 'text') return content;
+    if (content.kind === 'reply') return { kind: 'text', text: content.text };
     if (content.kind === 'file') return fileContent(content.file);
-    return this.imageLine(id, content);
+    if (content.kind === 'image') return this.imageLine(id, content);
+    return undefined;
   }
 
   private imageLine(id: string, content: Extract<OutgoingContent, { kind: 'image' }>): MessageContent | undefined {
@@ -131,7 +147,8 @@ export class ChatOutbox {
   }
 
   private post(from: string, id: string, shown: MessageContent, content: OutgoingContent): Promise<void> {
-    this.log.append({ type: 'message', id, from, own: true, delivery: 'pending', content: shown });
+    const replyTo = content.kind === 'reply' ? { replyTo: content.to } : {};
+    this.log.append({ type: 'message', id, from, own: true, delivery: 'pending', content: shown, ...replyTo });
     this.outgoing.set(id, { content, from });
     return this.deliver(id);
   }

@@ -15,6 +15,8 @@ import { LeaveDialog } from './leave-dialog';
 import { MemberList } from './member-list';
 import { MembersDrawer } from './members-drawer';
 import { MessageList } from './message-list';
+import { NotificationSetting } from './notification-setting';
+import { ReplyBanner } from './reply-banner';
 import { RoomInvite } from './room-invite';
 import { SafetyNumberDialog, type ShownSafetyNumber } from './safety-number-dialog';
 import { TypingIndicator } from './typing-indicator';
@@ -42,7 +44,7 @@ function hasFiles(event: DragEvent): boolean {
  */
 @Component({
   selector: 'app-chat-page',
-  imports: [Composer, ConnectionBanner, LeaveDialog, MemberList, MembersDrawer, MessageList, NgTemplateOutlet, RoomInvite, RouterLink, SafetyNumberDialog, TypingIndicator],
+  imports: [Composer, ConnectionBanner, LeaveDialog, MemberList, MembersDrawer, MessageList, NgTemplateOutlet, NotificationSetting, ReplyBanner, RoomInvite, RouterLink, SafetyNumberDialog, TypingIndicator],
   templateUrl: './chat-page.html',
   styleUrl: './chat-page.css',
   changeDetection: ChangeDetectionStrategy.OnPush,
@@ -73,6 +75,8 @@ export class ChatPage implements OnInit {
   /** The member whose safety number is shown, while the dialog is open. */
   protected readonly verifying = signal<string | undefined>(undefined);
   protected readonly safetyNumber = signal<ShownSafetyNumber>('computing');
+  /** The members' names, whose `@name` mentions the messages highlight. */
+  protected readonly memberNames = computed(() => (this.open() ? this.store.members().map((member) => member.name) : []));
   /** Changes when the number shown must be computed: another member, or that member's keys arrived or changed. */
   private readonly numberNeeded = computed(() => {
     const name = this.verifying();

@@ -1,12 +1,13 @@
-import { DOCUMENT, DestroyRef, Injectable, computed, effect, inject, signal, untracked } from '@angular/core';
+import { DestroyRef, Injectable, computed, effect, inject, signal, untracked } from '@angular/core';
 import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
-import type { SafetyNumber } from '@ciphernest/crypto';
+import type { ReactionEmoji, SafetyNumber } from '@ciphernest/crypto';
 
 import { ApiClient } from '../../core/api/api-client';
 import { ChatConnection } from '../../core/realtime/chat-connection';
 import { type ChatSession, SessionStore } from '../../core/session/session-store';
 import type { ChatNotice } from './chat-entry';
 import { CarriedOverMessages } from './carried-over-messages';
+import { ChatActions } from './chat-actions';
 import { ChatAttachments } from './chat-attachments';
 import { ChatCipher, type LayerOutcome } from './chat-cipher';
 import { ChatDelivery } from './chat-delivery';
@@ -31,14 +32,14 @@ export function chatTitle(roomName: string, unread: number): string {
 /**
  * What the chat page shows and does: the room, its members (and whether that list is current),
  * the message list, who is typing, the connection and the unread count; sending, sending
- * again, copying, leaving. It hands ChatConnection's events to the parts that follow them
- * (RoomPresence and ChatCipher for membership, ChatInbox, ChatTyping, ChatDelivery for receipts,
- * ChatReceipts for missed), our messages to ChatOutbox, and runs the session's life: start
- * (resuming, docs/protocol.md §5.1), keys and the kept conversation after a reload
- * (ConversationKeeper), leave, close, end (what could not be sent is kept for the next session,
- * CarriedOverMessages). It also shows what the end-to-end layer knows of each member (its
- * verification) and the pair's safety number (docs/protocol.md §3.1). Provided with those parts
- * in the open chat's injector (provideChat, ActiveChat).
+ * again, leaving, the message actions (reply, react, delete for everyone, copy: ChatActions).
+ * It hands ChatConnection's events to the parts that follow them (RoomPresence and ChatCipher
+ * for membership, ChatInbox, ChatTyping, ChatDelivery for receipts, ChatReceipts for missed),
+ * our messages to ChatOutbox, and runs the session's life: start (resuming, docs/protocol.md
+ * §5.1), keys and the kept conversation after a reload (ConversationKeeper), leave, close, end
+ * (what could not be sent is kept for the next session, CarriedOverMessages). It also shows what
+ * the end-to-end layer knows of each member (its verification) and the pair's safety number
+ * (docs/protocol.md §3.1). Provided with those parts in the open chat's injector (provideChat).
  *
  * The end-to-end layer opens with the first `presence`, which carries the session's vault: a
  * new identity for a session just created or joined; after a reload (the session comes without
@@ -63,7 +64,7 @@ export class ChatStore {
   private readonly delivery = inject(ChatDelivery);
   private readonly carriedOver = inject(CarriedOverMessages);
   private readonly keeper = inject(ConversationKeeper);
-  private readonly document = inject(DOCUMENT);
+  private readonly actions = inject(ChatActions);
   private readonly destroyRef = inject(DestroyRef);
 
   private readonly sessionState = signal<ChatSession | undefined>(undefined);
@@ -78,6 +79,8 @@ export class ChatStore {
   /** The other members as the end-to-end layer knows them: keys known, and verification. */
   readonly trust = this.cipher.trust;
   readonly entries = this.log.entries;
+  /** The message the reply being written quotes (shown above the composer), if any. */
+  readonly replyingTo = this.actions.replyingTo;
   readonly typingNames = this.typing.others;
   readonly unread = this.unreadCounter.count;
   readonly notice = this.noticeState.asReadonly();
@@ -136,12 +139,12 @@ export class ChatStore {
     });
   }
 
-  /** Encrypts and sends a text; it shows as pending at once. False when refused here. */
+  /** Encrypts and sends a text (a reply, while one is being written); it shows as pending at once. False when refused here. */
   sendText(text: string): boolean {
     if (!this.sessionState() || this.ended() || !isSendableText(text)) return false;
     this.typing.stop();
     this.noticeState.set(undefined);
-    this.outbox.sendText(this.me(), text);
+    this.outbox.sendText(this.me(), text, this.actions.takeReply());
     return true;
   }
 
@@ -170,16 +173,24 @@ export class ChatStore {
     if (!this.ended()) this.outbox.retry(id);
   }
 
-  /** Copies the text of one of our messages (one that was not sent, say) to the clipboard; says how it went. */
+  /** The next text sent replies to the message `id` (until cancelled with undefined). */
+  replyTo(id: string | undefined): void {
+    this.actions.startReply(id);
+  }
+
+  /** Turns our reaction `emoji` on message `id` on or off, for everyone; a notice if it could not be sent. */
+  async react(id: string, emoji: ReactionEmoji): Promise<void> {
+    this.tell(await this.actions.react(this.me(), id, emoji));
+  }
+
+  /** Deletes our message `id` for everyone (docs/protocol.md §3); a notice if it could not be sent. */
+  async deleteForEveryone(id: string): Promise<void> {
+    this.tell(await this.actions.deleteForEveryone(this.me(), id));
+  }
+
+  /** Copies a message's text to the clipboard; says how it went. */
   async copy(id: string): Promise<void> {
-    const entry = this.entries().find((line) => line.type === 'message' && line.id === id);
-    if (entry?.type !== 'message' || entry.content.kind !== 'text') return;
-    try {
-      await this.document.defaultView?.navigator.clipboard.writeText(entry.content.text);
-      this.noticeState.set({ tone: 'info', text: 'Copied.' });
-    } catch {
-      this.noticeState.set({ tone: 'error', text: 'This browser did not allow copying. Select the text to copy it.' });
-    }
+    this.tell(await this.actions.copyText(id));
   }
 
   /** The composer's text changed: tell the others we are typing, or that we stopped. */
@@ -250,6 +261,10 @@ export class ChatStore {
       if (receipt.name !== this.me()) this.delivery.follow(receipt);
     });
     this.connection.missed$.pipe(until()).subscribe((span) => this.receipts.lost(span));
+  }
+
+  private tell(notice: ChatNotice | undefined): void {
+    if (notice !== undefined) this.noticeState.set(notice);
   }
 
   private offerCarriedOver(session: ChatSession): void {

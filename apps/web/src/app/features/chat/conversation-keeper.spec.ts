@@ -130,6 +130,41 @@ describe('ConversationKeeper', () => {
     expect(messagesIn(reloaded.entries()).map((entry) => entry.id)).toEqual(['alice-message-0001']);
   });
 
+  it('keeps replies and reactions across a reload, and never brings a deleted message\'s content or image back', async () => {
+    const store = openChat();
+    store.start(fakeSession());
+    chat.connection.presence$.next({ room: ROOM, members: [ALICE, BOB, CAROL], vault: VAULT });
+    const relayBody = (from: string, id: string, seq: number, body: Parameters<typeof fakeBox>[1]) =>
+      chat.connection.message$.next({ id, from, ts: seq, seq, box: fakeBox({ roomKey: 'blue room', from, id }, body) });
+    chat.connection.relay('Alice', 'alice-message-0001', 'the plan is secret', {}, 1);
+    relayBody('Alice', 'alice-picture-0001', 2, { kind: 'image', mime: 'image/png', bytes: [7, 8, 9] });
+    relayBody('Carol', 'carol-reply-000001', 3, { kind: 'reply', text: 'which plan?', to: 'alice-message-0001' });
+    relayBody('Carol', 'carol-reaction-001', 4, { kind: 'reaction', to: 'carol-reply-000001', emoji: '\u{1F44D}', on: true });
+    await settleAll();
+    expect([...(disk.images.get(TAB)?.keys() ?? [])]).toEqual(['alice-picture-0001']);
+    relayBody('Alice', 'alice-delete-00001', 5, { kind: 'delete', to: 'alice-message-0001' });
+    relayBody('Alice', 'alice-delete-00002', 6, { kind: 'delete', to: 'alice-picture-0001' });
+    await settleAll();
+
+    const record = disk.conversations.get(TAB);
+    const crypto = new FakeCryptoService();
+    const sealedText = new TextDecoder().decode(await crypto.openUnderVault(await crypto.vaultSealKey(VAULT), CONVERSATION_LABEL, record?.sealed ?? new Uint8Array()));
+    expect(sealedText).not.toContain('the plan is secret');
+    expect(disk.images.get(TAB)?.size).toBe(0);
+
+    const reloaded = openChat();
+    reloaded.start(fakeSession({ keys: undefined }));
+    await settleAll();
+    chat.connection.presence$.next({ room: ROOM, members: [ALICE, BOB, CAROL], vault: VAULT });
+    await settleAll();
+
+    expect(messagesIn(reloaded.entries()).map((entry) => [entry.id, entry.content.kind, entry.replyTo, entry.reactions])).toEqual([
+      ['alice-message-0001', 'deleted', undefined, undefined],
+      ['alice-picture-0001', 'deleted', undefined, undefined],
+      ['carol-reply-000001', 'text', 'alice-message-0001', [{ emoji: '\u{1F44D}', names: ['Carol'] }]],
+    ]);
+  });
+
   it('keeps images newest first within the byte budget; older ones come back as not kept', async () => {
     const store = openChat(3);
     store.start(fakeSession());

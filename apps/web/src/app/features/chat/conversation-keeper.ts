@@ -163,7 +163,7 @@ export class ConversationKeeper {
     const entries: ChatEntry[] = [];
     const unsent: { entry: MessageEntry; content: OutgoingContent }[] = [];
     for (const line of snapshot.entries) {
-      const label = line.type === 'message' && line.content.kind !== 'text' && line.content.kept ? bytesLabel(line.content) : undefined;
+      const label = line.type === 'message' && line.content.kind !== 'text' && line.content.kind !== 'deleted' && line.content.kept ? bytesLabel(line.content) : undefined;
       const sealed = label === undefined ? undefined : sealedImages.get(line.id);
       const bytes = label === undefined || sealed === undefined ? undefined : await this.crypto.openUnderVault(sealKey, label, sealed).then((plain) => keptBytes(line.id, plain), () => undefined);
       const entry = this.shown(line, bytes);
@@ -183,7 +183,7 @@ export class ConversationKeeper {
 
   /** A kept line as the list shows it; an image or file without its bytes as not kept (and, if ours and unsent, failed). */
   private shown(line: KeptLine, bytes: Uint8Array | undefined): ChatEntry | undefined {
-    if (line.type === 'system' || line.content.kind === 'text') return line as ChatEntry;
+    if (line.type === 'system' || line.content.kind === 'text' || line.content.kind === 'deleted') return line as ChatEntry;
     if (line.content.kind === 'file') {
       const { name, mime, size } = line.content;
       if (bytes !== undefined) return { ...line, content: fileContent({ name, mime, bytes }) };
@@ -203,6 +203,7 @@ export class ConversationKeeper {
   }
 
   private outgoing(line: MessageEntry, bytes: Uint8Array | undefined): OutgoingContent | undefined {
+    if (line.content.kind === 'text' && line.replyTo !== undefined) return { kind: 'reply', text: line.content.text, to: line.replyTo };
     if (line.content.kind === 'text') return { kind: 'text', text: line.content.text };
     if (bytes !== undefined && line.content.kind === 'file') return { kind: 'file', file: { mime: line.content.mime, name: line.content.name, bytes } };
     if (bytes === undefined || line.content.kind !== 'image') return undefined;

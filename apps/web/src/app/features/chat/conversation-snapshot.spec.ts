@@ -72,4 +72,31 @@ describe('conversation snapshots', () => {
 
     expect(decodeSnapshot(bytes)).toEqual({ v: 1, entries: [line], members: [], receipts: [] });
   });
+
+  it('keeps replies, reactions and deleted messages (a deleted one with nothing of what it held)', () => {
+    const reply: ChatEntry = { ...text, id: 'carol-message-0001', from: 'Carol', replyTo: 'alice-message-0001', reactions: [{ emoji: '\u{1F44D}', names: ['Alice', 'Bob'] }] };
+    const deleted: ChatEntry = { type: 'message', id: 'alice-message-0002', from: 'Alice', own: false, delivery: 'received', ts: 6, seq: 3, content: { kind: 'deleted' } };
+    const entries = [reply, deleted].map((entry) => keptLine(entry, () => false)).filter((kept) => kept !== undefined);
+    const snapshot = { v: 1 as const, entries, members: [], receipts: [] };
+
+    expect(decodeSnapshot(encodeSnapshot(snapshot))).toEqual(snapshot);
+  });
+
+  it('drops a quote that is not a message id, reactions outside the set, and anything but the bare line of a deleted message', () => {
+    const bytes = new TextEncoder().encode(
+      JSON.stringify({
+        v: 1,
+        entries: [
+          { ...text, replyTo: 'not an id', reactions: [{ emoji: '\u{1F44E}', names: ['Alice'] }, { emoji: '\u{1F44D}', names: [] }, { emoji: '\u{1F389}', names: ['Carol'] }] },
+          { ...text, id: 'alice-message-0002', replyTo: 'alice-message-0001', reactions: [{ emoji: '\u{1F44D}', names: ['Carol'] }], content: { kind: 'deleted', text: 'hi' } },
+        ],
+        members: [],
+        receipts: [],
+      }),
+    );
+
+    const entries = decodeSnapshot(bytes)?.entries;
+    expect(entries?.[0]).toEqual({ ...text, reach: undefined, error: undefined, reactions: [{ emoji: '\u{1F389}', names: ['Carol'] }] });
+    expect(entries?.[1]).toEqual({ ...text, id: 'alice-message-0002', reach: undefined, error: undefined, content: { kind: 'deleted' } });
+  });
 });

@@ -1,9 +1,9 @@
-import { b64urlDecode, b64urlEncode, IMAGE_MIMES, type ImageMime, type Outgoing } from '@ciphernest/crypto';
-import { isObject, type Member, type SeqRange } from '@ciphernest/protocol';
+import { b64urlDecode, b64urlEncode, IMAGE_MIMES, type ImageMime, isReactionEmoji, type Outgoing } from '@ciphernest/crypto';
+import { isObject, type Member, MESSAGE_ID_PATTERN, type SeqRange } from '@ciphernest/protocol';
 
 import type { KeptLayer } from './chat-cipher';
 import type { ReceiptState } from './chat-delivery';
-import type { ChatEntry, Delivery, MessageEntry, Reach, SystemEntry } from './chat-entry';
+import type { ChatEntry, Delivery, MessageEntry, Reach, Reaction, SystemEntry } from './chat-entry';
 
 /** What an image line keeps of its content; its bytes are kept apart, by message id. */
 export interface KeptImage {
@@ -27,7 +27,7 @@ export interface KeptFile {
   kept: boolean;
 }
 
-export type KeptMessage = Omit<MessageEntry, 'content'> & { content: { kind: 'text'; text: string } | KeptImage | KeptFile };
+export type KeptMessage = Omit<MessageEntry, 'content'> & { content: { kind: 'text'; text: string } | KeptImage | KeptFile | { kind: 'deleted' } };
 export type KeptLine = KeptMessage | SystemEntry;
 
 /**
@@ -61,7 +61,7 @@ const isNames = (value: unknown): value is string[] => Array.isArray(value) && v
  * layer keeps no held body).
  */
 export function keptLine(entry: ChatEntry, bytesKept: (id: string) => boolean): KeptLine | undefined {
-  if (entry.type === 'system' || entry.content.kind === 'text') return entry as KeptLine;
+  if (entry.type === 'system' || entry.content.kind === 'text' || entry.content.kind === 'deleted') return entry as KeptLine;
   const content = entry.content;
   if (content.kind === 'held') return undefined;
   if (content.kind === 'file' || content.kind === 'file-not-kept') {
@@ -101,9 +101,19 @@ function toReach(value: unknown): Reach | undefined {
   return isObject(value) && isNames(value['delivered']) && isNames(value['waiting']) ? { delivered: value['delivered'], waiting: value['waiting'] } : undefined;
 }
 
+/** A message's reactions as kept: emoji of the set only, each with at least one name. */
+function toReactions(value: unknown): Reaction[] | undefined {
+  if (!Array.isArray(value)) return undefined;
+  const reactions = value.flatMap((item: unknown): Reaction[] =>
+    isObject(item) && isReactionEmoji(item['emoji']) && isNames(item['names']) && item['names'].length > 0 ? [{ emoji: item['emoji'], names: item['names'] }] : [],
+  );
+  return reactions.length > 0 ? reactions : undefined;
+}
+
 function toContent(value: unknown): KeptMessage['content'] | undefined {
   if (!isObject(value)) return undefined;
   if (value['kind'] === 'text') return isString(value['text']) ? { kind: 'text', text: value['text'] } : undefined;
+  if (value['kind'] === 'deleted') return { kind: 'deleted' };
   const { mime, width, height, kept, name, size } = value;
   if (value['kind'] === 'file') {
     return isString(name) && isString(mime) && isCount(size) && typeof kept === 'boolean' ? { kind: 'file', name, mime, size, kept } : undefined;
@@ -121,9 +131,9 @@ function toLine(value: unknown): KeptLine | undefined {
     return isString(value['text']) && typeof value['at'] === 'number' ? { type: 'system', id: value['id'], text: value['text'], at: value['at'] } : undefined;
   }
   const content = toContent(value['content']);
-  const { id, from, own, delivery, ts, seq, error } = value;
+  const { id, from, own, delivery, ts, seq, error, replyTo } = value;
   if (value['type'] !== 'message' || content === undefined || !isString(from) || typeof own !== 'boolean' || !DELIVERIES.includes(delivery as Delivery)) return undefined;
-  return {
+  const line: KeptMessage = {
     type: 'message',
     id: id as string,
     from,
@@ -135,6 +145,12 @@ function toLine(value: unknown): KeptLine | undefined {
     error: isString(error) ? error : undefined,
     content,
   };
+  // What a delete left of a message: nothing it quoted, no reactions.
+  if (content.kind === 'deleted') return line;
+  if (isString(replyTo) && MESSAGE_ID_PATTERN.test(replyTo)) line.replyTo = replyTo;
+  const reactions = toReactions(value['reactions']);
+  if (reactions !== undefined) line.reactions = reactions;
+  return line;
 }
 
 function toMember(value: unknown): Member | undefined {

@@ -177,7 +177,7 @@ describe('MessageList', () => {
 
     it('opens full size in a dialog; Escape closes it and focus returns', async () => {
       await render([picture]);
-      const thumb = element.querySelector('li button') as HTMLButtonElement;
+      const thumb = element.querySelector('li button.thumb') as HTMLButtonElement;
       thumb.focus();
       thumb.click();
       await fixture.whenStable();
@@ -198,7 +198,7 @@ describe('MessageList', () => {
 
     it('closes with the Close button too', async () => {
       await render([picture]);
-      (element.querySelector('li button') as HTMLButtonElement).click();
+      (element.querySelector('li button.thumb') as HTMLButtonElement).click();
       await fixture.whenStable();
       const close = Array.from(element.querySelectorAll('dialog button')).find((button) => button.textContent?.trim() === 'Close') as HTMLButtonElement;
       close.click();

@@ -16,11 +16,15 @@ import {
   viewChild,
 } from '@angular/core';
 
-import type { ChatEntry } from './chat-entry';
+import type { ChatEntry, MessageEntry } from './chat-entry';
 import { conversationRows } from './conversation-rows';
 import { ImageViewer, type ViewedImage } from './image-viewer';
-import { type ImageToView, MessageItem } from './message-item';
+import { type ChosenReaction, type ImageToView, MessageItem } from './message-item';
 import { ReadingPosition } from './reading-position';
+import { type ReplyQuote, replyQuote } from './reply-quote';
+
+/** How long a message a quote led to stays highlighted. */
+export const JUMP_HIGHLIGHT_MS = 2_000;
 
 /** The log counts as scrolled to its end within this many pixels of it. */
 const END_SLACK_PX = 48;
@@ -36,7 +40,8 @@ function untilMidnight(now: number): number {
  * that follows new lines unless the reader has scrolled up, under day separators, with runs of
  * one sender grouped, the delivery state only where it matters (conversationRows), and the
  * "New messages" divider and "Jump to newest (3 new)" for what the reader has not seen
- * (ReadingPosition); images open full size in one viewer.
+ * (ReadingPosition); images open full size in one viewer. A reply's quote leads to its original:
+ * scrolled into view, focused and highlighted a moment.
  */
 @Component({
   selector: 'app-message-list',
@@ -51,8 +56,18 @@ export class MessageList {
   readonly canRetry = input(true);
   /** "Send again" on one of our messages that was not sent: its id. */
   readonly retry = output<string>();
-  /** "Copy" on one of our text messages that was not sent: its id. */
+  /** "Copy" on one of our text messages that was not sent, or "Copy text" in a message's menu: its id. */
   readonly copyText = output<string>();
+  /** Our username (our reactions read "You"; mentions of it stand out). */
+  readonly me = input('');
+  /** The room's members, whose `@name` mentions are highlighted. */
+  readonly names = input<readonly string[]>([]);
+  /** "Reply" in a message's menu: its id. */
+  readonly reply = output<string>();
+  /** A reaction chosen or toggled on a message. */
+  readonly react = output<ChosenReaction>();
+  /** "Delete for everyone", confirmed: the id. */
+  readonly deleteForEveryone = output<string>();
 
   private readonly document = inject(DOCUMENT);
   private readonly position = new ReadingPosition();
@@ -68,10 +83,15 @@ export class MessageList {
   });
   protected readonly unseen = computed(() => this.position.unseenCount(this.entries()));
   protected readonly viewing = signal<ViewedImage | undefined>(undefined);
+  /** The message a quote just led to. */
+  protected readonly jumpedTo = signal<string | undefined>(undefined);
+  private readonly messagesById = computed(() => new Map(this.entries().flatMap((entry) => (entry.type === 'message' ? [[entry.id, entry] as const] : []))));
+  private jumpTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly log = viewChild.required<ElementRef<HTMLElement>>('log');
   private viewedFrom: HTMLElement | undefined;
 
   constructor() {
+    inject(DestroyRef).onDestroy(() => clearTimeout(this.jumpTimer));
     afterRenderEffect(() => {
       const entries = this.entries();
       this.rows();
@@ -119,6 +139,22 @@ export class MessageList {
     this.viewing.set(undefined);
     this.viewedFrom?.focus();
     this.viewedFrom = undefined;
+  }
+
+  protected quoteOf(entry: MessageEntry): ReplyQuote | undefined {
+    return entry.replyTo === undefined ? undefined : replyQuote(this.messagesById().get(entry.replyTo));
+  }
+
+  /** Scrolls the message `id` into view, focuses it and highlights it for {@link JUMP_HIGHLIGHT_MS}. */
+  protected jumpTo(id: string): void {
+    const log = this.log().nativeElement;
+    const target = log.ownerDocument.getElementById(`message-${id}`);
+    if (target === null || !log.contains(target)) return;
+    target.scrollIntoView({ block: 'center' });
+    target.focus({ preventScroll: true });
+    this.jumpedTo.set(id);
+    clearTimeout(this.jumpTimer);
+    this.jumpTimer = setTimeout(() => this.jumpedTo.set(undefined), JUMP_HIGHLIGHT_MS);
   }
 
   protected updateFollowing(): void {

@@ -1,6 +1,7 @@
 import type { Provider } from '@angular/core';
 
 import { ChatConnection } from '../../core/realtime/chat-connection';
+import { ChatActions } from './chat-actions';
 import { ChatAttachments } from './chat-attachments';
 import { ChatCipher } from './chat-cipher';
 import { ChatDelivery } from './chat-delivery';
@@ -23,5 +24,5 @@ import { UnreadCounter } from './unread-counter';
  * providers of its own for the same tokens (a later provider wins).
  */
 export function provideChat(): Provider[] {
-  return [ChatConnection, ChatNotifier, ChatStore, ChatCipher, ChatLog, ObjectUrlRegistry, RoomPresence, ChatInbox, ChatOutbox, ChatTyping, UnreadCounter, ChatReceipts, ChatDelivery, ConversationKeeper, ChatWire, ChatAttachments];
+  return [ChatConnection, ChatNotifier, ChatStore, ChatCipher, ChatLog, ObjectUrlRegistry, RoomPresence, ChatInbox, ChatOutbox, ChatTyping, UnreadCounter, ChatReceipts, ChatDelivery, ConversationKeeper, ChatWire, ChatAttachments, ChatActions];
 }

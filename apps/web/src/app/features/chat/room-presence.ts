@@ -23,6 +23,11 @@ export class RoomPresence {
   readonly room = this.roomState.asReadonly();
   readonly members = this.memberState.asReadonly();
 
+  /** Our own username, as the session has it ('' before start). */
+  get username(): string {
+    return this.me;
+  }
+
   /** The room as the session knows it, until the first `presence`; `me` gets no line of its own. */
   start(room: RoomInfo, me = ''): void {
     this.roomState.set(room);

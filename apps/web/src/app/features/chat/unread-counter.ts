@@ -24,10 +24,10 @@ export class UnreadCounter {
     inject(DestroyRef).onDestroy(() => this.document.removeEventListener('visibilitychange', resetWhenSeen));
   }
 
-  /** A message from someone else was shown. */
-  arrived(): void {
+  /** A message from someone else was shown; `mentioned` when its text names us (`@name`). */
+  arrived(mentioned = false): void {
     if (!this.document.hidden) return;
     this.unread.update((count) => count + 1);
-    this.notifier.notify();
+    this.notifier.notify(mentioned);
   }
 }

@@ -24,6 +24,8 @@ export class ChatDoubles {
   readonly api = new FakeApiClient();
   readonly imagePrep = new FakeImagePrep();
   notifications = 0;
+  /** Of {@link notifications}, those for a message that mentions us. */
+  mentionNotifications = 0;
   /** What `document.hidden` says. */
   hidden = false;
   readonly createdUrls: string[] = [];
@@ -56,7 +58,15 @@ export function configureChat(): ChatDoubles {
       { provide: SessionStore, useValue: doubles.sessions },
       { provide: ApiClient, useValue: doubles.api },
       { provide: ImagePrep, useValue: doubles.imagePrep },
-      { provide: ChatNotifier, useValue: { notify: () => doubles.notifications++ } },
+      {
+        provide: ChatNotifier,
+        useValue: {
+          notify: (mentioned = false) => {
+            doubles.notifications++;
+            if (mentioned) doubles.mentionNotifications++;
+          },
+        },
+      },
     ],
   });
   return doubles;

@@ -1,4 +1,5 @@
 import {
+  type ActionContent,
   type E2eEvent,
   type E2eMember,
   ForgeryError,
@@ -20,6 +21,8 @@ import type { ReceivedMessage } from '../../../core/realtime/server-event-stream
 /** What a fake box holds: a message, or what the end-to-end layer would make of a box. */
 export type FakeBody =
   | { kind: 'text'; text: string }
+  /** A reply, a reaction or a delete (docs/protocol.md §3), as the layer reads it. */
+  | ActionContent
   | { kind: 'image'; mime: 'image/jpeg' | 'image/png' | 'image/webp' | 'image/gif'; bytes: number[]; width?: number; height?: number }
   | { kind: 'file'; mime: string; name: string; bytes: number[] }
   /** A kind of a later version: the layer ignores it. */
@@ -122,11 +125,11 @@ export class FakeE2eLayer implements E2eLayer {
     const ctx = { roomKey: this.options.roomKey, from: this.options.username, id };
     this.sealed.push({ ctx, content });
     const body: FakeBody =
-      content.kind === 'text'
-        ? content
+      content.kind === 'image'
+        ? { kind: 'image', mime: content.mime, bytes: Array.from(content.bytes), width: content.width, height: content.height }
         : content.kind === 'file'
           ? { kind: 'file', mime: content.mime, name: content.name, bytes: Array.from(content.bytes) }
-          : { kind: 'image', mime: content.mime, bytes: Array.from(content.bytes), width: content.width, height: content.height };
+          : content;
     return [...(await this.flush()), { id, kind: 'sealed', box: fakeBox(ctx, body) }];
   }
 
@@ -143,6 +146,9 @@ export class FakeE2eLayer implements E2eLayer {
     if (ctx.roomKey !== this.options.roomKey || ctx.from !== from || ctx.id !== id) return [{ type: 'rejected', id, from, error: new MessageRejectedError('box does not open') }];
     switch (message.kind) {
       case 'text':
+      case 'reply':
+      case 'reaction':
+      case 'delete':
         return [{ type: 'message', id, from, message }];
       case 'image':
         return [{ type: 'message', id, from, message: { kind: 'image', mime: message.mime, bytes: Uint8Array.from(message.bytes), width: message.width, height: message.height } }];
