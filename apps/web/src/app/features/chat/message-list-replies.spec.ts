@@ -35,7 +35,7 @@ describe('MessageList, replies', () => {
     await fixture.whenStable();
   }
 
-  const quoteOf = (index: number) => element.querySelectorAll('li')[index]?.querySelector('.quote');
+  const quoteOf = (index: number) => element.querySelectorAll('li.message')[index]?.querySelector('.quote');
 
   it('quotes the original by its sender ("You" for ours) and an excerpt, and says when this tab does not have it', async () => {
     await render([

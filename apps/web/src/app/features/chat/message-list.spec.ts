@@ -214,7 +214,7 @@ describe('MessageList', () => {
 
       async function saveFromViewer(entry: MessageEntry): Promise<void> {
         await render([entry]);
-        (element.querySelector('li button') as HTMLButtonElement).click();
+        (element.querySelector('li button.thumb') as HTMLButtonElement).click();
         await fixture.whenStable();
         const save = Array.from(element.querySelectorAll('dialog button')).find((button) => button.textContent?.trim() === 'Save image') as HTMLButtonElement;
         save.click();
@@ -255,7 +255,7 @@ describe('MessageList', () => {
       await render([message({ content: { kind: 'file-not-kept', name: 'minutes.pdf', mime: 'application/pdf', size: 10 } })]);
 
       expect(items()[0].querySelector('app-file-card .not-kept')?.textContent).toBe('Not kept across the reload.');
-      expect(items()[0].querySelector('button')).toBeNull();
+      expect(items()[0].querySelector('app-file-card button')).toBeNull();
     });
 
     it('offers Send again, and no Copy, for a file that was not sent', async () => {
