@@ -75,8 +75,16 @@ export class AppConfig {
      * (DNS rebinding); unset, only localhost names and literal addresses are served.
      */
     readonly publicOrigin: string | undefined = undefined,
+    /**
+     * SHUTDOWN_DRAIN_MS: after SIGTERM, how long the server keeps serving while /readyz already
+     * says `stopping`, so a load balancer takes it out of rotation before its sockets close.
+     */
+    readonly shutdownDrainMs = 0,
   ) {}
 }
+
+/** The longest drain after SIGTERM (SHUTDOWN_DRAIN_MS): orchestrators wait 30 s by default. */
+export const MAX_SHUTDOWN_DRAIN_MS = 60_000;
 
 /** A setting that cannot be used; the message names the variable. */
 export class ConfigError extends Error {}
@@ -221,5 +229,6 @@ export function loadConfig(env: Env = process.env): AppConfig {
     limits,
     addressLimits(env),
     publicOrigin(env),
+    integer(env, 'SHUTDOWN_DRAIN_MS', 0, 0, MAX_SHUTDOWN_DRAIN_MS),
   );
 }

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Global, Module } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
@@ -7,11 +6,13 @@ import { AppConfig } from '../config/app-config';
 import { clientAddress } from '../shared/client-address';
 import { RedisStore } from '../store/redis/redis-store';
 import { LogAddress } from './log-address';
+import { assignRequestId } from './request-id';
 
 /** With STORE=redis, the deployment's log key (new at its cold start); otherwise the process's own. */
 const LOG_ADDRESS_INPUTS = [AppConfig, { token: RedisStore, optional: true }];
 
-const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
+/** Probes ask every few seconds; their answers say all there is to say. */
+const UNLOGGED_PATHS: ReadonlySet<string> = new Set(['/livez', '/readyz', '/healthz']);
 
 function pathOnly(url: string | undefined): string {
   return (url ?? '').split('?')[0] ?? '';
@@ -19,7 +20,8 @@ function pathOnly(url: string | undefined): string {
 
 /**
  * JSON lines on stdout through nestjs-pino, one `event` a line. Request logs carry the method,
- * the path without its query string, the status and the request id; never headers or bodies.
+ * the path without its query string, the status and the request id (X-Request-ID, kept when a
+ * valid one came in: request-id.ts); never headers or bodies.
  */
 @Global()
 @Module({
@@ -43,12 +45,8 @@ function pathOnly(url: string | undefined): string {
               censor: '[redacted]',
             },
             quietReqLogger: true,
-            genReqId: (req: IncomingMessage, res: ServerResponse) => {
-              const given = req.headers['x-request-id'];
-              const id = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
-              res.setHeader('X-Request-Id', id);
-              return id;
-            },
+            // Already given by the first middleware (create-app.ts); the same id either way.
+            genReqId: (req: IncomingMessage, res: ServerResponse) => assignRequestId(req, res),
             serializers: {
               req: (req: { id: unknown; method: string; url: string }) => ({ id: req.id, method: req.method, path: pathOnly(req.url) }),
               res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
@@ -67,7 +65,7 @@ function pathOnly(url: string | undefined): string {
             }),
             customSuccessMessage: () => 'request completed',
             customErrorMessage: () => 'request failed',
-            autoLogging: { ignore: (req: IncomingMessage) => pathOnly(req.url) === '/healthz' },
+            autoLogging: { ignore: (req: IncomingMessage) => UNLOGGED_PATHS.has(pathOnly(req.url)) },
           },
         };
       },
