@@ -57,7 +57,7 @@ describe('GET /metrics', () => {
     ])('answers %s with 401 and the JSON error body', async (_case, headers) => {
       const res = await fetchVia(`${stack().app.url}/metrics`, { headers });
       expect(res.status).toBe(401);
-      expect(res.body).toEqual({ statusCode: 401, code: ErrorCode.TokenInvalid, message: expect.any(String) });
+      expect(res.body).toEqual({ statusCode: 401, code: ErrorCode.TokenInvalid, message: expect.any(String), requestId: res.headers['x-request-id'] });
       expect(res.headers['www-authenticate']).toBe('Bearer realm="metrics"');
       expect(res.text).not.toContain('ciphernest_');
     });
