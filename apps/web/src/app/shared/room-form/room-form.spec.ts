@@ -368,6 +368,19 @@ describe('RoomForm', () => {
       },
     );
 
+    it('shows the refused request\'s reference under the alert, to be copied', async () => {
+      await render('create');
+      api.createRoom.mockRejectedValue(new ApiProblem('INTERNAL', 500, 'for developers', undefined, '5f0c1e7a9b3d4c2e8f6a0b1c2d3e4f50'));
+      await fill('Den', 'Bob', 'correct horse battery staple');
+
+      await submit('create');
+
+      const alert = element.querySelector('[role="alert"]');
+      expect(textOf(alert)).toContain(errorText('INTERNAL'));
+      expect(textOf(alert?.querySelector('.reference') ?? null)).toContain('Reference: 5f0c1e7a9b3d4c2e8f6a0b1c2d3e4f50');
+      expect(alert?.querySelector('button[aria-label="Copy reference 5f0c1e7a9b3d4c2e8f6a0b1c2d3e4f50"]')).not.toBeNull();
+    });
+
     it('puts VALIDATION_FAILED of the room lookup beside the room name', async () => {
       await render('join');
       api.lookupKdf.mockRejectedValue(new ApiProblem('VALIDATION_FAILED', 400, 'bad'));
