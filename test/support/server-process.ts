@@ -92,8 +92,9 @@ export class ServerProcess {
   static async start(env: ServerEnv = {}, timeoutMs = 20_000, launcher: readonly string[] = []): Promise<ServerProcess> {
     const server = ServerProcess.spawn(env, launcher);
     try {
-      const started = await server.waitForLog((line) => line.event === 'server.started', timeoutMs);
-      const port = Number(started['port']);
+      // LOG_FORMAT=ecs names the same fields event.action and ciphernest.port.
+      const started = await server.waitForLog((line) => (line.event ?? line['event.action']) === 'server.started', timeoutMs);
+      const port = Number(started['port'] ?? started['ciphernest.port']);
       if (!Number.isInteger(port) || port <= 0) throw new Error(`server.started carries no usable port: ${JSON.stringify(started)}`);
       server.portNumber = port;
       return server;

@@ -1,7 +1,8 @@
 import { DEFAULT_LIMITS } from '@ciphernest/protocol';
 import { trustPolicy, type TrustPolicy } from '../shared/client-address';
 
-export type LogFormat = 'json' | 'pretty';
+/** LOG_FORMAT: CipherNest's JSON lines, the same made readable, or the Elastic Common Schema. */
+export type LogFormat = 'json' | 'pretty' | 'ecs';
 export type LogIpMode = 'full' | 'hashed' | 'off';
 export type StoreKind = 'memory' | 'redis';
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -218,7 +219,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     trustProxy,
     tls(env),
     oneOf(env, 'LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info'),
-    oneOf(env, 'LOG_FORMAT', ['json', 'pretty'] as const, process.stdout.isTTY ? 'pretty' : 'json'),
+    oneOf(env, 'LOG_FORMAT', ['json', 'pretty', 'ecs'] as const, process.stdout.isTTY ? 'pretty' : 'json'),
     oneOf(env, 'LOG_IP', ['full', 'hashed', 'off'] as const, 'full'),
     store,
     redisUrl,

@@ -1,10 +1,11 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Global, Module } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
-import { stdTimeFunctions } from 'pino';
+import { stdTimeFunctions, type LoggerOptions } from 'pino';
 import { AppConfig } from '../config/app-config';
 import { clientAddress } from '../shared/client-address';
 import { RedisStore } from '../store/redis/redis-store';
+import { ecsLogOptions } from './ecs-log-format';
 import { LogAddress } from './log-address';
 import { assignRequestId } from './request-id';
 
@@ -16,6 +17,24 @@ const UNLOGGED_PATHS: ReadonlySet<string> = new Set(['/livez', '/readyz', '/heal
 
 function pathOnly(url: string | undefined): string {
   return (url ?? '').split('?')[0] ?? '';
+}
+
+const SERVICE = 'ciphernest';
+
+/**
+ * How a line is written (LOG_FORMAT): CipherNest's JSON (`time`, `level`, `service`, `event`,
+ * `msg`), the same made readable (pretty), or the Elastic Common Schema (ecs-log-format.ts).
+ */
+function lineFormat(config: AppConfig): LoggerOptions {
+  if (config.logFormat === 'ecs') return ecsLogOptions(SERVICE);
+  const json: LoggerOptions = {
+    base: { service: SERVICE },
+    timestamp: stdTimeFunctions.isoTime,
+    formatters: { level: (label: string) => ({ level: label }) },
+    messageKey: 'msg',
+  };
+  if (config.logFormat === 'pretty') return { ...json, transport: { target: 'pino-pretty', options: { singleLine: true, translateTime: 'SYS:standard' } } };
+  return json;
 }
 
 /**
@@ -33,18 +52,17 @@ function pathOnly(url: string | undefined): string {
         return {
           pinoHttp: {
             level: config.logLevel,
-            ...(config.logFormat === 'pretty'
-              ? { transport: { target: 'pino-pretty', options: { singleLine: true, translateTime: 'SYS:standard' } } }
-              : {}),
-            base: { service: 'ciphernest' },
-            timestamp: stdTimeFunctions.isoTime,
-            formatters: { level: (label: string) => ({ level: label }) },
-            messageKey: 'msg',
+            ...lineFormat(config),
             redact: {
               paths: ['req.headers', 'req.query', 'req.body', 'token', 'vault', 'verifier', 'password', 'box', '*.token', '*.vault', '*.verifier', '*.password', '*.box'],
               censor: '[redacted]',
             },
+            // Lines written while a request is handled carry its id only (reqId); the request
+            // line itself carries the request too, in its own object (below), so that
+            // LOG_FORMAT=ecs can name its fields (bindings of child loggers bypass formatters).
             quietReqLogger: true,
+            quietResLogger: true,
+            ...(config.logFormat === 'ecs' ? { customAttributeKeys: { reqId: 'http.request.id' } } : {}),
             // Already given by the first middleware (create-app.ts); the same id either way.
             genReqId: (req: IncomingMessage, res: ServerResponse) => assignRequestId(req, res),
             serializers: {
@@ -54,11 +72,13 @@ function pathOnly(url: string | undefined): string {
             customLogLevel: (_req: IncomingMessage, res: ServerResponse, error?: Error) =>
               error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'info' : 'debug',
             customSuccessObject: (req: IncomingMessage, _res: ServerResponse, value: object) => ({
+              req,
               ...value,
               event: 'http.request',
               ip: addresses.format(clientAddress(req, config.trustProxy)),
             }),
             customErrorObject: (req: IncomingMessage, _res: ServerResponse, _error: Error, value: object) => ({
+              req,
               ...value,
               event: 'http.request',
               ip: addresses.format(clientAddress(req, config.trustProxy)),
