@@ -116,6 +116,19 @@ describe('GET /metrics', () => {
       );
     });
 
+    it('counts a join lockout: the join after RATE_FAILED_JOINS_PER_MIN wrong passwords from one address', async () => {
+      const before = await scrape(stack());
+      const { sessions } = await roomVia(stack(), [nextAddress(), nextAddress()], ['alice', 'bob']);
+      const guesser = nextAddress();
+      const guess = () => viaProxy(stack(), apiPaths.sessions(sessions[0]!.room), { from: guesser, json: { username: 'eve', verifier: randomVerifier() } });
+      for (let attempt = 0; attempt < 5; attempt += 1) expect((await guess()).body?.code).toBe(ErrorCode.BadCredentials);
+      expectError(await guess(), ErrorCode.RateLimited);
+
+      const after = await scrape(stack());
+      expect(value(after, 'ciphernest_join_lockouts_total') - value(before, 'ciphernest_join_lockouts_total')).toBe(1);
+      expect(value(after, 'ciphernest_slow_consumers_total')).toBe(value(before, 'ciphernest_slow_consumers_total'));
+    });
+
     it('labels carry codes and channels only: no room name, username or address', async () => {
       await roomVia(stack(), [nextAddress(), nextAddress()], ['alice', 'bob']);
       const res = await fetchVia(`${stack().app.url}/metrics`, { token: TOKEN });

@@ -10,6 +10,7 @@ import { ConfigError, type AppConfig } from './config/app-config';
 import { NestLogBridge } from './logging/nest-log-bridge';
 import { refuseForeignHosts } from './http/refuse-foreign-hosts';
 import { LogAddress } from './logging/log-address';
+import { ChatMetrics } from './metrics/chat-metrics';
 import { assignRequestId } from './logging/request-id';
 import { ConfiguredIoAdapter } from './realtime/configured-io.adapter';
 import { clientAddress } from './shared/client-address';
@@ -85,7 +86,11 @@ export async function configureApp(app: NestExpressApplication, config: AppConfi
   app.useLogger(new NestLogBridge(logger.logger));
   const redis = config.store === 'redis' ? app.get(RedisStore) : undefined;
   // ioredis reconnects by itself; a lost connection shows in the log, not as a crash.
-  redis?.reportErrors((error) => logger.error({ event: 'redis.error', err: { message: error.message } }, 'Redis connection error'));
+  const metrics = app.get(ChatMetrics);
+  redis?.reportErrors((error) => {
+    metrics.redisError();
+    logger.error({ event: 'redis.error', err: { message: error.message } }, 'Redis connection error');
+  });
   app.useWebSocketAdapter(new ConfiguredIoAdapter(app, config, redis));
   app.disable('x-powered-by');
   // First of all: every answer, a refusal by the Host check included, carries the request's id

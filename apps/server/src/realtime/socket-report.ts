@@ -62,6 +62,7 @@ export class SocketReport {
 
   slowConsumer({ room, name, ip }: ChatSocketData, bytes: number): void {
     this.logger.warn({ event: 'socket.slow_consumer', room, user: name, ip, bytes }, 'socket closed: too much data waiting for a slow reader');
+    this.metrics.slowConsumer();
   }
 
   messageRateLimited({ room, name }: ChatSocketData): void {
