@@ -14,6 +14,7 @@ const USAGE = `Usage: npm run logs -- [options] [FILE]
 Reads CipherNest's JSON log lines from FILE or standard input (a pipe from the server,
 "docker compose logs --no-log-prefix -f app", "journalctl -o cat -u ciphernest"), keeps the
 records that match every filter given, and prints them readably, in colour on a terminal.
+Lines written with LOG_FORMAT=ecs and the project's nginx access log are read alike.
 
 Filters (repeat one, or give a comma-separated list, to accept any of its values; write a
 value that starts with "-" after "=", as in --user=-bob):
@@ -22,6 +23,8 @@ value that starts with "-" after "=", as in --user=-bob):
   --ip ADDRESS     a client address or a CIDR range (203.0.113.7, 203.0.113.0/24, 2001:db8::/32),
                    or a hashed address as LOG_IP=hashed writes it (h:0123456789abcdef)
   --event NAME     an event name (session.rejected); NAME.* for a family (session.*)
+  --request ID     a request id (X-Request-ID, "Reference: ..." in the web app): the app's
+                   lines for that request or Socket.IO handshake, and nginx's
   --level LEVEL    this level and above: trace, debug, info, warn, error, fatal
   --since TIME     records at or after TIME: ISO-8601 (2025-01-31T09:00:00Z, 2025-01-31)
                    or a duration back from now (90s, 15m, 2h, 7d)
@@ -37,6 +40,33 @@ Output:
 Exit status: 0 when done (even if nothing matched), 2 on a usage error.`;
 
 const LEVELS = { trace: 10, debug: 20, info: 30, warn: 40, error: 50, fatal: 60 };
+
+/** LOG_FORMAT=ecs field names (apps/server/src/logging/ecs-log-format.ts) back to the app's own. */
+const FROM_ECS = {
+  '@timestamp': 'time',
+  'log.level': 'level',
+  message: 'msg',
+  'event.action': 'event',
+  'http.request.id': 'reqId',
+  'user.name': 'user',
+  'client.address': 'ip',
+  'log.logger': 'context',
+  'service.name': 'service',
+};
+const ECS_ONLY = new Set(['ecs.version', 'event.dataset', 'client.ip', 'process.pid', 'host.hostname']);
+const ECS_CUSTOM_PREFIX = 'ciphernest.';
+
+/** An ECS record in the app's own field names, so every filter and the readable output work alike. */
+function fromEcs(record) {
+  if (record['ecs.version'] === undefined) return record;
+  const plain = {};
+  for (const [key, value] of Object.entries(record)) {
+    if (key.startsWith(ECS_CUSTOM_PREFIX)) plain[key.slice(ECS_CUSTOM_PREFIX.length)] = value;
+    else if (FROM_ECS[key] !== undefined) plain[FROM_ECS[key]] = value;
+    else if (!ECS_ONLY.has(key)) plain[key] = value;
+  }
+  return plain;
+}
 const DURATION = /^(\d+(?:\.\d+)?)(ms|s|m|h|d|w)$/;
 const UNIT_MS = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
 
@@ -102,6 +132,7 @@ const OPTIONS = {
   user: { type: 'string', multiple: true, default: [] },
   ip: { type: 'string', multiple: true, default: [] },
   event: { type: 'string', multiple: true, default: [] },
+  request: { type: 'string', multiple: true, default: [] },
   level: { type: 'string' },
   since: { type: 'string' },
   until: { type: 'string' },
@@ -139,6 +170,7 @@ function readOptions(argv, now = Date.now()) {
     users: list(values.user).map(nameKey),
     ips: list(values.ip),
     events: list(values.event),
+    requests: list(values.request),
     level: values.level === undefined ? undefined : parseLevel(values.level),
     since: values.since === undefined ? undefined : parseTime('--since', values.since, now),
     until: values.until === undefined ? undefined : parseTime('--until', values.until, now),
@@ -163,6 +195,10 @@ function recordFilter(options) {
     const matches = eventMatcher(options.events);
     checks.push((record) => matches(record.event));
   }
+  if (options.requests.length > 0) {
+    // reqId on the app's lines (and nginx's); req.id on its http.request lines.
+    checks.push((record) => options.requests.includes(record.reqId) || options.requests.includes(record.req?.id));
+  }
   if (options.level !== undefined) checks.push((record) => (typeof record.level === 'number' ? record.level : LEVELS[record.level] ?? 0) >= options.level);
   if (options.since !== undefined || options.until !== undefined) {
     checks.push((record) => {
@@ -180,7 +216,7 @@ function parseLine(line) {
   if (start < 0) return undefined;
   try {
     const parsed = JSON.parse(line.slice(start));
-    return parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed) ? { record: parsed, json: line.slice(start) } : undefined;
+    return parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed) ? { record: fromEcs(parsed), json: line.slice(start) } : undefined;
   } catch {
     return undefined;
   }

@@ -1,7 +1,7 @@
 // Rehearses the runtime stage of docker/Dockerfile without Docker: the production dependencies
 // installed from the lockfile into a clean folder with package.json and dist/ only, the server
 // run from there as an unprivileged user that cannot write to its own files, /healthz and the
-// image's HEALTHCHECK answered, SIGTERM ending it with status 0. Prints the footprint.
+// image's health checks (livez, readyz) answered, SIGTERM ending it with status 0. Prints the footprint.
 //
 //   node scripts/rehearse-runtime.mjs [--json] [--keep] [--user NAME]
 //
@@ -203,10 +203,14 @@ async function main() {
     report.webApp = 'not built';
     step('the web app is not built: only the API was checked');
   }
-  const check = spawnSync(process.execPath, ['docker/healthcheck.cjs'], { cwd: app, env: { ...env, PORT: String(port) }, encoding: 'utf8', ...asUser });
+  const check = spawnSync(process.execPath, ['docker/healthcheck.cjs', 'livez'], { cwd: app, env: { ...env, PORT: String(port) }, encoding: 'utf8', ...asUser });
   report.healthcheck = check.status;
-  if (check.status !== 0) fail(`docker/healthcheck.cjs exited ${check.status}: ${check.stderr}`);
-  step('docker/healthcheck.cjs (the image HEALTHCHECK) exited 0');
+  if (check.status !== 0) fail(`docker/healthcheck.cjs livez exited ${check.status}: ${check.stdout}${check.stderr}`);
+  step('docker/healthcheck.cjs livez (the image HEALTHCHECK) exited 0');
+  const ready = spawnSync(process.execPath, ['docker/healthcheck.cjs', 'readyz'], { cwd: app, env: { ...env, PORT: String(port) }, encoding: 'utf8', ...asUser });
+  report.readiness = ready.status;
+  if (ready.status !== 0) fail(`docker/healthcheck.cjs readyz exited ${ready.status}: ${ready.stdout}${ready.stderr}`);
+  step("docker/healthcheck.cjs readyz (compose.yaml's health check) exited 0");
   const write = spawnSync(process.execPath, ['-e', "require('fs').writeFileSync('dist/probe', 'x')"], { cwd: app, env, encoding: 'utf8', ...asUser });
   report.appFilesWritable = write.status === 0;
   if (write.status === 0) fail(`${user.name} can write to the app's files; the image would not allow it`);

@@ -2,7 +2,7 @@ import { deriveRoomKeys, decryptMessage, encryptText, newKdf, newMessageId } fro
 import { ClientEvent, nameKey, normalizeName, ServerEvent, type MessageAck, type RelayedMessage } from '@ciphernest/protocol';
 import { connectAs, createRoom, deleteSession, joinRoom, postSession, randomVerifier, uniqueRoomName } from './support/builders';
 import { type ChatClient, closeAllClients } from './support/chat-client';
-import { useServer } from './support/server-process';
+import { useServer, type LogRecord } from './support/server-process';
 
 // DESIGN.md "Logs": passwords, verifiers, tokens, vaults, keys and ciphertext are never logged;
 // the lifecycle of rooms, sessions and sockets is.
@@ -47,8 +47,13 @@ function leakForms(secret: Secret): { what: string; needle: string }[] {
   return forms;
 }
 
-describe('Logs (DESIGN.md "Logs")', () => {
-  const server = useServer({ DISCONNECT_GRACE_MS: '60000', LOG_LEVEL: 'debug' });
+/** The stable event name of a line: `event`, or `event.action` with LOG_FORMAT=ecs. */
+function eventOf(record: LogRecord): unknown {
+  return record.event ?? record['event.action'];
+}
+
+describe.each([['json'], ['ecs']])('Logs (DESIGN.md "Logs"), LOG_FORMAT=%s', (format) => {
+  const server = useServer({ DISCONNECT_GRACE_MS: '60000', LOG_LEVEL: 'debug', LOG_FORMAT: format });
   afterEach(closeAllClients);
 
   it('never contain the password, verifiers, tokens, vaults or any box across a whole conversation, and record its lifecycle', async () => {
@@ -99,7 +104,7 @@ describe('Logs (DESIGN.md "Logs")', () => {
     expect(await bobChat.emitWithAck(ClientEvent.Leave)).toEqual({ ok: true });
     await bobChat.disconnected();
     expect((await deleteSession(server(), alice.token, { from: alice.from })).status).toBe(204);
-    await server().waitForLog((record) => record.event === 'room.deleted');
+    await server().waitForLog((record) => eventOf(record) === 'room.deleted');
     // Stopping flushes everything the server will ever print about this conversation.
     expect((await server().stop('SIGTERM')).code).toBe(0);
 
@@ -107,7 +112,7 @@ describe('Logs (DESIGN.md "Logs")', () => {
     const leaks = secrets.flatMap(leakForms).filter(({ needle }) => everything.includes(needle));
     expect(leaks.map(({ what }) => what)).toEqual([]);
 
-    const events = new Set(server().logs().map((record) => record.event));
+    const events = new Set(server().logs().map(eventOf));
     for (const event of ['server.started', 'room.created', 'session.created', 'socket.connected', 'message.relayed', 'session.ended', 'room.deleted']) {
       expect([...events]).toContain(event);
     }
@@ -119,6 +124,38 @@ describe('Logs (DESIGN.md "Logs")', () => {
     const unparsed = stdout.filter((line) => !line.json).map((line) => line.raw);
     expect(unparsed).toEqual([]);
     const records = server().logs();
-    expect(records.filter((record) => typeof record.event !== 'string' || typeof record.level !== 'string')).toEqual([]);
+    const level = (record: LogRecord) => (format === 'ecs' ? record['log.level'] : record.level);
+    expect(records.filter((record) => typeof eventOf(record) !== 'string' || typeof level(record) !== 'string')).toEqual([]);
   });
+
+  if (format === 'ecs') {
+    it('writes Elastic Common Schema: @timestamp, log.level, message, ecs.version, service.name on every line; the request id as http.request.id', () => {
+      const records = server().logs();
+      const notEcs = records.filter(
+        (record) =>
+          Number.isNaN(Date.parse(String(record['@timestamp']))) ||
+          !/^\d+\.\d+\.\d+$/.test(String(record['ecs.version'])) ||
+          typeof record['message'] !== 'string' ||
+          record['service.name'] !== 'ciphernest' ||
+          'time' in record ||
+          'msg' in record ||
+          'level' in record,
+      );
+      expect(notEcs).toEqual([]);
+      const requests = records.filter((record) => eventOf(record) === 'http.request');
+      expect(requests.length).toBeGreaterThan(0);
+      for (const record of requests) {
+        expect(record).toMatchObject({
+          'http.request.id': expect.stringMatching(/^[A-Za-z0-9._-]{1,64}$/),
+          'http.request.method': expect.any(String),
+          'url.path': expect.stringMatching(/^\/[^?]*$/),
+          'http.response.status_code': expect.any(Number),
+          'event.duration': expect.any(Number),
+        });
+        expect(Object.keys(record).filter((key) => /header|req$|^req\b|^res$/i.test(key))).toEqual([]);
+      }
+      const created = records.find((record) => eventOf(record) === 'room.created');
+      expect(created).toMatchObject({ 'http.request.id': expect.any(String), 'user.name': 'alice', 'client.ip': expect.any(String), 'ciphernest.room': expect.any(String) });
+    });
+  }
 });

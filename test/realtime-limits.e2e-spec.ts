@@ -9,10 +9,12 @@ import {
   type MessageAck,
   type RelayedMessage,
 } from '@ciphernest/protocol';
-import { connectAs, createRoom, joinRoom, newId, randomBox, setUpRoom } from './support/builders';
+import { connectAs, createRoom, http, joinRoom, newId, randomBox, setUpRoom } from './support/builders';
 import { ChatClient, closeAllClients } from './support/chat-client';
 import { expectedMember, memberEvent } from './support/events';
 import { useServer } from './support/server-process';
+
+const METRICS_TOKEN = 'realtime-limits-metrics-token-0123456789abcdef';
 
 // docs/protocol.md §5: box size limit, transport limit and slow consumers (§7 MAX_MESSAGE_BYTES, MAX_BUFFERED_BYTES).
 
@@ -34,6 +36,7 @@ describe('Real-time size limits and slow consumers (docs/protocol.md §5, §7)',
       MAX_MESSAGE_BYTES: String(MAX),
       MAX_BUFFERED_BYTES: String(BUFFERED),
       RATE_MESSAGES_PER_SEC: '0',
+      METRICS_TOKEN,
     });
 
     it('accepts a box of exactly MAX_MESSAGE_BYTES and relays it intact', async () => {
@@ -96,6 +99,9 @@ describe('Real-time size limits and slow consumers (docs/protocol.md §5, §7)',
       const logged = await server().waitForLog((record) => record.event === 'socket.slow_consumer');
       expect(logged.level).toBe('warn');
       expect(alice.connected).toBe(true);
+      // ... and counts it for Prometheus (docker/prometheus/alerts.yml, CipherNestSlowConsumers).
+      const scraped = await http(server()).get('/metrics', { token: METRICS_TOKEN, headers: { Accept: 'text/plain' } });
+      expect(Number(/^ciphernest_slow_consumers_total (\d+)$/m.exec(scraped.text)?.[1])).toBe(1);
       raw.resume();
     }, 60_000);
   });

@@ -116,6 +116,10 @@ describe('docker/compose.yaml', () => {
     expect(proxy.depends_on).toEqual({ app: { condition: 'service_healthy' } });
   });
 
+  it("starts nginx once the app is ready: the app's compose health check asks /readyz, in the shell form podman-compose runs", () => {
+    expect(app.healthcheck?.test).toEqual(['CMD-SHELL', 'node docker/healthcheck.cjs readyz']);
+  });
+
   it("trusts only the proxy's fixed address, inside the compose network", () => {
     expect(app.environment['TRUST_PROXY']).toBe(`${proxyAddress()}/32`);
     const subnet = compose.networks['ciphernest']!.ipam.config[0]!.subnet;
@@ -263,12 +267,12 @@ describe('docker/Dockerfile', () => {
     expect(dependencies).toContain('npm ci --omit=dev --ignore-scripts');
   });
 
-  it('runs as a non-root user under tini, with a health check on /healthz', () => {
+  it('runs as a non-root user under tini, with a health check on liveness (/livez)', () => {
     expect(of('USER')).toEqual(['node']);
     expect(of('ENTRYPOINT')).toEqual(['["/usr/bin/tini", "--"]']);
     expect(of('CMD')).toEqual(['["node", "dist/apps/server/main.js"]']);
-    expect(of('HEALTHCHECK')[0]).toMatch(/CMD \["node", "docker\/healthcheck\.cjs"\]$/);
-    expect(readFileSync(join(DOCKER, 'healthcheck.cjs'), 'utf8')).toContain("path: '/healthz'");
+    expect(of('HEALTHCHECK')[0]).toMatch(/CMD \["node", "docker\/healthcheck\.cjs", "livez"\]$/);
+    expect(readFileSync(join(DOCKER, 'healthcheck.cjs'), 'utf8')).toContain('path: `/${probe}`');
     expect(of('STOPSIGNAL')).toEqual(['SIGTERM']);
   });
 

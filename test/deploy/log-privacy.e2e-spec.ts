@@ -58,7 +58,7 @@ describe('LOG_IP behind the proxy', () => {
     try {
       const { addresses } = await converse(stack);
       const proxyLog = expectNoRawAddress(stack, Object.values(addresses));
-      expect(proxyLog).toMatch(/POST \/api\/rooms/);
+      expect(proxyLog).toMatch(/"method":"POST","path":"\/api\/rooms"/);
 
       const records = recordsWithIp(stack.app.logs());
       expect(records.length).toBeGreaterThanOrEqual(8);

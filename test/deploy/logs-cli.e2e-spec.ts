@@ -52,6 +52,11 @@ const SAMPLE = [
   `app-1  | ${record(30, { n: 8, event: 'session.ended', room: 'Cafe\u0301', user: 'Zoe\u0308', reason: 'left' })}`,
   record(20, { n: 9, level: 'error', event: 'http.error', path: '/api/rooms' }),
   record(10, { n: 10, event: 'room.deleted', room: 'Team room' }),
+  record(9, { n: 11, event: 'http.request', reqId: 'f81d4fae7dec11d0a76500a0c91e6bf6', req: { id: 'f81d4fae7dec11d0a76500a0c91e6bf6', method: 'POST', path: '/api/rooms' }, res: { statusCode: 500 } }),
+  record(9, { n: 12, level: 'error', event: 'http.error', reqId: 'f81d4fae7dec11d0a76500a0c91e6bf6', path: '/api/rooms' }),
+  // nginx's access log (docker/nginx/ciphernest.conf.template) for the same request.
+  JSON.stringify({ n: 13, time: at(9), service: 'nginx', event: 'proxy.request', reqId: 'f81d4fae7dec11d0a76500a0c91e6bf6', req: { method: 'POST', path: '/api/rooms' }, res: { statusCode: 500 } }),
+  record(8, { n: 14, event: 'socket.connected', reqId: 'handshake-1', room: 'Team room', user: 'Alice' }),
   '',
 ].join('\n');
 
@@ -79,17 +84,17 @@ describe('npm run logs (scripts/logs.mjs)', () => {
     const fromStdin = logs(['--room', 'team room', '--json'], SAMPLE);
     expect(fromFile.status).toBe(0);
     expect(fromFile.stdout).toBe(fromStdin.stdout);
-    expect(jsonLines(fromFile.stdout).length).toBe(4);
+    expect(jsonLines(fromFile.stdout).length).toBe(5);
   });
 
   it('--room: a room by its name in any case and normal form', () => {
-    expect(picked(['--room', 'TEAM Room'])).toEqual([2, 3, 4, 10]);
+    expect(picked(['--room', 'TEAM Room'])).toEqual([2, 3, 4, 10, 14]);
     expect(picked(['--room', 'café'])).toEqual([7, 8]);
   });
 
   it('--user: a username in any case; repeating a filter accepts either value', () => {
-    expect(picked(['--user', 'alice'])).toEqual([2]);
-    expect(picked(['--user', 'ALICE', '--user', 'bob'])).toEqual([2, 3]);
+    expect(picked(['--user', 'alice'])).toEqual([2, 14]);
+    expect(picked(['--user', 'ALICE', '--user', 'bob'])).toEqual([2, 3, 14]);
     expect(picked(['--user', 'zoë'])).toEqual([7, 8]);
   });
 
@@ -107,9 +112,30 @@ describe('npm run logs (scripts/logs.mjs)', () => {
     expect(picked(['--event', 'session.rejected,socket.rejected'])).toEqual([4, 5]);
   });
 
+  it('--request: every line of one request, the app\'s and nginx\'s, or of one handshake; a list for several', () => {
+    expect(picked(['--request', 'f81d4fae7dec11d0a76500a0c91e6bf6'])).toEqual([11, 12, 13]);
+    expect(picked(['--request', 'handshake-1'])).toEqual([14]);
+    expect(picked(['--request', 'handshake-1,f81d4fae7dec11d0a76500a0c91e6bf6', '--event', 'socket.*'])).toEqual([14]);
+    expect(picked(['--request', 'f81d4fae'])).toEqual([]);
+  });
+
+  it('reads LOG_FORMAT=ecs lines with the same filters, and prints them as the others', () => {
+    const ecs = [
+      JSON.stringify({ 'log.level': 'info', '@timestamp': at(3), 'ecs.version': '8.10.0', 'service.name': 'ciphernest', 'event.dataset': 'ciphernest', 'http.request.id': 'ecs-req-1', 'event.action': 'room.created', 'user.name': 'Alice', 'client.address': '203.0.113.7', 'client.ip': '203.0.113.7', 'ciphernest.room': 'Team room', message: 'room created' }),
+      JSON.stringify({ 'log.level': 'warn', '@timestamp': at(2), 'ecs.version': '8.10.0', 'service.name': 'ciphernest', 'event.action': 'rate.limited', 'client.address': '198.51.100.9', message: 'rate limit hit' }),
+      '',
+    ].join('\n');
+    const pick = (args: string[]) => jsonLines(logs([...args, '--json'], ecs).stdout).map((line) => line['event.action']);
+    expect(pick(['--request', 'ecs-req-1'])).toEqual(['room.created']);
+    expect(pick(['--room', 'TEAM ROOM', '--user', 'alice', '--ip', '203.0.113.0/24'])).toEqual(['room.created']);
+    expect(pick(['--level', 'warn', '--event', 'rate.*', '--since', '5m'])).toEqual(['rate.limited']);
+    const readable = logs(['--request', 'ecs-req-1', '--no-color'], ecs).stdout.trim();
+    expect(readable).toBe(`[${at(3).replace('T', ' ').replace('Z', '')}] INFO: room.created: room created {"reqId":"ecs-req-1","user":"Alice","ip":"203.0.113.7","room":"Team room"}`);
+  });
+
   it('--since and --until: ISO-8601 times or durations back from now', () => {
-    expect(picked(['--since', at(45)])).toEqual([7, 8, 9, 10]);
-    expect(picked(['--since', '45m'])).toEqual([7, 8, 9, 10]);
+    expect(picked(['--since', at(45)])).toEqual([7, 8, 9, 10, 11, 12, 13, 14]);
+    expect(picked(['--since', '45m'])).toEqual([7, 8, 9, 10, 11, 12, 13, 14]);
     expect(picked(['--since', '2h', '--until', '65m'])).toEqual([1, 2, 3, 4]);
   });
 
@@ -118,7 +144,7 @@ describe('npm run logs (scripts/logs.mjs)', () => {
   });
 
   it('--level: that level and above', () => {
-    expect(picked(['--level', 'warn'])).toEqual([6, 9]);
+    expect(picked(['--level', 'warn'])).toEqual([6, 9, 12]);
   });
 
   it('combines different filters with AND', () => {
@@ -197,6 +223,7 @@ describe('npm run logs (scripts/logs.mjs)', () => {
       const server = await ServerProcess.start({ DISCONNECT_GRACE_MS: '60000', LOG_LEVEL: 'debug' });
       let room: string;
       let eveAddress: string;
+      let eveRequest: string;
       try {
         const setUp = await setUpRoom(server, ['alice', 'bob'], { room: uniqueRoomName('Followed Room') });
         room = setUp.room;
@@ -204,6 +231,8 @@ describe('npm run logs (scripts/logs.mjs)', () => {
         expect((await setUp.clients[0]!.emitWithAck(ClientEvent.Message, { id: newId(), box: randomBox() })).ok).toBe(true);
         const refused = await postSession(server, room, { username: 'eve', verifier: randomVerifier() });
         expect(refused.status).toBe(401);
+        eveRequest = refused.body.requestId as string;
+        expect(refused.headers['x-request-id']).toBe(eveRequest);
         eveAddress = (await server.waitForLog((line) => line.event === 'session.rejected'))['ip'] as string;
         closeAllClients();
         expect((await server.stop('SIGTERM')).code).toBe(0);
@@ -221,6 +250,11 @@ describe('npm run logs (scripts/logs.mjs)', () => {
 
       const eveRecords = jsonLines(logs(['--ip', eveAddress, '--event', 'session.rejected', '--json'], captured).stdout);
       expect(eveRecords.map((line) => [line['user'], line['reason']])).toEqual([['eve', 'BAD_CREDENTIALS']]);
+
+      // The "Reference:" a person reads under the error finds the request's lines.
+      const requestRecords = jsonLines(logs(['--request', eveRequest, '--json'], captured).stdout);
+      expect(requestRecords.map((line) => line['event']).sort()).toEqual(['http.request', 'session.rejected']);
+      expect(requestRecords.every((line) => line['reqId'] === eveRequest)).toBe(true);
 
       const readable = logs(['--room', room, '--event', 'room.created'], captured).stdout;
       expect(readable).toContain('room.created: room created {');

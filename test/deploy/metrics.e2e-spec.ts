@@ -57,7 +57,7 @@ describe('GET /metrics', () => {
     ])('answers %s with 401 and the JSON error body', async (_case, headers) => {
       const res = await fetchVia(`${stack().app.url}/metrics`, { headers });
       expect(res.status).toBe(401);
-      expect(res.body).toEqual({ statusCode: 401, code: ErrorCode.TokenInvalid, message: expect.any(String) });
+      expect(res.body).toEqual({ statusCode: 401, code: ErrorCode.TokenInvalid, message: expect.any(String), requestId: res.headers['x-request-id'] });
       expect(res.headers['www-authenticate']).toBe('Bearer realm="metrics"');
       expect(res.text).not.toContain('ciphernest_');
     });
@@ -114,6 +114,19 @@ describe('GET /metrics', () => {
       expect(value(after, 'ciphernest_sessions{status="online"}') + value(after, 'ciphernest_sessions{status="away"}')).toBe(
         value(before, 'ciphernest_sessions{status="online"}') + value(before, 'ciphernest_sessions{status="away"}'),
       );
+    });
+
+    it('counts a join lockout: the join after RATE_FAILED_JOINS_PER_MIN wrong passwords from one address', async () => {
+      const before = await scrape(stack());
+      const { sessions } = await roomVia(stack(), [nextAddress(), nextAddress()], ['alice', 'bob']);
+      const guesser = nextAddress();
+      const guess = () => viaProxy(stack(), apiPaths.sessions(sessions[0]!.room), { from: guesser, json: { username: 'eve', verifier: randomVerifier() } });
+      for (let attempt = 0; attempt < 5; attempt += 1) expect((await guess()).body?.code).toBe(ErrorCode.BadCredentials);
+      expectError(await guess(), ErrorCode.RateLimited);
+
+      const after = await scrape(stack());
+      expect(value(after, 'ciphernest_join_lockouts_total') - value(before, 'ciphernest_join_lockouts_total')).toBe(1);
+      expect(value(after, 'ciphernest_slow_consumers_total')).toBe(value(before, 'ciphernest_slow_consumers_total'));
     });
 
     it('labels carry codes and channels only: no room name, username or address', async () => {

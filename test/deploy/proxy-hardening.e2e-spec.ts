@@ -88,15 +88,27 @@ describe('nginx in front of a strict app', () => {
       'refuses %s through the proxy with the token: 404 from nginx itself',
       async (path) => {
         const res = await raw(path, { Authorization: `Bearer ${METRICS_TOKEN}` });
-        expect({ status: res.status, body: JSON.parse(res.text) as unknown }).toEqual({ status: 404, body: { statusCode: 404, code: ErrorCode.NotFound, message: expect.any(String) } });
+        expect({ status: res.status, body: JSON.parse(res.text) as unknown }).toEqual({
+          status: 404,
+          body: { statusCode: 404, code: ErrorCode.NotFound, message: expect.any(String), requestId: res.headers['x-request-id'] },
+        });
+        expect(res.headers['x-request-id']).toMatch(/^[0-9a-f]{32}$/);
         expect(res.text).not.toContain('ciphernest_');
       },
     );
 
     it('never let the app see any of them: the access log shows no upstream for them', () => {
-      const lines = stack().proxy.accessLog().split('\n').filter((line) => /metrics/i.test(line));
-      expect(lines.length).toBeGreaterThanOrEqual(13);
-      for (const line of lines) expect(line).toMatch(/ 404 \d+ [\d.]+ upstream=-$/);
+      // The log keeps each path as sent (percent-encoded): decoded, every one names metrics.
+      const records = stack()
+        .proxy.accessLog()
+        .split('\n')
+        .filter((line) => line.length > 0)
+        .map((line) => JSON.parse(line) as { req: { path: string }; res: { statusCode: number }; upstreamStatus: string })
+        .filter((record) => /metrics/i.test(decodeURIComponent(record.req.path)));
+      expect(records.length).toBeGreaterThanOrEqual(13);
+      for (const record of records) {
+        expect({ statusCode: record.res.statusCode, upstreamStatus: record.upstreamStatus }).toEqual({ statusCode: 404, upstreamStatus: '' });
+      }
     });
 
     it('still lets Prometheus scrape the app directly on its private address', async () => {

@@ -16,6 +16,7 @@ interface Rehearsal {
   devDependenciesPresent?: string[];
   healthz?: { status: number; body: string };
   healthcheck?: number;
+  readiness?: number;
   appFilesWritable?: boolean;
   exit?: { code: number | null; signal: string | null; milliseconds: number };
 }
@@ -50,9 +51,10 @@ describe('the image runtime, rehearsed (scripts/rehearse-runtime.mjs)', () => {
     expect(rehearsal.appFilesWritable).toBe(false);
   });
 
-  it('answers /healthz and the image HEALTHCHECK, and exits 0 on SIGTERM', () => {
+  it("answers /healthz, the image HEALTHCHECK (livez) and compose's (readyz), and exits 0 on SIGTERM", () => {
     expect(rehearsal.healthz).toEqual({ status: 200, body: '{"status":"ok"}' });
     expect(rehearsal.healthcheck).toBe(0);
+    expect(rehearsal.readiness).toBe(0);
     expect(rehearsal.exit).toMatchObject({ code: 0, signal: null });
     expect(rehearsal.exit?.milliseconds).toBeLessThan(5_000);
   });

@@ -246,6 +246,66 @@ describe('CipherNest behind nginx with TLS', () => {
     });
   });
 
+  describe('request ids: nginx sets X-Request-ID, passes it to the app, logs it, and returns it', () => {
+    /** nginx's access-log lines (JSON) for one request id. */
+    const proxyLines = (id: string) =>
+      stack()
+        .proxy.accessLog()
+        .split('\n')
+        .filter((line) => line.length > 0)
+        .map((line) => JSON.parse(line) as { event: string; reqId: string; req: { path: string }; res: { statusCode: number } })
+        .filter((record) => record.reqId === id);
+
+    it("gives a request without one nginx's $request_id: in the answer, the error body, the app's log and nginx's log", async () => {
+      const room = uniqueRoomName('No such');
+      const res = await viaProxy(stack(), apiPaths.kdf(room), { from: nextAddress() });
+      expectError(res, ErrorCode.RoomNotFound);
+      const id = res.headers['x-request-id'] as string;
+      expect(id).toMatch(/^[0-9a-f]{32}$/);
+      const logged = await stack().app.waitForLog((record) => record.event === 'http.request' && record['reqId'] === id);
+      expect(logged).toMatchObject({ reqId: id, req: { id, path: apiPaths.kdf(room) }, res: { statusCode: 404 } });
+      expect(proxyLines(id)).toEqual([expect.objectContaining({ event: 'proxy.request', reqId: id, req: expect.objectContaining({ path: apiPaths.kdf(room) }), res: expect.objectContaining({ statusCode: 404 }) })]);
+    });
+
+    it('keeps a well-formed incoming id from end to end, and answers with exactly one X-Request-ID', async () => {
+      const id = 'support-ticket-4711.a_b';
+      const res = await viaProxy(stack(), apiPaths.kdf(uniqueRoomName('Kept')), { from: nextAddress(), headers: { 'X-Request-ID': id } });
+      expectError(res, ErrorCode.RoomNotFound);
+      expect(res.headers['x-request-id']).toBe(id);
+      expect((res.body as { requestId: string }).requestId).toBe(id);
+      await stack().app.waitForLog((record) => record.event === 'http.request' && record['reqId'] === id);
+      expect(proxyLines(id)).toHaveLength(1);
+    });
+
+    it.each([
+      ['spaces and quotes', 'a b"c'],
+      ['65 characters', 'x'.repeat(65)],
+      ['a log-line forgery', 'abc\\n{"event":"room.created"}'],
+    ])('replaces an incoming id with %s by its own', async (_case, sent) => {
+      const res = await viaProxy(stack(), apiPaths.kdf(uniqueRoomName('Replaced')), { from: nextAddress(), headers: { 'X-Request-ID': sent } });
+      const id = res.headers['x-request-id'] as string;
+      expect(id).toMatch(/^[0-9a-f]{32}$/);
+      expect((res.body as { requestId: string }).requestId).toBe(id);
+      await stack().app.waitForLog((record) => record.event === 'http.request' && record['reqId'] === id);
+      expect(stack().app.output()).not.toContain(sent);
+    });
+
+    it("puts it in nginx's own error bodies: a body over 64 KiB is refused by nginx with the id", async () => {
+      const res = await viaProxy(stack(), apiPaths.rooms(), { from: nextAddress(), rawBody: JSON.stringify({ room: 'x'.repeat(70_000) }) });
+      expectError(res, ErrorCode.PayloadTooLarge);
+      const id = res.headers['x-request-id'] as string;
+      expect(proxyLines(id)).toEqual([expect.objectContaining({ res: expect.objectContaining({ statusCode: 413 }) })]);
+    });
+
+    it("logs a Socket.IO handshake's id on its socket.connected line", async () => {
+      const owner = await createVia(stack(), nextAddress(), { room: uniqueRoomName('Handshake id') });
+      const id = 'handshake-0123456789';
+      await memberVia(stack(), owner, { headers: { 'X-Request-ID': id } }).connect();
+      const connected = await stack().app.waitForLog((record) => record.event === 'socket.connected' && record.room === owner.room);
+      expect(connected['reqId']).toBe(id);
+    });
+  });
+
   describe('the Origin rule behind the proxy (docs/protocol.md §4)', () => {
     it('refuses a POST with a foreign Origin: 403 ORIGIN_REFUSED', async () => {
       const body = { room: uniqueRoomName(), username: 'alice', verifier: randomVerifier(), kdf: randomKdf() };

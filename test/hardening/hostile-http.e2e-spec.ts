@@ -14,6 +14,7 @@ import {
   randomBox,
   randomKdf,
   randomVerifier,
+  REQUEST_ID_PATTERN,
   uniqueRoomName,
 } from '../support/builders';
 import { closeAllClients } from '../support/chat-client';
@@ -285,7 +286,7 @@ describe('Hostile input over raw HTTP (issue 6)', () => {
     it.each(['PROPFIND', 'TRACE', 'OPTIONS'])('answers %s /api/rooms with 404 NOT_FOUND', async (method) => {
       const { response } = await rawRequest(server().port, `${method} /api/rooms HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n`);
       expect(response).toMatch(/^HTTP\/1\.1 404 /);
-      expect(JSON.parse(response.slice(response.indexOf('\r\n\r\n') + 4))).toEqual({ statusCode: 404, code: ErrorCode.NotFound, message: expect.any(String) });
+      expect(JSON.parse(response.slice(response.indexOf('\r\n\r\n') + 4))).toEqual({ statusCode: 404, code: ErrorCode.NotFound, message: expect.any(String), requestId: expect.stringMatching(REQUEST_ID_PATTERN) });
     });
 
     it.each<[string, string]>([
@@ -321,7 +322,7 @@ describe('Hostile input over raw HTTP (issue 6)', () => {
         'POST /api/rooms HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 1000000000000\r\n\r\n{"room":',
       );
       expect(response).toMatch(/^HTTP\/1\.1 413 /);
-      expect(JSON.parse(response.slice(response.indexOf('\r\n\r\n') + 4))).toEqual({ statusCode: 413, code: ErrorCode.PayloadTooLarge, message: expect.any(String) });
+      expect(JSON.parse(response.slice(response.indexOf('\r\n\r\n') + 4))).toEqual({ statusCode: 413, code: ErrorCode.PayloadTooLarge, message: expect.any(String), requestId: expect.stringMatching(REQUEST_ID_PATTERN) });
     });
   });
 

@@ -195,7 +195,10 @@ export async function setUpRoom(server: ServerProcess, usernames: string[], opti
 
 // ---- assertions ----
 
-const ERROR_BODY_FIELDS = ['statusCode', 'code', 'message', 'details'];
+const ERROR_BODY_FIELDS = ['statusCode', 'code', 'message', 'details', 'requestId'];
+
+/** A request id as the server keeps or makes it (apps/server/src/logging/request-id.ts). */
+export const REQUEST_ID_PATTERN = /^[A-Za-z0-9._-]{1,64}$/;
 
 /** A stack trace or source location anywhere in a body. */
 const STACK_TRACE = /(\n\s+at\s)|(\bat\s+\S+\s+\(.*:\d+:\d+\))|(\.(ts|js):\d+)|node_modules|\/dist\//;
@@ -206,13 +209,18 @@ function findKey(value: unknown, key: string): boolean {
   return Object.values(value as Record<string, unknown>).some((inner) => findKey(inner, key));
 }
 
-/** The error body of docs/protocol.md §4, with the status that goes with `code`, and no stack trace. */
+/**
+ * The error body of docs/protocol.md §4, with the status that goes with `code`, no stack trace,
+ * and the request's id: the same in the body (`requestId`) as in the `X-Request-ID` header.
+ */
 export function expectError(res: HttpResponse, code: ErrorCode): void {
   const status = HTTP_STATUS[code];
   expect({ status: res.status, body: res.body }).toEqual({
     status,
     body: expect.objectContaining({ statusCode: status, code, message: expect.any(String) }),
   });
+  expect((res.body as { requestId?: unknown }).requestId).toMatch(REQUEST_ID_PATTERN);
+  expect(res.headers['x-request-id']).toBe((res.body as { requestId: string }).requestId);
   expect(Object.keys(res.body).filter((field) => !ERROR_BODY_FIELDS.includes(field))).toEqual([]);
   expect((res.body as { message: string }).message.length).toBeGreaterThan(0);
   expect(findKey(res.body, 'stack')).toBe(false);

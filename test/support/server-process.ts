@@ -16,7 +16,7 @@ const SERVER_VARIABLES = [
   'RATE_JOINS_PER_MIN', 'RATE_FAILED_JOINS_PER_MIN', 'RATE_LOOKUPS_PER_MIN', 'RATE_CONNECTS_PER_MIN',
   'RATE_MESSAGES_PER_SEC', 'RATE_MESSAGES_BURST', 'PUBLIC_ORIGIN', 'NODE_OPTIONS',
   'IPV6_PREFIX_LENGTH', 'MAX_ROOMS_PER_ADDRESS', 'MAX_SESSIONS_PER_ADDRESS', 'MAX_CONNECTIONS_PER_ADDRESS',
-  'REPLAY_MS', 'REPLAY_MAX_BYTES', 'REPLAY_MAX_TOTAL_BYTES',
+  'REPLAY_MS', 'REPLAY_MAX_BYTES', 'REPLAY_MAX_TOTAL_BYTES', 'SHUTDOWN_DRAIN_MS',
 ];
 
 const BASE_ENV: Record<string, string> = {
@@ -92,8 +92,9 @@ export class ServerProcess {
   static async start(env: ServerEnv = {}, timeoutMs = 20_000, launcher: readonly string[] = []): Promise<ServerProcess> {
     const server = ServerProcess.spawn(env, launcher);
     try {
-      const started = await server.waitForLog((line) => line.event === 'server.started', timeoutMs);
-      const port = Number(started['port']);
+      // LOG_FORMAT=ecs names the same fields event.action and ciphernest.port.
+      const started = await server.waitForLog((line) => (line.event ?? line['event.action']) === 'server.started', timeoutMs);
+      const port = Number(started['port'] ?? started['ciphernest.port']);
       if (!Number.isInteger(port) || port <= 0) throw new Error(`server.started carries no usable port: ${JSON.stringify(started)}`);
       server.portNumber = port;
       return server;

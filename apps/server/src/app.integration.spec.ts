@@ -8,6 +8,7 @@ import { VAULT_PATTERN, type MemberEvent, type PresenceEvent, type SessionGrant 
 import { AppModule } from './app.module';
 import { loadConfig, type AppConfig } from './config/app-config';
 import { applicationOptions, configureApp, strictHttpAdapter } from './create-app';
+import { Readiness } from './http/readiness';
 import { ManualClock } from './testing/manual-clock';
 
 const b64url = (bytes: number) => randomBytes(bytes).toString('base64url');
@@ -130,10 +131,12 @@ describe('CipherNest server (Nest testing module, real HTTP and Socket.IO)', () 
     const second = await start();
     apps.push(first.app, second.app);
     const { alice } = await createAndJoin(first.url, 'Restart room');
-    await request(second.url).delete('/api/session').set('Authorization', `Bearer ${alice.token}`).expect(401, {
+    const refused = await request(second.url).delete('/api/session').set('Authorization', `Bearer ${alice.token}`).expect(401);
+    expect(refused.body).toEqual({
       statusCode: 401,
       code: 'TOKEN_INVALID',
       message: 'The session token is not valid.',
+      requestId: refused.headers['x-request-id'],
     });
     const socket = track(connect(second.url, alice.token));
     const error = await next<Error & { data?: { code: string } }>(socket, 'connect_error');
@@ -154,6 +157,17 @@ describe('CipherNest server (Nest testing module, real HTTP and Socket.IO)', () 
     const socket = track(io(`${url}/`, { transports: ['websocket'], reconnection: false, forceNew: true }));
     const error = await next<Error & { data?: { code: string } }>(socket, 'connect_error');
     expect(error.data).toEqual({ code: 'NOT_FOUND' });
+  });
+
+  it('is not ready until it is marked serving (main.ts does so once it listens), and lives all along', async () => {
+    const { app, url } = await start();
+    apps.push(app);
+    await request(url).get('/readyz').expect(503, { status: 'unready', reason: 'starting' });
+    await request(url).get('/livez').expect(200, { status: 'ok' });
+    app.get(Readiness).serving();
+    await request(url).get('/readyz').expect(200, { status: 'ok' });
+    app.get(Readiness).stopping();
+    await request(url).get('/readyz').expect(503, { status: 'unready', reason: 'stopping' });
   });
 });
 

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { NestApplicationOptions } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { ExpressAdapter, type NestExpressApplication } from '@nestjs/platform-express';
@@ -9,6 +10,8 @@ import { ConfigError, type AppConfig } from './config/app-config';
 import { NestLogBridge } from './logging/nest-log-bridge';
 import { refuseForeignHosts } from './http/refuse-foreign-hosts';
 import { LogAddress } from './logging/log-address';
+import { ChatMetrics } from './metrics/chat-metrics';
+import { assignRequestId } from './logging/request-id';
 import { ConfiguredIoAdapter } from './realtime/configured-io.adapter';
 import { clientAddress } from './shared/client-address';
 import type { Clock } from './shared/clock';
@@ -72,7 +75,7 @@ export async function createApp(config: AppConfig, options: { clock?: Clock; web
 }
 
 /**
- * What every instance needs after creation: the log, the configured Socket.IO adapter, the
+ * What every instance needs after creation: request ids, the log, the configured Socket.IO adapter, the
  * security headers on every response, the Host check, and the web app's files ahead of every
  * route.
  */
@@ -83,9 +86,19 @@ export async function configureApp(app: NestExpressApplication, config: AppConfi
   app.useLogger(new NestLogBridge(logger.logger));
   const redis = config.store === 'redis' ? app.get(RedisStore) : undefined;
   // ioredis reconnects by itself; a lost connection shows in the log, not as a crash.
-  redis?.reportErrors((error) => logger.error({ event: 'redis.error', err: { message: error.message } }, 'Redis connection error'));
+  const metrics = app.get(ChatMetrics);
+  redis?.reportErrors((error) => {
+    metrics.redisError();
+    logger.error({ event: 'redis.error', err: { message: error.message } }, 'Redis connection error');
+  });
   app.useWebSocketAdapter(new ConfiguredIoAdapter(app, config, redis));
   app.disable('x-powered-by');
+  // First of all: every answer, a refusal by the Host check included, carries the request's id
+  // (X-Request-ID, and `requestId` in error bodies); pino-http logs the same one.
+  app.use((request: IncomingMessage, response: ServerResponse, next: () => void) => {
+    assignRequestId(request, response);
+    next();
+  });
   // A whole request (headers and body) must arrive within 30 s; Node's default is 5 minutes.
   Object.assign(app.getHttpServer(), { requestTimeout: REQUEST_TIMEOUT_MS, headersTimeout: HEADERS_TIMEOUT_MS });
   app.use(securityHeaders(config.trustProxy));
@@ -95,7 +108,7 @@ export async function configureApp(app: NestExpressApplication, config: AppConfi
   app.use(
     refuseForeignHosts(hosts, (request) => {
       const ip = addresses.format(clientAddress(request, config.trustProxy));
-      logger.info({ event: 'host.rejected', host: hosts.hostOf(request)?.slice(0, 100), ip }, 'request for a host this server does not serve refused');
+      logger.info({ event: 'host.rejected', reqId: request.id, host: hosts.hostOf(request)?.slice(0, 100), ip }, 'request for a host this server does not serve refused');
     }),
   );
   if (web) app.use(staticFiles(web));

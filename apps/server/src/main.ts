@@ -4,6 +4,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { PinoLogger } from 'nestjs-pino';
 import { ConfigError, loadConfig, RATE_LIMIT_KEYS, type AppConfig } from './config/app-config';
 import { createApp } from './create-app';
+import { Readiness } from './http/readiness';
 import { ChatGateway } from './realtime/chat.gateway';
 import { PING_INTERVAL_MS, PING_TIMEOUT_MS } from './realtime/configured-io.adapter';
 import { RedisStore } from './store/redis/redis-store';
@@ -24,28 +25,36 @@ function readConfig(): AppConfig {
   }
 }
 
+function delay(ms: number): Promise<void> {
+  return new Promise((resolveDelay) => setTimeout(resolveDelay, ms));
+}
+
 /**
- * SIGTERM/SIGINT: the gateway closes every socket (alone, every room ends; with a shared store
- * the sessions turn away and live on), then the process exits 0 within 5 s. A process whose
- * Redis heartbeat lapsed stops the same way and exits 1, to be restarted.
+ * SIGTERM/SIGINT: /readyz turns 503 at once, the server goes on serving for SHUTDOWN_DRAIN_MS
+ * (0 by default) so load balancers stop sending it traffic, then the gateway closes every
+ * socket (alone, every room ends; with a shared store the sessions turn away and live on), and
+ * the process exits 0 within 5 s of that. A process whose Redis heartbeat lapsed stops at once
+ * (no drain) and exits 1, to be restarted.
  */
 function handleSignals(app: NestExpressApplication, config: AppConfig, logger: PinoLogger): void {
   let stopping = false;
   const shutdown = (reason: string, code: number): void => {
     if (stopping) return;
     stopping = true;
+    app.get(Readiness).stopping();
+    const signalled = reason.startsWith('SIG');
+    const drainMs = signalled ? config.shutdownDrainMs : 0;
     const ending = config.store === 'memory' ? 'every room ends' : 'its sessions turn away; the other processes keep them';
-    const cause = reason.startsWith('SIG') ? { signal: reason } : { reason };
-    logger.info({ event: 'server.stopping', ...cause }, `stopping: ${ending}`);
-    setTimeout(() => process.exit(code), SHUTDOWN_DEADLINE_MS).unref();
+    const cause = signalled ? { signal: reason } : { reason };
+    logger.info({ event: 'server.stopping', ...cause, drainMs }, `stopping: ${ending}`);
+    setTimeout(() => process.exit(code), drainMs + SHUTDOWN_DEADLINE_MS).unref();
     // Closing connections to a Redis that is gone rejects promises nobody awaits (Socket.IO's
     // Redis adapter unsubscribing); while stopping, that is expected and no reason to crash.
     process.on('unhandledRejection', (error: unknown) => {
       logger.warn({ event: 'server.stop_error', err: { message: (error as Error)?.message } }, 'an error while stopping');
     });
-    app
-      .get(ChatGateway)
-      .shutdown()
+    delay(drainMs)
+      .then(() => app.get(ChatGateway).shutdown())
       .then(() => app.close())
       .catch((error: unknown) => logger.error({ event: 'server.stop_failed', err: error }, 'clean stop failed'))
       .finally(() => {
@@ -80,6 +89,7 @@ async function bootstrap(): Promise<void> {
   } catch (error) {
     stop(`cannot listen on ${config.host}:${config.port} (${(error as Error).message}); set PORT or HOST`);
   }
+  app.get(Readiness).serving();
   const { port } = app.getHttpServer().address() as AddressInfo;
   const off = RATE_LIMIT_KEYS.filter((key) => config.limits[key] === 0);
   if (off.length > 0) logger.warn({ event: 'config.rate_limits_off', limits: off }, 'some rate limits are off');

@@ -63,6 +63,11 @@ export interface ErrorBody {
   code: ErrorCode;
   message: string;
   details?: unknown;
+  /**
+   * The HTTP request's id, as in its `X-Request-ID` response header and the server's log, so a
+   * person reporting the error can quote it. Only on HTTP answers (acks carry none).
+   */
+  requestId?: string;
 }
 
 /**

@@ -82,8 +82,21 @@ export interface RoomDirectory {
  */
 export const ROOM_DIRECTORY_ATTRIBUTE = 'data-room-directory';
 
+/** `GET /livez` (and `/healthz`, its alias), and `GET /readyz` while the server takes traffic. */
 export interface HealthResponse {
   status: 'ok';
+}
+
+/**
+ * Why `GET /readyz` answers 503: the server has not finished starting, it is stopping (after
+ * SIGTERM, before its sockets close), or its shared store (Redis) cannot be reached.
+ */
+export type UnreadyReason = 'starting' | 'stopping' | 'store-unreachable';
+
+/** `GET /readyz` when the server should get no traffic (503). */
+export interface UnreadyResponse {
+  status: 'unready';
+  reason: UnreadyReason;
 }
 
 /** Percent-encoded paths of the HTTP API. */

@@ -294,8 +294,18 @@ describe('loadConfig', () => {
       expect(configError({ LOG_LEVEL: 'loud' })).toContain('LOG_LEVEL');
     });
 
-    it('refuses LOG_FORMAT=xml, naming the variable', () => {
-      expect(configError({ LOG_FORMAT: 'xml' })).toContain('LOG_FORMAT');
+    it('refuses LOG_FORMAT=xml, naming the variable and the formats there are', () => {
+      expect(configError({ LOG_FORMAT: 'xml' })).toBe('LOG_FORMAT must be one of json, pretty, ecs (got "xml")');
+    });
+
+    it('reads LOG_FORMAT=ecs (the Elastic Common Schema)', () => {
+      expect(loadConfig({ LOG_FORMAT: 'ecs' }).logFormat).toBe('ecs');
+    });
+
+    it('reads SHUTDOWN_DRAIN_MS, 0 by default, and refuses more than a minute', () => {
+      expect(loadConfig({}).shutdownDrainMs).toBe(0);
+      expect(loadConfig({ SHUTDOWN_DRAIN_MS: '15000' }).shutdownDrainMs).toBe(15_000);
+      expect(configError({ SHUTDOWN_DRAIN_MS: '60001' })).toBe('SHUTDOWN_DRAIN_MS must be a whole number from 0 to 60000 (got "60001")');
     });
 
     it('refuses LOG_IP=some, naming the variable', () => {

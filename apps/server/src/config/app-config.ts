@@ -1,7 +1,8 @@
 import { DEFAULT_LIMITS } from '@ciphernest/protocol';
 import { trustPolicy, type TrustPolicy } from '../shared/client-address';
 
-export type LogFormat = 'json' | 'pretty';
+/** LOG_FORMAT: CipherNest's JSON lines, the same made readable, or the Elastic Common Schema. */
+export type LogFormat = 'json' | 'pretty' | 'ecs';
 export type LogIpMode = 'full' | 'hashed' | 'off';
 export type StoreKind = 'memory' | 'redis';
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -75,8 +76,16 @@ export class AppConfig {
      * (DNS rebinding); unset, only localhost names and literal addresses are served.
      */
     readonly publicOrigin: string | undefined = undefined,
+    /**
+     * SHUTDOWN_DRAIN_MS: after SIGTERM, how long the server keeps serving while /readyz already
+     * says `stopping`, so a load balancer takes it out of rotation before its sockets close.
+     */
+    readonly shutdownDrainMs = 0,
   ) {}
 }
+
+/** The longest drain after SIGTERM (SHUTDOWN_DRAIN_MS): orchestrators wait 30 s by default. */
+export const MAX_SHUTDOWN_DRAIN_MS = 60_000;
 
 /** A setting that cannot be used; the message names the variable. */
 export class ConfigError extends Error {}
@@ -210,7 +219,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     trustProxy,
     tls(env),
     oneOf(env, 'LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info'),
-    oneOf(env, 'LOG_FORMAT', ['json', 'pretty'] as const, process.stdout.isTTY ? 'pretty' : 'json'),
+    oneOf(env, 'LOG_FORMAT', ['json', 'pretty', 'ecs'] as const, process.stdout.isTTY ? 'pretty' : 'json'),
     oneOf(env, 'LOG_IP', ['full', 'hashed', 'off'] as const, 'full'),
     store,
     redisUrl,
@@ -221,5 +230,6 @@ export function loadConfig(env: Env = process.env): AppConfig {
     limits,
     addressLimits(env),
     publicOrigin(env),
+    integer(env, 'SHUTDOWN_DRAIN_MS', 0, 0, MAX_SHUTDOWN_DRAIN_MS),
   );
 }

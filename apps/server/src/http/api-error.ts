@@ -14,9 +14,11 @@ export class ApiError extends Error {
     return HTTP_STATUS[this.code];
   }
 
-  toBody(): ErrorBody {
+  /** The error body; `requestId` is the HTTP request's id (X-Request-ID), so a person can quote it. */
+  toBody(requestId?: string): ErrorBody {
     const body: ErrorBody = { statusCode: this.status, code: this.code, message: this.message };
     if (this.details !== undefined) body.details = this.details;
+    if (requestId !== undefined) body.requestId = requestId;
     return body;
   }
 }

@@ -2,6 +2,7 @@ import { Catch, HttpException, type ArgumentsHost, type ExceptionFilter } from '
 import { PinoLogger } from 'nestjs-pino';
 import type { Request, Response } from 'express';
 import type { ErrorCode } from '@ciphernest/protocol';
+import { assignRequestId } from '../logging/request-id';
 import { LogAddress } from '../logging/log-address';
 import { ChatMetrics } from '../metrics/chat-metrics';
 import { ApiError } from './api-error';
@@ -24,7 +25,10 @@ function toApiError(exception: unknown): ApiError {
   return new ApiError('INTERNAL');
 }
 
-/** Every HTTP error leaves as `{ statusCode, code, message }` (docs/protocol.md §4); stack traces stay in the log. */
+/**
+ * Every HTTP error leaves as `{ statusCode, code, message, requestId }` (docs/protocol.md §4),
+ * `requestId` being the one in the `X-Request-ID` header and the log; stack traces stay in the log.
+ */
 @Catch()
 export class ApiExceptionFilter implements ExceptionFilter {
   constructor(
@@ -47,6 +51,6 @@ export class ApiExceptionFilter implements ExceptionFilter {
       this.logger.warn({ event: 'rate.limited', ip, path: request.path, method: request.method }, 'rate limit hit');
     }
     if (response.headersSent) return;
-    response.status(error.status).json(error.toBody());
+    response.status(error.status).json(error.toBody(assignRequestId(request, response)));
   }
 }

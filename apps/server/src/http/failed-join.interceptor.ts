@@ -4,6 +4,7 @@ import type { Request, Response } from 'express';
 import { catchError, mergeMap, type Observable } from 'rxjs';
 import { roomKeyOf, type BadCredentialsDetails } from '@ciphernest/protocol';
 import { FailedJoinLimiter } from '../membership/application/failed-join-limiter';
+import { ChatMetrics } from '../metrics/chat-metrics';
 import { ApiError } from './api-error';
 import type { AddressedRequest } from './client-address.middleware';
 
@@ -30,6 +31,7 @@ export class FailedJoinInterceptor implements NestInterceptor {
   constructor(
     private readonly reflector: Reflector,
     private readonly failures: FailedJoinLimiter,
+    private readonly metrics: ChatMetrics,
   ) {}
 
   async intercept(context: ExecutionContext, next: CallHandler): Promise<Observable<unknown>> {
@@ -39,6 +41,7 @@ export class FailedJoinInterceptor implements NestInterceptor {
     if (roomKey === undefined) return next.handle();
     const attempt = await this.failures.attempt(FailedJoinLimiter.key(request.addressKey, roomKey));
     if (!attempt.ok) {
+      this.metrics.joinLockedOut();
       const retryAfter = Math.ceil(attempt.retryAfterMs / 1000);
       context.switchToHttp().getResponse<Response>().setHeader('Retry-After', Math.max(1, retryAfter));
       throw new ApiError('RATE_LIMITED', 'Too many failed attempts to join this room; wait a minute and try again.');

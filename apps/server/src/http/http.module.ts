@@ -11,6 +11,7 @@ import { FailedJoinInterceptor } from './failed-join.interceptor';
 import { HealthController } from './health.controller';
 import { JsonBodyMiddleware } from './json-body.middleware';
 import { MetricsController } from './metrics.controller';
+import { Readiness } from './readiness';
 import { RATE_BUCKET, type RateBucket } from './rate-limit.decorator';
 import { RoomDirectoryController } from './room-directory.controller';
 import { RoomsController } from './rooms.controller';
@@ -35,7 +36,7 @@ function throttlers(config: AppConfig) {
   }));
 }
 
-/** The HTTP API of docs/protocol.md §4, the health check and /metrics. */
+/** The HTTP API of docs/protocol.md §4, the probes (/livez, /readyz) and /metrics. */
 @Module({
   imports: [
     MembershipModule,
@@ -50,6 +51,7 @@ function throttlers(config: AppConfig) {
   ],
   controllers: [RoomsController, RoomDirectoryController, SessionController, HealthController, MetricsController],
   providers: [
+    Readiness,
     FailedJoinInterceptor,
     { provide: APP_FILTER, useClass: ApiExceptionFilter },
     { provide: APP_PIPE, useFactory: apiValidationPipe },

@@ -1,25 +1,46 @@
-import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Global, Module } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
-import { stdTimeFunctions } from 'pino';
+import { stdTimeFunctions, type LoggerOptions } from 'pino';
 import { AppConfig } from '../config/app-config';
 import { clientAddress } from '../shared/client-address';
 import { RedisStore } from '../store/redis/redis-store';
+import { ecsLogOptions } from './ecs-log-format';
 import { LogAddress } from './log-address';
+import { assignRequestId } from './request-id';
 
 /** With STORE=redis, the deployment's log key (new at its cold start); otherwise the process's own. */
 const LOG_ADDRESS_INPUTS = [AppConfig, { token: RedisStore, optional: true }];
 
-const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
+/** Probes ask every few seconds; their answers say all there is to say. */
+const UNLOGGED_PATHS: ReadonlySet<string> = new Set(['/livez', '/readyz', '/healthz']);
 
 function pathOnly(url: string | undefined): string {
   return (url ?? '').split('?')[0] ?? '';
 }
 
+const SERVICE = 'ciphernest';
+
+/**
+ * How a line is written (LOG_FORMAT): CipherNest's JSON (`time`, `level`, `service`, `event`,
+ * `msg`), the same made readable (pretty), or the Elastic Common Schema (ecs-log-format.ts).
+ */
+function lineFormat(config: AppConfig): LoggerOptions {
+  if (config.logFormat === 'ecs') return ecsLogOptions(SERVICE);
+  const json: LoggerOptions = {
+    base: { service: SERVICE },
+    timestamp: stdTimeFunctions.isoTime,
+    formatters: { level: (label: string) => ({ level: label }) },
+    messageKey: 'msg',
+  };
+  if (config.logFormat === 'pretty') return { ...json, transport: { target: 'pino-pretty', options: { singleLine: true, translateTime: 'SYS:standard' } } };
+  return json;
+}
+
 /**
  * JSON lines on stdout through nestjs-pino, one `event` a line. Request logs carry the method,
- * the path without its query string, the status and the request id; never headers or bodies.
+ * the path without its query string, the status and the request id (X-Request-ID, kept when a
+ * valid one came in: request-id.ts); never headers or bodies.
  */
 @Global()
 @Module({
@@ -31,24 +52,19 @@ function pathOnly(url: string | undefined): string {
         return {
           pinoHttp: {
             level: config.logLevel,
-            ...(config.logFormat === 'pretty'
-              ? { transport: { target: 'pino-pretty', options: { singleLine: true, translateTime: 'SYS:standard' } } }
-              : {}),
-            base: { service: 'ciphernest' },
-            timestamp: stdTimeFunctions.isoTime,
-            formatters: { level: (label: string) => ({ level: label }) },
-            messageKey: 'msg',
+            ...lineFormat(config),
             redact: {
               paths: ['req.headers', 'req.query', 'req.body', 'token', 'vault', 'verifier', 'password', 'box', '*.token', '*.vault', '*.verifier', '*.password', '*.box'],
               censor: '[redacted]',
             },
+            // Lines written while a request is handled carry its id only (reqId); the request
+            // line itself carries the request too, in its own object (below), so that
+            // LOG_FORMAT=ecs can name its fields (bindings of child loggers bypass formatters).
             quietReqLogger: true,
-            genReqId: (req: IncomingMessage, res: ServerResponse) => {
-              const given = req.headers['x-request-id'];
-              const id = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
-              res.setHeader('X-Request-Id', id);
-              return id;
-            },
+            quietResLogger: true,
+            ...(config.logFormat === 'ecs' ? { customAttributeKeys: { reqId: 'http.request.id' } } : {}),
+            // Already given by the first middleware (create-app.ts); the same id either way.
+            genReqId: (req: IncomingMessage, res: ServerResponse) => assignRequestId(req, res),
             serializers: {
               req: (req: { id: unknown; method: string; url: string }) => ({ id: req.id, method: req.method, path: pathOnly(req.url) }),
               res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
@@ -56,18 +72,20 @@ function pathOnly(url: string | undefined): string {
             customLogLevel: (_req: IncomingMessage, res: ServerResponse, error?: Error) =>
               error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'info' : 'debug',
             customSuccessObject: (req: IncomingMessage, _res: ServerResponse, value: object) => ({
+              req,
               ...value,
               event: 'http.request',
               ip: addresses.format(clientAddress(req, config.trustProxy)),
             }),
             customErrorObject: (req: IncomingMessage, _res: ServerResponse, _error: Error, value: object) => ({
+              req,
               ...value,
               event: 'http.request',
               ip: addresses.format(clientAddress(req, config.trustProxy)),
             }),
             customSuccessMessage: () => 'request completed',
             customErrorMessage: () => 'request failed',
-            autoLogging: { ignore: (req: IncomingMessage) => pathOnly(req.url) === '/healthz' },
+            autoLogging: { ignore: (req: IncomingMessage) => UNLOGGED_PATHS.has(pathOnly(req.url)) },
           },
         };
       },

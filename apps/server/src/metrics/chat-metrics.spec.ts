@@ -80,6 +80,25 @@ describe('ChatMetrics', () => {
     expect(sample(text, 'ciphernest_rejections_total{code="IP_MISMATCH",channel="handshake"}')).toBe(1);
   });
 
+  it('counts slow consumers and join lockouts, from 0', async () => {
+    expect(sample(await metrics.render(), 'ciphernest_slow_consumers_total')).toBe(0);
+    expect(sample(await metrics.render(), 'ciphernest_join_lockouts_total')).toBe(0);
+
+    metrics.slowConsumer();
+    metrics.joinLockedOut();
+    metrics.joinLockedOut();
+
+    const text = await metrics.render();
+    expect(sample(text, 'ciphernest_slow_consumers_total')).toBe(1);
+    expect(sample(text, 'ciphernest_join_lockouts_total')).toBe(2);
+  });
+
+  it('has no Redis metrics without Redis (STORE=memory), and counts nothing when told of a Redis error', async () => {
+    metrics.redisError();
+
+    expect(await metrics.render()).not.toContain('ciphernest_redis_');
+  });
+
   it('adds the process metrics, event-loop lag among them, only when METRICS_TOKEN is set', async () => {
     expect(await metrics.render()).not.toContain('nodejs_eventloop_lag_seconds');
 

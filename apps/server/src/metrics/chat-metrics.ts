@@ -1,9 +1,10 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Optional } from '@nestjs/common';
 import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
 import type { ErrorCode } from '@ciphernest/protocol';
 import { AppConfig } from '../config/app-config';
 import { RoomRepository } from '../membership/application/ports/room.repository';
 import { SessionRepository } from '../membership/application/ports/session.repository';
+import { RedisStore } from '../store/redis/redis-store';
 
 /** Where a request was refused: an HTTP answer, a Socket.IO handshake, or a `message` ack. */
 export type RejectionChannel = 'http' | 'handshake' | 'message';
@@ -23,6 +24,9 @@ export class ChatMetrics {
   private readonly rejections: Counter<'code' | 'channel'>;
   private readonly replayed: Counter;
   private readonly missed: Counter;
+  private readonly slowConsumers: Counter;
+  private readonly joinLockouts: Counter;
+  private readonly redisErrors: Counter | undefined;
   /**
    * Relays counted since the last scrape, added to the counters as they are collected: a
    * prom-client inc() allocates and hashes labels, twice per message on the hot path.
@@ -30,7 +34,7 @@ export class ChatMetrics {
   private unscrapedMessages = 0;
   private unscrapedBytes = 0;
 
-  constructor(config: AppConfig, rooms: RoomRepository, sessions: SessionRepository) {
+  constructor(config: AppConfig, rooms: RoomRepository, sessions: SessionRepository, @Optional() redis?: RedisStore) {
     const registers = [this.registry];
     new Gauge({
       name: 'ciphernest_rooms',
@@ -82,6 +86,31 @@ export class ChatMetrics {
       help: 'Messages a resuming socket should have had that were no longer held (the seqs of its `missed` range).',
       registers,
     });
+    this.slowConsumers = new Counter({
+      name: 'ciphernest_slow_consumers_total',
+      help: 'Sockets closed because more than MAX_BUFFERED_BYTES waited for them (socket.slow_consumer).',
+      registers,
+    });
+    this.joinLockouts = new Counter({
+      name: 'ciphernest_join_lockouts_total',
+      help: 'Joins refused (RATE_LIMITED) because their address and room had used up RATE_FAILED_JOINS_PER_MIN wrong passwords.',
+      registers,
+    });
+    if (redis) {
+      new Gauge({
+        name: 'ciphernest_redis_reachable',
+        help: 'STORE=redis: 1 while both Redis connections are up and the heartbeat holds, else 0 (/readyz answers 503 then).',
+        registers,
+        collect() {
+          this.set(redis.reachable ? 1 : 0);
+        },
+      });
+      this.redisErrors = new Counter({
+        name: 'ciphernest_redis_errors_total',
+        help: 'STORE=redis: Redis connection errors and commands that ran out of retries (redis.error).',
+        registers,
+      });
+    }
     // Process metrics, among them nodejs_eventloop_lag_seconds and its percentiles. They start
     // monitors of their own, so only a server that serves /metrics pays for them.
     if (config.metricsToken !== undefined) collectDefaultMetrics({ register: this.registry });
@@ -103,6 +132,21 @@ export class ChatMetrics {
   resumed(replayed: number, missed: number): void {
     if (replayed > 0) this.replayed.inc(replayed);
     if (missed > 0) this.missed.inc(missed);
+  }
+
+  /** A socket closed as a slow consumer (docs/protocol.md §5). */
+  slowConsumer(): void {
+    this.slowConsumers.inc();
+  }
+
+  /** A join refused because its (address, room) used up its wrong passwords. */
+  joinLockedOut(): void {
+    this.joinLockouts.inc();
+  }
+
+  /** A Redis connection error (counted only with STORE=redis). */
+  redisError(): void {
+    this.redisErrors?.inc();
   }
 
   rejected(code: ErrorCode, channel: RejectionChannel): void {

@@ -26,6 +26,8 @@ export interface ChatSocketData {
   socketRoom: string;
   /** The `resume` of the handshake (docs/protocol.md §5.1): undefined when the client sent none. */
   resume: number | undefined;
+  /** The id of the Engine.IO handshake's HTTP request (X-Request-ID from the proxy, or new), for the log. */
+  requestId: string;
 }
 
 export type ChatSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, ChatSocketData>;

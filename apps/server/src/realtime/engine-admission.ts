@@ -4,6 +4,7 @@ import type { Server } from 'socket.io';
 import { PacketType } from 'socket.io-parser';
 import { CHAT_NAMESPACE, ERROR_MESSAGES, ErrorCode } from '@ciphernest/protocol';
 import { AppConfig } from '../config/app-config';
+import { requestIdOf } from '../logging/request-id';
 import { addressKey, clientAddress } from '../shared/client-address';
 import { OriginPolicy } from '../shared/origin-policy';
 import { SocketReport } from './socket-report';
@@ -60,7 +61,7 @@ export class EngineAdmission {
   readonly allowRequest = (request: IncomingMessage, answer: AllowRequestAnswer): void => {
     const handshake = this.read(request);
     if ((this.open.get(handshake.key) ?? 0) >= this.config.perAddress.maxConnectionsPerAddress) {
-      this.report.handshakeRateLimited(this.report.ip(handshake.address), 'connections');
+      this.report.handshakeRateLimited(this.report.ip(handshake.address), 'connections', requestIdOf(request));
       answer(ErrorCode.RateLimited, false);
       return;
     }
@@ -91,7 +92,7 @@ export class EngineAdmission {
       this.open.set(handshake.key, (this.open.get(handshake.key) ?? 0) + 1);
       this.keys.set(connection, handshake.key);
       connection.on('close', closed);
-      if (handshake.foreign) this.refuseOrigin(server, connection, handshake.address);
+      if (handshake.foreign) this.refuseOrigin(server, connection, handshake.address, requestIdOf(connection.request));
     });
   }
 
@@ -101,9 +102,9 @@ export class EngineAdmission {
     return { address, key: addressKey(address, this.config.perAddress.ipv6PrefixLength), foreign: !this.origins.allows(request) };
   }
 
-  private refuseOrigin(server: Server, connection: EngineConnection, address: string): void {
+  private refuseOrigin(server: Server, connection: EngineConnection, address: string, requestId: string): void {
     const code = ErrorCode.OriginRefused;
-    this.report.handshakeRefused(this.report.ip(address), code);
+    this.report.handshakeRefused(this.report.ip(address), code, requestId);
     const refusal = { type: PacketType.CONNECT_ERROR, nsp: CHAT_NAMESPACE, data: { message: ERROR_MESSAGES[code], data: { code } } };
     for (const encoded of server.encoder.encode(refusal) as string[]) connection.write(encoded);
     // Sends what is queued, then closes; packets arriving meanwhile are dropped unread.

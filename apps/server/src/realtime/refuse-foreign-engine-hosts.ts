@@ -2,6 +2,7 @@ import { ServerResponse, type IncomingMessage } from 'node:http';
 import type { Socket as NetSocket } from 'node:net';
 import type { Server } from 'socket.io';
 import { ErrorCode, HTTP_STATUS, type ErrorBody } from '@ciphernest/protocol';
+import { REQUEST_ID_HEADER, requestIdOf } from '../logging/request-id';
 import { FOREIGN_HOST_MESSAGE, type HostPolicy } from '../shared/host-policy';
 import { TRANSPORT_HEADERS } from '../web/security-headers';
 
@@ -9,11 +10,13 @@ interface EngineWithMiddleware {
   use(middleware: (request: IncomingMessage, response: unknown, next: (error?: Error) => void) => void): void;
 }
 
-const REFUSAL: ErrorBody = { statusCode: HTTP_STATUS.ORIGIN_REFUSED, code: ErrorCode.OriginRefused, message: FOREIGN_HOST_MESSAGE };
-const BODY = JSON.stringify(REFUSAL);
-
-function headers(): Record<string, string | number> {
-  return { ...TRANSPORT_HEADERS, 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(BODY), Connection: 'close' };
+/** The refusal, with the request's id in its body and its X-Request-ID header, as the HTTP API's. */
+function refusal(request: IncomingMessage): { body: string; headers: Record<string, string | number> } {
+  const requestId = requestIdOf(request);
+  const refused: ErrorBody = { statusCode: HTTP_STATUS.ORIGIN_REFUSED, code: ErrorCode.OriginRefused, message: FOREIGN_HOST_MESSAGE, requestId };
+  const body = JSON.stringify(refused);
+  const headers = { ...TRANSPORT_HEADERS, 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(body), [REQUEST_ID_HEADER]: requestId, Connection: 'close' };
+  return { body, headers };
 }
 
 /**
@@ -26,12 +29,13 @@ export function refuseForeignEngineHosts(server: Server, policy: HostPolicy): vo
   const engine = server.engine as unknown as EngineWithMiddleware;
   engine.use((request, response, next) => {
     if (policy.allows(request)) return next();
+    const { body, headers } = refusal(request);
     if (response instanceof ServerResponse) {
-      response.writeHead(REFUSAL.statusCode, headers()).end(BODY);
+      response.writeHead(HTTP_STATUS.ORIGIN_REFUSED, headers).end(body);
       return;
     }
     // An upgrade: Engine.IO hands middlewares a stand-in response, so the answer goes on the socket.
-    const lines = Object.entries(headers()).map(([name, value]) => `${name}: ${value}\r\n`);
-    (request.socket as NetSocket).end(`HTTP/1.1 403 Forbidden\r\n${lines.join('')}\r\n${BODY}`);
+    const lines = Object.entries(headers).map(([name, value]) => `${name}: ${value}\r\n`);
+    (request.socket as NetSocket).end(`HTTP/1.1 403 Forbidden\r\n${lines.join('')}\r\n${body}`);
   });
 }

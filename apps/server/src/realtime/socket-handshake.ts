@@ -3,6 +3,7 @@ import { InjectThrottlerStorage, type ThrottlerStorage } from '@nestjs/throttler
 import type { Namespace } from 'socket.io';
 import { ERROR_MESSAGES, isObject, type ErrorCode } from '@ciphernest/protocol';
 import { AppConfig } from '../config/app-config';
+import { requestIdOf } from '../logging/request-id';
 import { AuthenticateSession } from '../membership/application/authenticate-session.use-case';
 import { Clock } from '../shared/clock';
 import { addressKey, clientAddress } from '../shared/client-address';
@@ -63,12 +64,13 @@ export class SocketHandshake {
   private async admit(socket: ChatSocket): Promise<void> {
     const address = clientAddress(socket.request, this.config.trustProxy);
     const ip = this.report.ip(address);
+    const requestId = requestIdOf(socket.request);
     const refuse = (code: ErrorCode): never => {
-      this.report.handshakeRefused(ip, code);
+      this.report.handshakeRefused(ip, code, requestId);
       throw new HandshakeRefusal(code);
     };
     if (await this.connectRateExceeded(address)) {
-      this.report.handshakeRateLimited(ip, 'connects');
+      this.report.handshakeRateLimited(ip, 'connects', requestId);
       throw new HandshakeRefusal('RATE_LIMITED');
     }
     const auth: unknown = socket.handshake.auth;
@@ -93,6 +95,7 @@ export class SocketHandshake {
       attached: undefined,
       socketRoom: socketRooms.ofRoom(roomKey),
       resume,
+      requestId,
     };
   }
 

@@ -25,20 +25,21 @@ export class SocketReport {
     return this.addresses.format(address);
   }
 
-  handshakeRefused(ip: string | undefined, code: ErrorCode): void {
-    this.logger.info({ event: 'socket.rejected', ip, reason: code }, 'connection refused');
+  /** `reqId`: the id of the Engine.IO handshake's HTTP request (request-id.ts), as nginx logged it. */
+  handshakeRefused(ip: string | undefined, code: ErrorCode, reqId: string): void {
+    this.logger.info({ event: 'socket.rejected', reqId, ip, reason: code }, 'connection refused');
     this.metrics.rejected(code, 'handshake');
   }
 
-  handshakeRateLimited(ip: string | undefined, limit: 'connects' | 'connections'): void {
-    this.logger.warn({ event: 'rate.limited', ip, limit }, 'rate limit hit');
+  handshakeRateLimited(ip: string | undefined, limit: 'connects' | 'connections', reqId: string): void {
+    this.logger.warn({ event: 'rate.limited', reqId, ip, limit }, 'rate limit hit');
     this.metrics.rejected('RATE_LIMITED', 'handshake');
   }
 
   /** `replayed`: how many held messages the resume sent (docs/protocol.md §5.1); a `missed` range is a warning of its own. */
-  connected({ room, name, ip, resume }: ChatSocketData, arrival: Arrival, replay: Replay | undefined): void {
+  connected({ room, name, ip, resume, requestId }: ChatSocketData, arrival: Arrival, replay: Replay | undefined): void {
     const replayed = replay?.messages.length ?? 0;
-    this.logger.info({ event: 'socket.connected', room, user: name, ip, arrival: arrival.kind, resume, replayed }, 'socket connected');
+    this.logger.info({ event: 'socket.connected', reqId: requestId, room, user: name, ip, arrival: arrival.kind, resume, replayed }, 'socket connected');
     const missed = replay?.missed;
     const count = missed ? missed.to - missed.from + 1 : 0;
     if (missed) {
@@ -61,6 +62,7 @@ export class SocketReport {
 
   slowConsumer({ room, name, ip }: ChatSocketData, bytes: number): void {
     this.logger.warn({ event: 'socket.slow_consumer', room, user: name, ip, bytes }, 'socket closed: too much data waiting for a slow reader');
+    this.metrics.slowConsumer();
   }
 
   messageRateLimited({ room, name }: ChatSocketData): void {

@@ -51,8 +51,10 @@ export class RedisServer {
     }
   }
 
+  /** Kills it (SIGKILL); again, once it is gone, does nothing. */
   async stop(): Promise<void> {
-    if (this.child.exitCode !== null) return;
+    // A killed process has a signalCode and no exitCode.
+    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
     const exited = new Promise((resolve) => this.child.once('close', resolve));
     this.child.kill('SIGKILL');
     await exited;

@@ -128,13 +128,15 @@ describe('Serving the web app', () => {
     it('answers a client that does not ask for HTML with the JSON error', async () => {
       const response = await http().get('/no/such/page').set('Accept', 'application/json');
       expect(response.status).toBe(404);
-      expect(response.body).toEqual({ statusCode: 404, code: 'NOT_FOUND', message: 'Not found.' });
+      expect(response.body).toEqual({ statusCode: 404, code: 'NOT_FOUND', message: 'Not found.', requestId: response.headers['x-request-id'] as string });
+    expect(response.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
     });
 
     it('answers */* (fetch, curl) with the JSON error', async () => {
       const response = await http().get('/missing.js').set('Accept', '*/*');
       expect(response.status).toBe(404);
-      expect(response.body).toEqual({ statusCode: 404, code: 'NOT_FOUND', message: 'Not found.' });
+      expect(response.body).toEqual({ statusCode: 404, code: 'NOT_FOUND', message: 'Not found.', requestId: response.headers['x-request-id'] as string });
+    expect(response.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
     });
 
     it('leaves a POST to a page to the API', async () => {
@@ -149,7 +151,8 @@ describe('Serving the web app', () => {
       const response = await http().get('/api/nothing-here').set('Accept', BROWSER);
       expect(response.status).toBe(404);
       expect(response.headers['content-type']).toMatch(/^application\/json/);
-      expect(response.body).toEqual({ statusCode: 404, code: 'NOT_FOUND', message: 'Not found.' });
+      expect(response.body).toEqual({ statusCode: 404, code: 'NOT_FOUND', message: 'Not found.', requestId: response.headers['x-request-id'] as string });
+    expect(response.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
     });
 
     it('keeps /api itself a JSON 404', async () => {
@@ -323,7 +326,8 @@ describe('Without a built web app', () => {
   it('answers pages with the JSON 404 and still sends the security headers', async () => {
     const response = await request(app.getHttpServer()).get('/').set('Accept', BROWSER);
     expect(response.status).toBe(404);
-    expect(response.body).toEqual({ statusCode: 404, code: 'NOT_FOUND', message: 'Not found.' });
+    expect(response.body).toEqual({ statusCode: 404, code: 'NOT_FOUND', message: 'Not found.', requestId: response.headers['x-request-id'] as string });
+    expect(response.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
     for (const header of SECURITY_HEADERS) expect(response.headers).toHaveProperty(header);
   });
 });

@@ -77,6 +77,7 @@ export class RedisStore extends EventEmitter<{ lapsed: [] }> {
   private epoch = '';
   private logKey = Buffer.alloc(0);
   private closed = false;
+  private lapsed = false;
   /** When the heartbeat last reached Redis. */
   private lastBeat = Date.now();
   /** Connection errors once started (ioredis reconnects by itself); see `reportErrors`. */
@@ -123,6 +124,14 @@ export class RedisStore extends EventEmitter<{ lapsed: [] }> {
     store.heartbeat = setInterval(() => void store.beat(), HEARTBEAT_MS);
     store.heartbeat.unref();
     return store;
+  }
+
+  /**
+   * Whether this process can use Redis now: both connections are up (ioredis is not
+   * reconnecting) and its heartbeat has not lapsed. /readyz reads it at every probe.
+   */
+  get reachable(): boolean {
+    return !this.closed && !this.lapsed && this.commands.status === 'ready' && this.subscriber.status === 'ready';
   }
 
   /** Where connection errors go once started (the log). */
@@ -188,6 +197,7 @@ export class RedisStore extends EventEmitter<{ lapsed: [] }> {
   }
 
   private lapse(): void {
+    this.lapsed = true;
     clearInterval(this.heartbeat);
     this.emit('lapsed');
   }

@@ -88,6 +88,30 @@ describe('ApiClient', () => {
       expect(problem.retryAfterSeconds).toBeUndefined();
     });
 
+    it("keeps the error body's requestId, for the reference line", async () => {
+      fakeFetch(() => json(503, { ...errorBody(503, 'CAPACITY'), requestId: 'f81d4fae7dec11d0a76500a0c91e6bf6' }, { 'X-Request-ID': 'f81d4fae7dec11d0a76500a0c91e6bf6' }));
+
+      const problem = await problemOf(api.createRoom({ room: 'x', username: 'y', verifier: VERIFIER, kdf: KDF }));
+
+      expect(problem.requestId).toBe('f81d4fae7dec11d0a76500a0c91e6bf6');
+    });
+
+    it("takes the X-Request-ID header when a proxy answered without CipherNest's body (a 502)", async () => {
+      fakeFetch(() => json(502, '<html>Bad Gateway</html>', { 'Content-Type': 'text/html', 'X-Request-ID': '0123456789abcdef0123456789abcdef' }));
+
+      const problem = await problemOf(api.createRoom({ room: 'x', username: 'y', verifier: VERIFIER, kdf: KDF }));
+
+      expect({ code: problem.code, requestId: problem.requestId }).toEqual({ code: 'NETWORK', requestId: '0123456789abcdef0123456789abcdef' });
+    });
+
+    it('shows no reference that is not a well-formed id', async () => {
+      fakeFetch(() => json(500, { ...errorBody(500, 'INTERNAL'), requestId: '<script>' }, { 'X-Request-ID': 'has space' }));
+
+      const problem = await problemOf(api.createRoom({ room: 'x', username: 'y', verifier: VERIFIER, kdf: KDF }));
+
+      expect(problem.requestId).toBeUndefined();
+    });
+
     it('reads Retry-After seconds on RATE_LIMITED', async () => {
       fakeFetch(() => json(429, errorBody(429, 'RATE_LIMITED'), { 'Retry-After': '42' }));
 

@@ -61,6 +61,15 @@ function codeForBareStatus(status: number): ProblemCode {
   }
 }
 
+/** What a request id may look like (the server's own rule); anything else is not shown. */
+const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
+
+/** The answer's request id: the error body's `requestId`, else the `X-Request-ID` header (a proxy's own answer). */
+function requestIdOf(response: Response, body: unknown): string | undefined {
+  const candidates = [isObject(body) ? body['requestId'] : undefined, response.headers.get('X-Request-ID')];
+  return candidates.find((value): value is string => typeof value === 'string' && REQUEST_ID.test(value));
+}
+
 async function readJson(response: Response): Promise<unknown> {
   const text = await response.text();
   if (text.length === 0) return undefined;
@@ -83,9 +92,9 @@ function malformed(status: number): ApiProblem {
  * The HTTP API of docs/protocol.md §4, as Promises over `fetch`, with same-origin relative URLs
  * from `apiPaths`.
  *
- * Every failure rejects with an {@link ApiProblem}: the server's `{ statusCode, code, message }`
- * becomes its code, status and message (`Retry-After` becomes `retryAfterSeconds`); no answer
- * at all (offline, timeout, a proxy's 502-504) becomes 'NETWORK'.
+ * Every failure rejects with an {@link ApiProblem}: the server's `{ statusCode, code, message, requestId }`
+ * becomes its code, status, message and request id (`Retry-After` becomes `retryAfterSeconds`); no
+ * answer at all (offline, timeout) or a proxy's 502-504 becomes 'NETWORK'.
  *
  * Security: request bodies carry the verifier, never the password; the session token goes only
  * in the `Authorization` header of {@link endSession}. Nothing here logs.
@@ -191,10 +200,11 @@ export class ApiClient {
     if (response.ok) return { status: response.status, body };
 
     const retryAfter = retryAfterSeconds(response.headers.get('Retry-After'));
+    const requestId = requestIdOf(response, body);
     if (isObject(body) && isErrorCode(body['code'])) {
       const message = typeof body['message'] === 'string' ? body['message'] : `${method} ${path}: ${body['code']}`;
-      throw new ApiProblem(body['code'], response.status, message, retryAfter, body['details']);
+      throw new ApiProblem(body['code'], response.status, message, retryAfter, requestId, body['details']);
     }
-    throw new ApiProblem(codeForBareStatus(response.status), response.status, `${method} ${path}: HTTP ${response.status}`, retryAfter);
+    throw new ApiProblem(codeForBareStatus(response.status), response.status, `${method} ${path}: HTTP ${response.status}`, retryAfter, requestId);
   }
 }

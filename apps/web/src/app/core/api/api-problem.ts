@@ -14,7 +14,9 @@ export function isErrorCode(value: unknown): value is ErrorCode {
  * A refused or failed request: the server's error code (docs/protocol.md §4-5), or 'NETWORK' when
  * the server could not be reached or answered with something that is not CipherNest's error
  * body. `status` is the HTTP status (0 when there was none). `message` is for developers;
- * people read `errorText(code)`.
+ * people read `errorText(code)`. `requestId` is the answer's request id (its body's `requestId`,
+ * or its `X-Request-ID` header when a proxy answered), shown as "Reference: <id>" so that a
+ * person can quote it to the server's admin; there is none when no answer came.
  */
 export class ApiProblem extends Error {
   override readonly name = 'ApiProblem';
@@ -25,6 +27,8 @@ export class ApiProblem extends Error {
     message: string,
     /** From a `Retry-After` header, when the server sent one. */
     readonly retryAfterSeconds?: number,
+    /** The request id the server or proxy gave this request (docs/protocol.md §4), to quote as a reference. */
+    readonly requestId?: string,
     /** The error body's `details`, when the server sent any (docs/protocol.md §4). */
     readonly details?: unknown,
   ) {

@@ -78,7 +78,7 @@ describe('problemText', () => {
   });
 
   it('says how many tries a wrong password leaves before the one-minute wait', () => {
-    const wrong = (triesLeft: number) => problemText(new ApiProblem('BAD_CREDENTIALS', 401, 'x', undefined, { triesLeft }));
+    const wrong = (triesLeft: number) => problemText(new ApiProblem('BAD_CREDENTIALS', 401, 'x', undefined, undefined, { triesLeft }));
 
     expect(wrong(4)).toBe('Wrong password. 4 tries left before a one-minute wait.');
     expect(wrong(2)).toBe('Wrong password. 2 tries left before a one-minute wait.');

@@ -23,6 +23,12 @@ describe('placeProblem', () => {
     expect(placed).toEqual({ field, text: errorText(code), code });
   });
 
+  it("carries the answer's request id as the reference to show", () => {
+    const placed = placeProblem(new ApiProblem('CAPACITY', 503, 'full', undefined, 'abc-123'), 'enter');
+
+    expect(placed).toEqual({ field: 'form', text: errorText('CAPACITY'), code: 'CAPACITY', reference: 'abc-123' });
+  });
+
   it('puts VALIDATION_FAILED beside the room name when the room lookup was refused', () => {
     const placed = placeProblem(new ApiProblem('VALIDATION_FAILED', 400, 'bad'), 'lookup');
 

@@ -13,6 +13,8 @@ export interface PlacedProblem {
   text: string;
   /** The error code, when the server or the network gave one. */
   code?: string;
+  /** The answer's request id, shown as "Reference: <id>" under a refusal in the form's alert. */
+  reference?: string;
 }
 
 /** The step of a submission that failed: asking for the room's kdf, deriving, or the create/join call. */
@@ -73,7 +75,9 @@ export function placeProblem(error: unknown, step: SubmitStep): PlacedProblem {
     if (error.code === 'VALIDATION_FAILED' && step === 'lookup') {
       return { field: 'room', text: 'The server did not accept this room name.', code: error.code };
     }
-    return { field: FIELD_OF_CODE[error.code] ?? 'form', text: problemText(error), code: error.code };
+    const placed: PlacedProblem = { field: FIELD_OF_CODE[error.code] ?? 'form', text: problemText(error), code: error.code };
+    if (error.requestId !== undefined) placed.reference = error.requestId;
+    return placed;
   }
   if (error instanceof KdfRejectedError) {
     return {

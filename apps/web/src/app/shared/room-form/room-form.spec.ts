@@ -398,7 +398,7 @@ describe('RoomForm', () => {
 
     it('says how many tries a wrong password leaves, beside the Password field', async () => {
       await render('join');
-      api.joinRoom.mockRejectedValue(new ApiProblem('BAD_CREDENTIALS', 401, 'for developers', undefined, { triesLeft: 2 }));
+      api.joinRoom.mockRejectedValue(new ApiProblem('BAD_CREDENTIALS', 401, 'for developers', undefined, undefined, { triesLeft: 2 }));
       await fill('Den', 'Bob', 'correct horse battery staple');
 
       await submit('join');
@@ -409,12 +409,25 @@ describe('RoomForm', () => {
 
     it('says "1 try left" for the last but one', async () => {
       await render('join');
-      api.joinRoom.mockRejectedValue(new ApiProblem('BAD_CREDENTIALS', 401, 'for developers', undefined, { triesLeft: 1 }));
+      api.joinRoom.mockRejectedValue(new ApiProblem('BAD_CREDENTIALS', 401, 'for developers', undefined, undefined, { triesLeft: 1 }));
       await fill('Den', 'Bob', 'correct horse battery staple');
 
       await submit('join');
 
       expect(description(passwordField())).toContain('Wrong password. 1 try left before a one-minute wait.');
+    });
+
+    it('shows the refused request\'s reference under the alert, to be copied', async () => {
+      await render('create');
+      api.createRoom.mockRejectedValue(new ApiProblem('INTERNAL', 500, 'for developers', undefined, '5f0c1e7a9b3d4c2e8f6a0b1c2d3e4f50'));
+      await fill('Den', 'Bob', 'correct horse battery staple');
+
+      await submit('create');
+
+      const alert = element.querySelector('[role="alert"]');
+      expect(textOf(alert)).toContain(errorText('INTERNAL'));
+      expect(textOf(alert?.querySelector('.reference') ?? null)).toContain('Reference: 5f0c1e7a9b3d4c2e8f6a0b1c2d3e4f50');
+      expect(alert?.querySelector('button[aria-label="Copy reference 5f0c1e7a9b3d4c2e8f6a0b1c2d3e4f50"]')).not.toBeNull();
     });
 
     it('puts VALIDATION_FAILED of the room lookup beside the room name', async () => {

@@ -19,6 +19,7 @@ import { checkPassword, checkRoomName, checkUsername, type NameCheck, nameKey, t
 import { startWith } from 'rxjs';
 import { ApiClient } from '../../core/api/api-client';
 import { CryptoService, type DerivedRoomKeys } from '../../core/crypto/crypto.service';
+import { ErrorReference } from '../../core/errors/error-reference';
 import { type ChatSession, SessionStore } from '../../core/session/session-store';
 import { PasswordField } from '../password-field/password-field';
 import { type Availability, roomAvailability } from './room-availability';
@@ -64,7 +65,7 @@ function grantedName(grant: SessionGrant, username: string): string {
  */
 @Component({
   selector: 'app-room-form',
-  imports: [ReactiveFormsModule, RouterLink, PasswordField],
+  imports: [ReactiveFormsModule, RouterLink, PasswordField, ErrorReference],
   templateUrl: './room-form.html',
   styleUrl: './room-form.css',
   changeDetection: ChangeDetectionStrategy.OnPush,
