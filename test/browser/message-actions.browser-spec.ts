@@ -5,7 +5,7 @@ import { eventually } from './support/eventually';
 import { type Guest, meetInRoom } from './support/meet-in-room';
 import { actionsButton, actionsMenu, chooseAction, deleteForEveryone, focused, messageItem, reactionNames } from './support/message-actions';
 import { NodeMember } from './support/node-member';
-import { countMessages, field, logLines, messageLog, sendText, sendTexts, waitForMessage } from './support/pages';
+import { countMessages, field, logLines, messageLog, revealRoomActions, sendText, sendTexts, waitForMessage } from './support/pages';
 import { fromPassword } from './support/room-secrets';
 import { type BrowserUser, useBrowserApp } from './support/use-browser-app';
 import type { Page } from 'playwright-core';
@@ -290,6 +290,7 @@ describe('Message actions (real Chromium)', () => {
     it('highlights @name and notifies the member it names in "Mentions only", and no one for other messages', async () => {
       const { ada, bob, csp } = await adaAndBob({ before: recordNotifications });
       await field(bob.page, 'Message').waitFor();
+      await revealRoomActions(bob.page);
       await bob.page.getByLabel('Notify me', { exact: true }).selectOption({ label: 'Mentions only' });
       await sendToBackground(bob.page);
 

@@ -283,9 +283,14 @@ export async function renderedImages(page: Page): Promise<{ src: string; width: 
  */
 export async function roomAction(page: Page, name: ButtonName): Promise<Locator> {
   const visible = button(page, name).filter({ visible: true }).first();
-  const toggle = roomActionsButton(page);
-  if ((await visible.count()) === 0 && (await toggle.isVisible()) && (await toggle.getAttribute('aria-expanded')) !== 'true') await toggle.click();
+  if ((await visible.count()) === 0) await revealRoomActions(page);
   return visible;
+}
+
+/** On a phone, shows the room actions behind "Room actions" (Notify me, Leave chat, ...); elsewhere nothing. */
+export async function revealRoomActions(page: Page): Promise<void> {
+  const toggle = roomActionsButton(page);
+  if ((await toggle.isVisible()) && (await toggle.getAttribute('aria-expanded')) !== 'true') await toggle.click();
 }
 
 export async function leaveChat(page: Page): Promise<void> {
