@@ -46,7 +46,7 @@ describe('Per-address limits count an IPv6 /64 as one client (real IPv6 sockets 
 
   async function send(request: AgentRequest): Promise<HttpResponse> {
     const res = await namespace.http(urlFor(request.from), request);
-    return { ...res, headers: {}, text: JSON.stringify(res.body ?? '') };
+    return { ...res, text: JSON.stringify(res.body ?? '') };
   }
 
   const create = (from: string, body: Record<string, unknown> = {}) =>

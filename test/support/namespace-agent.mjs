@@ -11,7 +11,7 @@ function write(message) {
   process.stdout.write(`${JSON.stringify(message)}\n`);
 }
 
-/** One request over its own connection from `from`; answers { status, body }. */
+/** One request over its own connection from `from`; answers { status, headers, body }. */
 function sendHttp({ url, method, path, json, from, headers = {} }) {
   const target = new URL(path, url);
   const payload = json === undefined ? undefined : Buffer.from(JSON.stringify(json));
@@ -32,7 +32,7 @@ function sendHttp({ url, method, path, json, from, headers = {} }) {
           } catch {
             body = undefined;
           }
-          resolve({ status: res.statusCode, body });
+          resolve({ status: res.statusCode, headers: res.headers, body });
         });
       },
     );

@@ -16,6 +16,7 @@ export interface AgentRequest {
 
 export interface AgentResponse {
   status: number;
+  headers: Record<string, string | string[] | undefined>;
   body: any;
 }
 
@@ -75,7 +76,7 @@ export class NetworkNamespace {
 
   async http(baseUrl: string, request: AgentRequest): Promise<AgentResponse> {
     const answer = await this.ask({ op: 'http', url: baseUrl, method: request.method ?? (request.json === undefined ? 'GET' : 'POST'), ...request });
-    return { status: answer['status'] as number, body: answer['body'] };
+    return { status: answer['status'] as number, headers: answer['headers'] as AgentResponse['headers'], body: answer['body'] };
   }
 
   /** Opens a /chat connection from `from` and closes it: `connected`, or the connect_error code. */
