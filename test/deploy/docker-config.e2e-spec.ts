@@ -259,11 +259,16 @@ describe('docker/Dockerfile', () => {
   const runtime = stages.at(-1)!;
   const of = (keyword: string): string[] => runtime.instructions.filter(([name]) => name === keyword).map(([, argument]) => argument);
 
-  it('is multi-stage: a build stage with the toolchain, a production-dependency stage, a runtime stage', () => {
-    expect(stages.map((stage) => stage.name)).toEqual(['build', 'production-dependencies', 'runtime']);
-    const build = stages[0]!.instructions.map(([keyword, argument]) => `${keyword} ${argument}`);
+  it('is multi-stage: the toolchain (with the npm that reads the lockfile), a build stage, a production-dependency stage, a runtime stage', () => {
+    expect(stages.map((stage) => stage.name)).toEqual(['toolchain', 'build', 'production-dependencies', 'runtime']);
+    const toolchain = stages[0]!.instructions.map(([keyword, argument]) => `${keyword} ${argument}`).join('\n');
+    expect(toolchain).toContain('npm install --global --no-audit --no-fund npm@${NPM_VERSION}');
+    // The lockfile's own npm: its major version must be the one that wrote package-lock.json (3).
+    expect(readFileSync(join(DOCKER, 'Dockerfile'), 'utf8')).toMatch(/^ARG NPM_VERSION=11\.\d+\.\d+$/m);
+    expect((JSON.parse(readFileSync(join(REPO_ROOT, 'package-lock.json'), 'utf8')) as { lockfileVersion: number }).lockfileVersion).toBe(3);
+    const build = stages[1]!.instructions.map(([keyword, argument]) => `${keyword} ${argument}`);
     expect(build).toEqual(expect.arrayContaining(['RUN npm ci --no-audit --no-fund', 'RUN npm run build']));
-    const dependencies = stages[1]!.instructions.map(([keyword, argument]) => `${keyword} ${argument}`).join('\n');
+    const dependencies = stages[2]!.instructions.map(([keyword, argument]) => `${keyword} ${argument}`).join('\n');
     expect(dependencies).toContain('npm ci --omit=dev --ignore-scripts');
   });
 
@@ -288,8 +293,11 @@ describe('docker/Dockerfile', () => {
   });
 
   it('pins its base images and keeps local builds, installs and certificates out of the context', () => {
-    for (const stage of stages) expect(stage.from).toBe('${NODE_IMAGE}');
-    expect(readFileSync(join(DOCKER, 'Dockerfile'), 'utf8')).toMatch(/^ARG NODE_IMAGE=node:20\.\d+-bookworm-slim$/m);
+    expect(stages.map((stage) => stage.from)).toEqual(['${NODE_IMAGE}', 'toolchain', 'toolchain', '${RUNTIME_IMAGE}']);
+    const dockerfile = readFileSync(join(DOCKER, 'Dockerfile'), 'utf8');
+    expect(dockerfile).toMatch(/^ARG NODE_IMAGE=node:20\.\d+-bookworm-slim$/m);
+    // The runtime runs on the same official image unless told otherwise (a base made from Debian's packages).
+    expect(dockerfile).toMatch(/^ARG RUNTIME_IMAGE=\$\{NODE_IMAGE\}$/m);
     const ignored = readFileSync(join(DOCKER, 'Dockerfile.dockerignore'), 'utf8').split('\n');
     expect(ignored).toEqual(expect.arrayContaining(['.git', '**/node_modules', 'dist', 'docker/certs', 'docker/.env']));
   });
