@@ -2,7 +2,8 @@ import { TestBed } from '@angular/core/testing';
 
 import { ApiProblem } from '../../core/api/api-problem';
 import { errorText } from '../../core/errors/error-text';
-import { ChatStore, chatTitle } from './chat-store';
+import { ChatStore } from './chat-store';
+import { chatTitle } from './chat-title';
 import { ImagePrepError } from './image-prep';
 import { type ChatDoubles, configureChat, drain, endChatSpec, linesOf, messagesOf, settle, startChatStore } from './testing/chat-test-bed';
 import { ROOM, VAULT, fakeSession } from './testing/chat-fakes';

@@ -15,19 +15,12 @@ import { ChatInbox } from './chat-inbox';
 import { ChatLog } from './chat-log';
 import { ChatOutbox } from './chat-outbox';
 import { ChatReceipts } from './chat-receipts';
+import { chatTitle } from './chat-title';
 import { ChatTyping } from './chat-typing';
 import { ConversationKeeper } from './conversation-keeper';
 import { isSendableText } from './is-sendable-text';
 import { RoomPresence } from './room-presence';
 import { UnreadCounter } from './unread-counter';
-
-const APP_NAME = 'CipherNest';
-
-/** The document title: the room name, with the unread count in front while there is one. */
-export function chatTitle(roomName: string, unread: number): string {
-  const base = `${roomName || 'Chat'} · ${APP_NAME}`;
-  return unread > 0 ? `(${unread}) ${base}` : base;
-}
 
 /**
  * What the chat page shows and does: the room, its members (and whether that list is current),
