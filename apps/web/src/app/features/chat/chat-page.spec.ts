@@ -222,7 +222,7 @@ describe('ChatPage', () => {
       button(element, 'Leave chat')[0].click();
       await harness.fixture.whenStable();
 
-      const dialog = element.querySelector('dialog[aria-labelledby="leave-title"]') as HTMLDialogElement;
+      const dialog = Array.from(element.querySelectorAll('dialog')).find((each) => each.querySelector('h2')?.textContent === 'Leave and erase this conversation?') as HTMLDialogElement;
       expect(dialog.hasAttribute('open')).toBe(true);
       expect(dialog.querySelector('h2')?.textContent).toBe('Leave and erase this conversation?');
 

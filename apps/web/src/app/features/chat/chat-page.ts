@@ -10,8 +10,8 @@ import { ActiveChat } from './active-chat';
 import type { ChatNotifier } from './chat-notifier';
 import type { ChatStore } from './chat-store';
 import { Composer } from './composer';
+import { ConfirmDialog } from './confirm-dialog';
 import { ConnectionBanner } from './connection-banner';
-import { LeaveDialog } from './leave-dialog';
 import { MemberList } from './member-list';
 import { MembersDrawer } from './members-drawer';
 import { MessageList } from './message-list';
@@ -44,7 +44,7 @@ function hasFiles(event: DragEvent): boolean {
  */
 @Component({
   selector: 'app-chat-page',
-  imports: [Composer, ConnectionBanner, LeaveDialog, MemberList, MembersDrawer, MessageList, NgTemplateOutlet, NotificationSetting, ReplyBanner, RoomInvite, RouterLink, SafetyNumberDialog, TypingIndicator],
+  imports: [Composer, ConfirmDialog, ConnectionBanner, MemberList, MembersDrawer, MessageList, NgTemplateOutlet, NotificationSetting, ReplyBanner, RoomInvite, RouterLink, SafetyNumberDialog, TypingIndicator],
   templateUrl: './chat-page.html',
   styleUrl: './chat-page.css',
   changeDetection: ChangeDetectionStrategy.OnPush,

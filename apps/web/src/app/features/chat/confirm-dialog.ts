@@ -13,12 +13,14 @@ let dialogs = 0;
   selector: 'app-confirm-dialog',
   template: `
     <dialog #dialog [attr.aria-labelledby]="titleId" [attr.aria-describedby]="detailId" (close)="closed.emit()">
-      <h2 [id]="titleId">{{ question() }}</h2>
-      <p [id]="detailId">{{ detail() }}</p>
-      <div class="buttons">
-        <button type="button" class="danger" (click)="confirm()">{{ confirmLabel() }}</button>
-        <button #cancel type="button" class="secondary" (click)="dismiss()">Cancel</button>
-      </div>
+      @if (open()) {
+        <h2 [id]="titleId">{{ question() }}</h2>
+        <p [id]="detailId">{{ detail() }}</p>
+        <div class="buttons">
+          <button type="button" class="danger" (click)="confirm()">{{ confirmLabel() }}</button>
+          <button #cancel type="button" class="secondary" (click)="dismiss()">{{ cancelLabel() }}</button>
+        </div>
+      }
     </dialog>
   `,
   styles: `
@@ -61,6 +63,8 @@ export class ConfirmDialog {
   readonly question = input.required<string>();
   readonly detail = input('');
   readonly confirmLabel = input.required<string>();
+  /** The answer that keeps things as they are (focused first). */
+  readonly cancelLabel = input('Cancel');
   readonly confirmed = output<void>();
   /** Emitted once the dialog has closed, whatever the answer. */
   readonly closed = output<void>();

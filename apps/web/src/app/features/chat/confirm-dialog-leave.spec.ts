@@ -2,11 +2,18 @@ import { Component, signal } from '@angular/core';
 import { type ComponentFixture, TestBed } from '@angular/core/testing';
 
 import { byButton } from '../../shared/testing/dom-queries';
-import { LeaveDialog } from './leave-dialog';
+import { ConfirmDialog } from './confirm-dialog';
 
 @Component({
-  imports: [LeaveDialog],
-  template: '<app-leave-dialog [open]="open()" (leave)="leaves = leaves + 1" (closed)="closes = closes + 1; open.set(false)" />',
+  imports: [ConfirmDialog],
+  template: `<app-confirm-dialog
+    [open]="open()"
+    question="Leave and erase this conversation?"
+    confirmLabel="Leave and erase"
+    cancelLabel="Stay"
+    (confirmed)="leaves = leaves + 1"
+    (closed)="closes = closes + 1; open.set(false)"
+  />`,
 })
 class Host {
   readonly open = signal(false);
@@ -14,7 +21,7 @@ class Host {
   closes = 0;
 }
 
-describe('LeaveDialog', () => {
+describe('ConfirmDialog asking before Leave chat', () => {
   let fixture: ComponentFixture<Host>;
   let element: HTMLElement;
   const dialog = () => element.querySelector('dialog') as HTMLDialogElement;
@@ -39,8 +46,9 @@ describe('LeaveDialog', () => {
     await openIt();
 
     expect(dialog().hasAttribute('open')).toBe(true);
-    expect(element.querySelector('#leave-title')?.textContent).toBe('Leave and erase this conversation?');
-    expect(dialog().getAttribute('aria-labelledby')).toBe('leave-title');
+    const title = element.querySelector('dialog h2');
+    expect(title?.textContent).toBe('Leave and erase this conversation?');
+    expect(dialog().getAttribute('aria-labelledby')).toBe(title?.id);
     expect(document.activeElement).toBe(byButton(element, 'Stay'));
   });
 
