@@ -247,14 +247,9 @@ describe('CipherNest behind nginx with TLS', () => {
   });
 
   describe('request ids: nginx sets X-Request-ID, passes it to the app, logs it, and returns it', () => {
-    /** nginx's access-log lines (JSON) for one request id. */
+    /** nginx's access-log lines (JSON) for one request id, once nginx has written the first. */
     const proxyLines = (id: string) =>
-      stack()
-        .proxy.accessLog()
-        .split('\n')
-        .filter((line) => line.length > 0)
-        .map((line) => JSON.parse(line) as { event: string; reqId: string; req: { path: string }; res: { statusCode: number } })
-        .filter((record) => record.reqId === id);
+      stack().proxy.waitForAccessLines<{ event: string; reqId: string; req: { path: string }; res: { statusCode: number } }>((record) => record.reqId === id);
 
     it("gives a request without one nginx's $request_id: in the answer, the error body, the app's log and nginx's log", async () => {
       const room = uniqueRoomName('No such');
@@ -264,7 +259,7 @@ describe('CipherNest behind nginx with TLS', () => {
       expect(id).toMatch(/^[0-9a-f]{32}$/);
       const logged = await stack().app.waitForLog((record) => record.event === 'http.request' && record['reqId'] === id);
       expect(logged).toMatchObject({ reqId: id, req: { id, path: apiPaths.kdf(room) }, res: { statusCode: 404 } });
-      expect(proxyLines(id)).toEqual([expect.objectContaining({ event: 'proxy.request', reqId: id, req: expect.objectContaining({ path: apiPaths.kdf(room) }), res: expect.objectContaining({ statusCode: 404 }) })]);
+      expect(await proxyLines(id)).toEqual([expect.objectContaining({ event: 'proxy.request', reqId: id, req: expect.objectContaining({ path: apiPaths.kdf(room) }), res: expect.objectContaining({ statusCode: 404 }) })]);
     });
 
     it('keeps a well-formed incoming id from end to end, and answers with exactly one X-Request-ID', async () => {
@@ -274,7 +269,7 @@ describe('CipherNest behind nginx with TLS', () => {
       expect(res.headers['x-request-id']).toBe(id);
       expect((res.body as { requestId: string }).requestId).toBe(id);
       await stack().app.waitForLog((record) => record.event === 'http.request' && record['reqId'] === id);
-      expect(proxyLines(id)).toHaveLength(1);
+      expect(await proxyLines(id)).toHaveLength(1);
     });
 
     it.each([
@@ -294,7 +289,7 @@ describe('CipherNest behind nginx with TLS', () => {
       const res = await viaProxy(stack(), apiPaths.rooms(), { from: nextAddress(), rawBody: JSON.stringify({ room: 'x'.repeat(70_000) }) });
       expectError(res, ErrorCode.PayloadTooLarge);
       const id = res.headers['x-request-id'] as string;
-      expect(proxyLines(id)).toEqual([expect.objectContaining({ res: expect.objectContaining({ statusCode: 413 }) })]);
+      expect(await proxyLines(id)).toEqual([expect.objectContaining({ res: expect.objectContaining({ statusCode: 413 }) })]);
     });
 
     it("logs a Socket.IO handshake's id on its socket.connected line", async () => {

@@ -175,6 +175,24 @@ export class NginxProxy {
     return existsSync(path) ? readFileSync(path, 'utf8') : '';
   }
 
+  /**
+   * The access-log lines (JSON) that match, once at least `atLeast` have been written: nginx writes
+   * a request's line after it has sent the answer, so a client may read the answer first.
+   */
+  async waitForAccessLines<T>(predicate: (record: T) => boolean, atLeast = 1, timeoutMs = 5_000): Promise<T[]> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const lines = this.accessLog()
+        .split('\n')
+        .filter((line) => line.length > 0)
+        .map((line) => JSON.parse(line) as T)
+        .filter(predicate);
+      if (lines.length >= atLeast) return lines;
+      if (Date.now() > deadline) throw new Error(`${lines.length} matching access-log lines (of ${atLeast}) within ${timeoutMs} ms`);
+      await delay(25);
+    }
+  }
+
   errorLog(): string {
     const path = join(this.prefix, 'error.log');
     return existsSync(path) ? readFileSync(path, 'utf8') : '';
