@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Global, Module } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
-import { stdTimeFunctions, type LoggerOptions } from 'pino';
+import { levels, stdTimeFunctions, type LevelWithSilent, type LoggerOptions } from 'pino';
 import { AppConfig } from '../config/app-config';
 import { clientAddress } from '../shared/client-address';
 import { RedisStore } from '../store/redis/redis-store';
@@ -49,6 +49,8 @@ function lineFormat(config: AppConfig): LoggerOptions {
       inject: LOG_ADDRESS_INPUTS,
       useFactory: (config: AppConfig, store?: RedisStore) => {
         const addresses = LogAddress.forConfig(config, store);
+        const threshold = levels.values[config.logLevel] ?? Number.POSITIVE_INFINITY; // 'silent' has no value
+        const enabled = (level: 'error' | 'info' | 'debug'): boolean => (levels.values[level] ?? 0) >= threshold;
         return {
           pinoHttp: {
             level: config.logLevel,
@@ -69,8 +71,12 @@ function lineFormat(config: AppConfig): LoggerOptions {
               req: (req: { id: unknown; method: string; url: string }) => ({ id: req.id, method: req.method, path: pathOnly(req.url) }),
               res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
             },
-            customLogLevel: (_req: IncomingMessage, res: ServerResponse, error?: Error) =>
-              error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'info' : 'debug',
+            // 'silent' where the level is off: pino-http then builds no line at all (the
+            // line's object, with the client address, costs CPU on every request otherwise).
+            customLogLevel: (_req: IncomingMessage, res: ServerResponse, error?: Error): LevelWithSilent => {
+              const level = error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'info' : 'debug';
+              return enabled(level) ? level : 'silent';
+            },
             customSuccessObject: (req: IncomingMessage, _res: ServerResponse, value: object) => ({
               req,
               ...value,

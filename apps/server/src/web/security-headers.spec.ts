@@ -1,7 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import helmet, { contentSecurityPolicy } from 'helmet';
 import { trustPolicy } from '../shared/client-address';
-import { cspDirectives, setCspNonce } from './content-security-policy';
-import { securityHeaders, servedOverTls } from './security-headers';
+import { cspDirectives, cspNonceOf, setCspNonce } from './content-security-policy';
+import { PERMISSIONS_POLICY, securityHeaders, servedOverTls } from './security-headers';
 
 function fakeRequest(options: { encrypted?: boolean; peer?: string; forwardedProto?: string; url?: string } = {}): IncomingMessage {
   const headers: Record<string, string> = {};
@@ -84,6 +85,48 @@ describe('securityHeaders', () => {
   it.each(['/', '/create', '/api/rooms', '/main.json'])('keeps WebAssembly out of the policy of %s', async (url) => {
     const csp = (await headersFor(fakeRequest({ url }))).get('content-security-policy');
     expect(csp).toContain("script-src 'self';");
+  });
+});
+
+describe('securityHeaders, recorded once from helmet', () => {
+  /** What helmet itself writes on one response, run per request as before the headers were recorded. */
+  function helmetPerRequest(request: IncomingMessage, nonce: string, trustedTypes: boolean): Map<string, string> {
+    const response = new FakeResponse();
+    const asResponse = response as unknown as ServerResponse;
+    setCspNonce(asResponse, nonce);
+    const fail = (error?: unknown): void => {
+      if (error) throw error instanceof Error ? error : new Error(String(error));
+    };
+    helmet({
+      contentSecurityPolicy: false,
+      strictTransportSecurity: false,
+      crossOriginOpenerPolicy: { policy: 'same-origin' },
+      crossOriginResourcePolicy: { policy: 'same-origin' },
+      referrerPolicy: { policy: 'no-referrer' },
+      xFrameOptions: { action: 'deny' },
+    })(request, asResponse, fail);
+    const script = /\.m?js$/.test((request.url ?? '/').split('?')[0] ?? '/');
+    contentSecurityPolicy({ useDefaults: false, directives: cspDirectives({ script, trustedTypes }) })(request, asResponse, fail);
+    return response.headers;
+  }
+
+  it.each([
+    ['a page', '/', false],
+    ['a script', '/main-ABCD1234.js', true],
+    ['an API route with Trusted Types', '/api/rooms', true],
+  ])('sends exactly the headers helmet writes for %s, with this response\'s nonce', async (_case, url, trustedTypes) => {
+    const request = fakeRequest({ url });
+    const response = new FakeResponse();
+    await new Promise<void>((resolve, reject) =>
+      securityHeaders(trustPolicy('off'), { trustedTypes })(request, response as unknown as ServerResponse, (error) =>
+        error ? reject(error instanceof Error ? error : new Error(String(error))) : resolve(),
+      ),
+    );
+    const nonce = cspNonceOf(response as unknown as ServerResponse) ?? '';
+    const expected = helmetPerRequest(request, nonce, trustedTypes);
+    expected.set('permissions-policy', PERMISSIONS_POLICY);
+    expect(Object.fromEntries(response.headers)).toEqual(Object.fromEntries(expected));
+    expect(response.headers.get('content-security-policy')).toContain(`'nonce-${nonce}'`);
   });
 });
 

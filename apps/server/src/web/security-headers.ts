@@ -71,33 +71,79 @@ function pathOf(request: IncomingMessage): string {
   return (request.url ?? '/').split('?')[0] ?? '/';
 }
 
+/** A response that only records the headers set on it: helmet runs against it once, at start-up. */
+class HeaderRecorder {
+  readonly headers: [string, string][] = [];
+  setHeader(name: string, value: string | number | readonly string[]): this {
+    this.headers.push([name, String(value)]);
+    return this;
+  }
+  removeHeader(name: string): void {
+    const lower = name.toLowerCase();
+    for (let i = this.headers.length - 1; i >= 0; i -= 1) if (this.headers[i]![0].toLowerCase() === lower) this.headers.splice(i, 1);
+  }
+}
+
+/** The headers a helmet middleware sets, for a response whose CSP nonce is `nonce`. */
+function recordHeaders(middleware: Handler, nonce: string): [string, string][] {
+  const recorder = new HeaderRecorder();
+  const response = recorder as unknown as ServerResponse;
+  setCspNonce(response, nonce);
+  let done = false;
+  middleware({ url: '/', headers: {}, socket: {} } as IncomingMessage, response, (error) => {
+    if (error) throw error instanceof Error ? error : new Error(String(error));
+    done = true;
+  });
+  if (!done) throw new Error('a header middleware did not answer synchronously');
+  return recorder.headers;
+}
+
+/**
+ * A Content-Security-Policy as helmet writes it, split around the style nonce: the directives
+ * are fixed, so only the nonce changes from one response to the next.
+ */
+function cspAroundNonce(directives: ReturnType<typeof cspDirectives>): { name: string; before: string; after: string } {
+  const marker = 'NONCE-MARKER-0f3a';
+  const [header] = recordHeaders(contentSecurityPolicy({ useDefaults: false, directives }) as Handler, marker);
+  if (!header) throw new Error('helmet set no Content-Security-Policy');
+  const [before, after, ...rest] = header[1].split(marker);
+  if (before === undefined || after === undefined || rest.length > 0) throw new Error('the CSP must carry the style nonce exactly once');
+  return { name: header[0], before, after };
+}
+
 /**
  * The security headers of every HTTP response (API, app shell and static files alike):
  * Content-Security-Policy with a fresh style nonce, Referrer-Policy no-referrer, nosniff,
  * Permissions-Policy, COOP and CORP same-origin, X-Frame-Options DENY, and HSTS only where the
  * response travels over TLS. Socket.IO's own HTTP answers bypass Express: TRANSPORT_HEADERS is theirs.
+ *
+ * helmet writes them once, at start-up, and each response gets the recorded list: running
+ * helmet's dozen middlewares per request was 7% of the server's CPU per join (docs/benchmarks.md).
  */
 export function securityHeaders(trust: TrustPolicy, options: { trustedTypes?: boolean } = {}): Handler {
   const trustedTypes = options.trustedTypes ?? TRUSTED_TYPES;
-  const common = helmet({
-    contentSecurityPolicy: false,
-    strictTransportSecurity: false,
-    crossOriginOpenerPolicy: { policy: 'same-origin' },
-    crossOriginResourcePolicy: { policy: 'same-origin' },
-    referrerPolicy: { policy: 'no-referrer' },
-    xFrameOptions: { action: 'deny' },
-  }) as Handler;
-  const pagePolicy = contentSecurityPolicy({ useDefaults: false, directives: cspDirectives({ script: false, trustedTypes }) }) as Handler;
-  const scriptPolicy = contentSecurityPolicy({ useDefaults: false, directives: cspDirectives({ script: true, trustedTypes }) }) as Handler;
+  const common = recordHeaders(
+    helmet({
+      contentSecurityPolicy: false,
+      strictTransportSecurity: false,
+      crossOriginOpenerPolicy: { policy: 'same-origin' },
+      crossOriginResourcePolicy: { policy: 'same-origin' },
+      referrerPolicy: { policy: 'no-referrer' },
+      xFrameOptions: { action: 'deny' },
+    }) as Handler,
+    '',
+  );
+  const pagePolicy = cspAroundNonce(cspDirectives({ script: false, trustedTypes }));
+  const scriptPolicy = cspAroundNonce(cspDirectives({ script: true, trustedTypes }));
 
   return (request, response, next) => {
-    setCspNonce(response, randomBytes(16).toString('base64'));
+    const nonce = randomBytes(16).toString('base64');
+    setCspNonce(response, nonce);
     response.setHeader('Permissions-Policy', PERMISSIONS_POLICY);
     if (servedOverTls(request, trust)) response.setHeader('Strict-Transport-Security', HSTS);
-    common(request, response, (error) => {
-      if (error) return next(error);
-      const policy = SCRIPT_FILE.test(pathOf(request)) ? scriptPolicy : pagePolicy;
-      policy(request, response, next);
-    });
+    for (const [name, value] of common) response.setHeader(name, value);
+    const policy = SCRIPT_FILE.test(pathOf(request)) ? scriptPolicy : pagePolicy;
+    response.setHeader(policy.name, `${policy.before}${nonce}${policy.after}`);
+    next();
   };
 }
