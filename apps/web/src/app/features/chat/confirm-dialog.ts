@@ -26,18 +26,6 @@ let dialogs = 0;
   styles: `
     dialog {
       max-width: min(26rem, 92vw);
-      padding: 1rem 1.25rem;
-      border: 1px solid var(--border);
-      border-radius: 0.75rem;
-      background: var(--surface);
-      color: var(--text);
-    }
-    dialog::backdrop {
-      background: rgb(0 0 0 / 55%);
-    }
-    h2 {
-      margin: 0 0 0.5rem;
-      font-size: 1.125rem;
     }
     p {
       margin: 0 0 1rem;

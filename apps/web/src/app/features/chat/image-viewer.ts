@@ -41,10 +41,6 @@ export interface ViewedImage {
       max-width: 96vw;
       max-height: 96dvh;
       padding: 0.75rem;
-      border: 1px solid var(--border);
-      border-radius: 0.75rem;
-      background: var(--surface);
-      color: var(--text);
     }
     dialog::backdrop {
       background: rgb(0 0 0 / 70%);

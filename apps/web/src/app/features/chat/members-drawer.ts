@@ -36,11 +36,7 @@ import { closeDialog, openWhile } from './modal-dialog';
       padding: 0;
       border: 0;
       border-left: 1px solid var(--border);
-      background: var(--surface);
-      color: var(--text);
-    }
-    dialog::backdrop {
-      background: rgb(0 0 0 / 50%);
+      border-radius: 0;
     }
     .sheet {
       display: grid;

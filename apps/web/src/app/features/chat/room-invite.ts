@@ -111,19 +111,10 @@ let instances = 0;
     dialog {
       width: min(26rem, 94vw);
       max-height: 94dvh;
-      padding: 1rem 1.25rem;
-      border: 1px solid var(--border);
-      border-radius: 0.75rem;
-      background: var(--surface);
-      color: var(--text);
       text-align: left;
-    }
-    dialog::backdrop {
-      background: rgb(0 0 0 / 60%);
     }
     dialog h2 {
       margin-bottom: 0.75rem;
-      font-size: 1.125rem;
     }
     .qr {
       width: min(16rem, 70vw);

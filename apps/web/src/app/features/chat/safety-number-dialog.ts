@@ -62,18 +62,6 @@ export type ShownSafetyNumber = 'computing' | 'unavailable' | SafetyNumber;
     dialog {
       width: min(36rem, 94vw);
       max-height: 94dvh;
-      padding: 1rem 1.25rem;
-      border: 1px solid var(--border);
-      border-radius: 0.75rem;
-      background: var(--surface);
-      color: var(--text);
-    }
-    dialog::backdrop {
-      background: rgb(0 0 0 / 60%);
-    }
-    h2 {
-      margin: 0 0 0.5rem;
-      font-size: 1.125rem;
     }
     .hint {
       margin: 0 0 0.75rem;
