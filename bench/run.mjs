@@ -796,6 +796,8 @@ function report(s) {
     rows.push(row(`join storm ${s.storm.members}`, 'time ms (median)', s.storm[BARE].ms, s.storm[CIPHERNEST].ms, 0));
     rows.push(row(`join storm ${s.storm.members}`, 'errors', s.storm[BARE].errors, s.storm[CIPHERNEST].errors, 0));
     rows.push(row(`join storm ${s.storm.members}`, 'server CPU ms', s.storm[BARE].serverCpuMs, s.storm[CIPHERNEST].serverCpuMs, 0));
+    const perJoin = (kind) => s.storm[kind].serverCpuMs / s.storm.members;
+    rows.push(row(`join storm ${s.storm.members}`, 'server CPU ms per join', perJoin(BARE), perJoin(CIPHERNEST), 2, target('CPU per join (HTTP join + connect + presence) <= 2x bare per connect', (r) => r <= 2)));
   }
   if (s.churn) {
     const c = s.churn;

@@ -1,6 +1,7 @@
 import { joinRoom as joinOverHttp } from '../support/builders';
 import { closeAllClients } from '../support/chat-client';
 import { seriousViolations } from './support/axe';
+import { recordCspViolations } from './support/csp-violations';
 import { eventually } from './support/eventually';
 import { type Guest, meetInRoom } from './support/meet-in-room';
 import { actionsButton, actionsMenu, chooseAction, deleteForEveryone, focused, messageItem, reactionNames } from './support/message-actions';
@@ -21,19 +22,6 @@ const VIEWPORTS = [
   { width: 1280, height: 800 },
   { width: 390, height: 844 },
 ];
-
-/** Records the CSP violations of every document a context loads (as csp.browser-spec does). */
-async function watchCsp(user: BrowserUser): Promise<string[]> {
-  const seen: string[] = [];
-  await user.context.exposeFunction('__reportCspViolation', (text: string) => void seen.push(text));
-  await user.context.addInitScript(() => {
-    document.addEventListener('securitypolicyviolation', (event) => {
-      const report = (window as unknown as { __reportCspViolation: (text: string) => void }).__reportCspViolation;
-      report(`${location.pathname}: ${event.effectiveDirective} blocked ${event.blockedURI || 'inline'}`);
-    });
-  });
-  return seen;
-}
 
 /**
  * The OS notification surface, which headless Chromium does not have: a Notification that is
@@ -126,7 +114,7 @@ describe('Message actions (real Chromium)', () => {
       const options = { viewport, ...extra };
       const csp: string[][] = [];
       const watch = async (user: BrowserUser) => {
-        if (!extra.bypassCSP) csp.push(await watchCsp(user));
+        if (!extra.bypassCSP) csp.push(await recordCspViolations(user));
       };
       const meeting = await meetInRoom(
         app(),
