@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { Namespace } from 'socket.io';
 import { AppConfig } from '../config/app-config';
-import { refuseUnknownEvents } from './bind-handler';
 import type { ChatSocket } from './chat-socket';
 import { NamespaceRoomSockets } from './namespace-room-sockets';
 import { dropConnection, watchSlowConsumer } from './slow-consumer-watch';
@@ -46,7 +45,6 @@ export class ChatConnections {
   accept(socket: ChatSocket): void {
     socket.data.ready = this.attachment.attach(socket);
     socket.on('disconnect', this.onDisconnect);
-    refuseUnknownEvents(socket);
     watchSlowConsumer(socket, this.config.limits.maxBufferedBytes, (bufferedBytes) => {
       this.report.slowConsumer(socket.data, bufferedBytes);
       queueMicrotask(() => dropConnection(socket));

@@ -13,8 +13,12 @@ export interface ChatSocketData {
   ip: string | undefined;
   /** Messages per socket (docs/protocol.md §7). */
   bucket: TokenBucket;
-  /** Typing events get a bucket of their own, so they never eat into the message budget. */
-  typingBucket: TokenBucket;
+  /**
+   * Typing events and receipts get a bucket of their own, so they never eat into the message
+   * budget. Made by the first of them (a new bucket is full, as an unused one would be): a member
+   * who never types costs no second bucket.
+   */
+  typingBucket?: TokenBucket;
   /** Settles once the session holds this socket; handlers wait for it. */
   ready: Promise<boolean>;
   /** What `ready` resolved to, set as it resolves: undefined until then. Lets a message skip the await. */

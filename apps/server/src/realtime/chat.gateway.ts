@@ -7,13 +7,15 @@ import { RelayMessage } from '../membership/application/relay-message.use-case';
 import { AcceptReceipt } from '../membership/application/accept-receipt.use-case';
 import { ResolveSpeaker } from '../membership/application/resolve-speaker.use-case';
 import { andThen, type Awaitable } from '../shared/awaitable';
-import { socketListener } from './bind-handler';
+import { Clock } from '../shared/clock';
+import { socketEvents, socketListener } from './bind-handler';
 import { ChatConnections } from './chat-connections';
 import type { ChatSocket } from './chat-socket';
 import { parseMessage, type ParsedMessage } from './message-payload';
 import { parseReceipt } from './receipt-payload';
 import { socketRefusal } from './socket-refusal';
 import { SocketReport } from './socket-report';
+import { TokenBucket } from './token-bucket';
 
 type AcceptedMessage = Extract<ParsedMessage, { ok: true }>;
 
@@ -26,11 +28,13 @@ type AcceptedMessage = Extract<ParsedMessage, { ok: true }>;
 @WebSocketGateway({ namespace: CHAT_NAMESPACE })
 export class ChatGateway implements OnGatewayInit<Namespace>, OnGatewayConnection<ChatSocket> {
   private readonly failed = (error: unknown): void => this.report.handlerFailed(error);
-  /** One listener per client event for every socket (socketListener): nothing per member. */
-  private readonly onMessage = socketListener<ChatSocket>((socket, payload) => this.message(socket, payload), this.failed);
-  private readonly onTyping = socketListener<ChatSocket>((socket, payload) => this.typing(socket, payload), this.failed);
-  private readonly onReceived = socketListener<ChatSocket>((socket, payload) => this.received(socket, payload), this.failed);
-  private readonly onLeave = socketListener<ChatSocket>((socket, _payload, ack) => this.leave(socket, ack), this.failed);
+  /** One listener for every event of every socket (socketEvents): nothing per member. */
+  private readonly onEvent = socketEvents<ChatSocket>({
+    [ClientEvent.Message]: socketListener((socket, payload) => this.message(socket, payload), this.failed),
+    [ClientEvent.Typing]: socketListener((socket, payload) => this.typing(socket, payload), this.failed),
+    [ClientEvent.Received]: socketListener((socket, payload) => this.received(socket, payload), this.failed),
+    [ClientEvent.Leave]: socketListener((socket, _payload, ack) => this.leave(socket, ack), this.failed),
+  });
 
   constructor(
     private readonly config: AppConfig,
@@ -40,7 +44,14 @@ export class ChatGateway implements OnGatewayInit<Namespace>, OnGatewayConnectio
     private readonly endSession: EndSession,
     private readonly receipts: AcceptReceipt,
     private readonly report: SocketReport,
+    private readonly clock: Clock,
   ) {}
+
+  /** The socket's bucket for typing and receipts, made by the first of them (ChatSocketData.typingBucket). */
+  private typingBucketOf(socket: ChatSocket): TokenBucket {
+    const { rateMessagesPerSec, rateMessagesBurst } = this.config.limits;
+    return (socket.data.typingBucket ??= new TokenBucket(rateMessagesPerSec, rateMessagesBurst, this.clock));
+  }
 
   afterInit(namespace: Namespace): void {
     this.connections.open(namespace);
@@ -48,10 +59,7 @@ export class ChatGateway implements OnGatewayInit<Namespace>, OnGatewayConnectio
 
   handleConnection(socket: ChatSocket): void {
     this.connections.accept(socket);
-    socket.on(ClientEvent.Message, this.onMessage);
-    socket.on(ClientEvent.Typing, this.onTyping);
-    socket.on(ClientEvent.Received, this.onReceived);
-    socket.on(ClientEvent.Leave, this.onLeave);
+    socket.onAny(this.onEvent);
   }
 
   /**
@@ -93,7 +101,7 @@ export class ChatGateway implements OnGatewayInit<Namespace>, OnGatewayConnectio
   /** `typing` -> ResolveSpeaker, then one broadcast to the others of the room; no ack. */
   async typing(socket: ChatSocket, payload: unknown): Promise<void> {
     const active = isObject(payload) ? payload['active'] : undefined;
-    if (typeof active !== 'boolean' || !socket.data.typingBucket.take()) return;
+    if (typeof active !== 'boolean' || !this.typingBucketOf(socket).take()) return;
     if (!(await socket.data.ready)) return;
     const speaker = await this.speakers.execute(socket.data.sessionId, socket.data.roomKey, socket.id);
     if (!speaker.ok) return;
@@ -107,7 +115,8 @@ export class ChatGateway implements OnGatewayInit<Namespace>, OnGatewayConnectio
   async received(socket: ChatSocket, payload: unknown): Promise<void> {
     const receipt = parseReceipt(payload);
     if (!receipt || !(await socket.data.ready)) return;
-    const { sessionId, roomKey, typingBucket, socketRoom } = socket.data;
+    const { sessionId, roomKey, socketRoom } = socket.data;
+    const typingBucket = this.typingBucketOf(socket);
     if (!typingBucket.has()) return;
     const name = await this.receipts.execute(sessionId, roomKey, socket.id, receipt.seq);
     if (name === undefined) return;

@@ -90,7 +90,6 @@ export class SocketHandshake {
       name,
       ip,
       bucket: new TokenBucket(rateMessagesPerSec, rateMessagesBurst, this.clock),
-      typingBucket: new TokenBucket(rateMessagesPerSec, rateMessagesBurst, this.clock),
       ready: Promise.resolve(false),
       attached: undefined,
       socketRoom: socketRooms.ofRoom(roomKey),
