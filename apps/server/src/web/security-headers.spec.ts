@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import helmet, { contentSecurityPolicy } from 'helmet';
 import { trustPolicy } from '../shared/client-address';
 import { cspDirectives, cspNonceOf, setCspNonce } from './content-security-policy';
-import { PERMISSIONS_POLICY, securityHeaders, servedOverTls } from './security-headers';
+import { HELMET_OPTIONS, PERMISSIONS_POLICY, securityHeaders, servedOverTls } from './security-headers';
 
 function fakeRequest(options: { encrypted?: boolean; peer?: string; forwardedProto?: string; url?: string } = {}): IncomingMessage {
   const headers: Record<string, string> = {};
@@ -97,14 +97,7 @@ describe('securityHeaders, recorded once from helmet', () => {
     const fail = (error?: unknown): void => {
       if (error) throw error instanceof Error ? error : new Error(String(error));
     };
-    helmet({
-      contentSecurityPolicy: false,
-      strictTransportSecurity: false,
-      crossOriginOpenerPolicy: { policy: 'same-origin' },
-      crossOriginResourcePolicy: { policy: 'same-origin' },
-      referrerPolicy: { policy: 'no-referrer' },
-      xFrameOptions: { action: 'deny' },
-    })(request, asResponse, fail);
+    helmet(HELMET_OPTIONS)(request, asResponse, fail);
     const script = /\.m?js$/.test((request.url ?? '/').split('?')[0] ?? '/');
     contentSecurityPolicy({ useDefaults: false, directives: cspDirectives({ script, trustedTypes }) })(request, asResponse, fail);
     return response.headers;

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import helmet, { contentSecurityPolicy } from 'helmet';
+import helmet, { contentSecurityPolicy, type HelmetOptions } from 'helmet';
 import { fromTrustedProxy, type TrustPolicy } from '../shared/client-address';
 import { cspDirectives, setCspNonce } from './content-security-policy';
 
@@ -71,6 +71,16 @@ function pathOf(request: IncomingMessage): string {
   return (request.url ?? '/').split('?')[0] ?? '/';
 }
 
+/** helmet's headers besides the CSP (set with its nonce) and HSTS (only over TLS). */
+export const HELMET_OPTIONS: Readonly<HelmetOptions> = {
+  contentSecurityPolicy: false,
+  strictTransportSecurity: false,
+  crossOriginOpenerPolicy: { policy: 'same-origin' },
+  crossOriginResourcePolicy: { policy: 'same-origin' },
+  referrerPolicy: { policy: 'no-referrer' },
+  xFrameOptions: { action: 'deny' },
+};
+
 /** A response that only records the headers set on it: helmet runs against it once, at start-up. */
 class HeaderRecorder {
   readonly headers: [string, string][] = [];
@@ -122,17 +132,7 @@ function cspAroundNonce(directives: ReturnType<typeof cspDirectives>): { name: s
  */
 export function securityHeaders(trust: TrustPolicy, options: { trustedTypes?: boolean } = {}): Handler {
   const trustedTypes = options.trustedTypes ?? TRUSTED_TYPES;
-  const common = recordHeaders(
-    helmet({
-      contentSecurityPolicy: false,
-      strictTransportSecurity: false,
-      crossOriginOpenerPolicy: { policy: 'same-origin' },
-      crossOriginResourcePolicy: { policy: 'same-origin' },
-      referrerPolicy: { policy: 'no-referrer' },
-      xFrameOptions: { action: 'deny' },
-    }) as Handler,
-    '',
-  );
+  const common = recordHeaders(helmet(HELMET_OPTIONS) as Handler, '');
   const pagePolicy = cspAroundNonce(cspDirectives({ script: false, trustedTypes }));
   const scriptPolicy = cspAroundNonce(cspDirectives({ script: true, trustedTypes }));
 
