@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Locator, Page } from 'playwright-core';
 import { eventually } from './eventually';
-import { membersButton, roomActionsButton } from './phone-pages';
+import { membersButton, roomActionsButton, showRoomActions } from './phone-pages';
 
 /** The accessible names the app promises (docs/web-client.md); every locator here goes through them. */
 export type FieldLabel = 'Room name' | 'Username' | 'Password' | 'Message' | 'Attach image' | 'Attach file';
@@ -289,8 +289,7 @@ export async function roomAction(page: Page, name: ButtonName): Promise<Locator>
 
 /** On a phone, shows the room actions behind "Room actions" (Notify me, Leave chat, ...); elsewhere nothing. */
 export async function revealRoomActions(page: Page): Promise<void> {
-  const toggle = roomActionsButton(page);
-  if ((await toggle.isVisible()) && (await toggle.getAttribute('aria-expanded')) !== 'true') await toggle.click();
+  if (await roomActionsButton(page).isVisible()) await showRoomActions(page);
 }
 
 export async function leaveChat(page: Page): Promise<void> {

@@ -41,7 +41,10 @@ export async function openMembersDrawer(page: Page): Promise<Locator> {
 /** Shows the bar's room actions (Leave chat and the others), if they are not shown yet. */
 export async function showRoomActions(page: Page): Promise<void> {
   const toggle = roomActionsButton(page);
-  if ((await toggle.getAttribute('aria-expanded')) !== 'true') await toggle.click();
+  if ((await toggle.getAttribute('aria-expanded')) === 'true') return;
+  await toggle.click();
+  // The app renders the new state after the click's event, not during it: wait for it.
+  await page.getByRole('button', { name: 'Room actions', exact: true, expanded: true }).waitFor({ state: 'visible' });
 }
 
 /** Where `locator` is on the page, in CSS pixels; fails when it is not rendered. */
