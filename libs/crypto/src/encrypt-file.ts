@@ -1,6 +1,6 @@
 import { isByteArray } from './is-byte-array';
 import { encodePlaintext } from './message-header';
-import { seal, type MessageContext } from './seal';
+import { sealAndWipe, type MessageContext } from './seal';
 
 /** A file to send: its bytes (any Uint8Array view), media type and name (docs/protocol.md §3). */
 export interface FileInput {
@@ -34,10 +34,5 @@ export function filePlaintext(file: FileInput): Uint8Array<ArrayBuffer> {
  *   context is malformed.
  */
 export async function encryptFile(encKey: CryptoKey, ctx: MessageContext, file: FileInput): Promise<Uint8Array<ArrayBuffer>> {
-  const plaintext = filePlaintext(file);
-  try {
-    return await seal(encKey, ctx, plaintext);
-  } finally {
-    plaintext.fill(0);
-  }
+  return sealAndWipe(encKey, ctx, filePlaintext(file));
 }

@@ -1,6 +1,6 @@
 import { isByteArray } from './is-byte-array';
 import { encodePlaintext, type ImageMime, type MessageHeader } from './message-header';
-import { seal, type MessageContext } from './seal';
+import { sealAndWipe, type MessageContext } from './seal';
 
 /** An image to send; `bytes` is the encoded file (any Uint8Array view). */
 export interface ImageInput {
@@ -38,10 +38,5 @@ export function imagePlaintext(image: ImageInput): Uint8Array<ArrayBuffer> {
  *   `IMAGE_MIMES`, an optional field has the wrong type, or the context is malformed.
  */
 export async function encryptImage(encKey: CryptoKey, ctx: MessageContext, image: ImageInput): Promise<Uint8Array<ArrayBuffer>> {
-  const plaintext = imagePlaintext(image);
-  try {
-    return await seal(encKey, ctx, plaintext);
-  } finally {
-    plaintext.fill(0);
-  }
+  return sealAndWipe(encKey, ctx, imagePlaintext(image));
 }

@@ -1,6 +1,6 @@
 import { codePointLength, MAX_TEXT_CHARS } from '@ciphernest/protocol';
 import { encodePlaintext, type MessageHeader } from './message-header';
-import { seal, type MessageContext } from './seal';
+import { sealAndWipe, type MessageContext } from './seal';
 
 /**
  * A text as a framed plaintext under the header `header(len)` (a text's or a reply's), padded to
@@ -43,10 +43,5 @@ export function textPlaintext(text: string): Uint8Array<ArrayBuffer> {
  *   points); TypeError on a malformed context.
  */
 export async function encryptText(encKey: CryptoKey, ctx: MessageContext, text: string): Promise<Uint8Array<ArrayBuffer>> {
-  const plaintext = textPlaintext(text);
-  try {
-    return await seal(encKey, ctx, plaintext);
-  } finally {
-    plaintext.fill(0);
-  }
+  return sealAndWipe(encKey, ctx, textPlaintext(text));
 }

@@ -57,6 +57,18 @@ export async function seal(encKey: CryptoKey, ctx: MessageContext, plaintext: Ui
   return box;
 }
 
+/**
+ * {@link seal}, then wipes `plaintext`: for the framed plaintexts the encrypt functions build
+ * and own, so no copy of the message outlives its box.
+ */
+export async function sealAndWipe(encKey: CryptoKey, ctx: MessageContext, plaintext: Uint8Array): Promise<Uint8Array<ArrayBuffer>> {
+  try {
+    return await seal(encKey, ctx, plaintext);
+  } finally {
+    plaintext.fill(0);
+  }
+}
+
 function boxBytes(box: unknown): Uint8Array {
   if (isByteArray(box)) return box;
   if (Object.prototype.toString.call(box) === '[object ArrayBuffer]') return new Uint8Array(box as ArrayBuffer);

@@ -3,7 +3,7 @@ import { filePlaintext, type FileInput } from '../encrypt-file';
 import { imagePlaintext, type ImageInput } from '../encrypt-image';
 import { textPlaintext } from '../encrypt-text';
 import { newMessageId } from '../random-bytes';
-import { seal } from '../seal';
+import { sealAndWipe } from '../seal';
 import { wipeMessageKeys } from './chain-ratchet';
 import { writeChainShare } from './chain-share';
 import { encodeEnvelope, type E2eKind } from './e2e-envelope';
@@ -31,12 +31,7 @@ function plaintextOf(content: OutgoingContent): Uint8Array<ArrayBuffer> {
 }
 
 async function boxed(state: RoomState, kind: E2eKind, body: Uint8Array, id: string = newMessageId()): Promise<Outgoing> {
-  const plaintext = encodeEnvelope(kind, body);
-  try {
-    return { id, kind, box: await seal(state.encKey, { roomKey: state.roomKey, from: state.username, id }, plaintext) };
-  } finally {
-    plaintext.fill(0);
-  }
+  return { id, kind, box: await sealAndWipe(state.encKey, { roomKey: state.roomKey, from: state.username, id }, encodeEnvelope(kind, body)) };
 }
 
 /**
