@@ -68,6 +68,15 @@ function canonical(header: MessageHeader): MessageHeader {
   return out;
 }
 
+/** Encodes with padding to `pad`, decodes, and expects the canonical header and the same body back. */
+function expectRoundTrip(header: MessageHeader, bytes: Uint8Array, pad: number): void {
+  const plaintext = encodePlaintext(header, bytes, pad);
+  expect(plaintext.length % pad).toBe(0);
+  const decoded = decodePlaintext(plaintext);
+  expect(decoded.header).toEqual(canonical(header));
+  expect(Buffer.from(decoded.body).equals(Buffer.from(bytes))).toBe(true);
+}
+
 function headerBytesOf(header: MessageHeader): number {
   return new TextEncoder().encode(JSON.stringify(canonical(header))).length;
 }
@@ -178,11 +187,7 @@ describe('encodePlaintext and decodePlaintext', () => {
           expect(() => encodePlaintext(header, bytes, pad)).toThrow(RangeError);
           return;
         }
-        const plaintext = encodePlaintext(header, bytes, pad);
-        expect(plaintext.length % pad).toBe(0);
-        const decoded = decodePlaintext(plaintext);
-        expect(decoded.header).toEqual(canonical(header));
-        expect(Buffer.from(decoded.body).equals(Buffer.from(bytes))).toBe(true);
+        expectRoundTrip(header, bytes, pad);
       }),
       { numRuns: 1_000 },
     );
@@ -192,11 +197,7 @@ describe('encodePlaintext and decodePlaintext', () => {
     fc.assert(
       fc.property(fileHeader, body, padTo, (partial, bytes, pad) => {
         const header: MessageHeader = { ...partial, len: bytes.length };
-        const plaintext = encodePlaintext(header, bytes, pad);
-        expect(plaintext.length % pad).toBe(0);
-        const decoded = decodePlaintext(plaintext);
-        expect(decoded.header).toEqual(canonical(header));
-        expect(Buffer.from(decoded.body).equals(Buffer.from(bytes))).toBe(true);
+        expectRoundTrip(header, bytes, pad);
       }),
       { numRuns: 500 },
     );
@@ -210,11 +211,7 @@ describe('encodePlaintext and decodePlaintext', () => {
           return;
         }
         const header: MessageHeader = { ...partial, len: bytes.length };
-        const plaintext = encodePlaintext(header, bytes, pad);
-        expect(plaintext.length % pad).toBe(0);
-        const decoded = decodePlaintext(plaintext);
-        expect(decoded.header).toEqual(canonical(header));
-        expect(Buffer.from(decoded.body).equals(Buffer.from(bytes))).toBe(true);
+        expectRoundTrip(header, bytes, pad);
       }),
       { numRuns: 1_000 },
     );
