@@ -8,7 +8,7 @@ import { AcceptReceipt } from '../membership/application/accept-receipt.use-case
 import { ResolveSpeaker } from '../membership/application/resolve-speaker.use-case';
 import { andThen, type Awaitable } from '../shared/awaitable';
 import { Clock } from '../shared/clock';
-import { socketEvents, socketListener } from './bind-handler';
+import { socketEvents } from './bind-handler';
 import { ChatConnections } from './chat-connections';
 import type { ChatSocket } from './chat-socket';
 import { parseMessage, type ParsedMessage } from './message-payload';
@@ -23,18 +23,21 @@ type AcceptedMessage = Extract<ParsedMessage, { ok: true }>;
  * The real-time channel of docs/protocol.md §5 on namespace `/chat`: each client event becomes a
  * use-case call, each result an ack and at most one Socket.IO-room broadcast. The connections'
  * life (handshake, attachment, slow consumers, stop) is ChatConnections'; the ack convention is
- * socketListener's. Payloads are never logged or echoed.
+ * socketEvents'. Payloads are never logged or echoed.
  */
 @WebSocketGateway({ namespace: CHAT_NAMESPACE })
 export class ChatGateway implements OnGatewayInit<Namespace>, OnGatewayConnection<ChatSocket> {
   private readonly failed = (error: unknown): void => this.report.handlerFailed(error);
   /** One listener for every event of every socket (socketEvents): nothing per member. */
-  private readonly onEvent = socketEvents<ChatSocket>({
-    [ClientEvent.Message]: socketListener((socket, payload) => this.message(socket, payload), this.failed),
-    [ClientEvent.Typing]: socketListener((socket, payload) => this.typing(socket, payload), this.failed),
-    [ClientEvent.Received]: socketListener((socket, payload) => this.received(socket, payload), this.failed),
-    [ClientEvent.Leave]: socketListener((socket, _payload, ack) => this.leave(socket, ack), this.failed),
-  });
+  private readonly onEvent = socketEvents<ChatSocket>(
+    {
+      [ClientEvent.Message]: (socket, payload) => this.message(socket, payload),
+      [ClientEvent.Typing]: (socket, payload) => this.typing(socket, payload),
+      [ClientEvent.Received]: (socket, payload) => this.received(socket, payload),
+      [ClientEvent.Leave]: (socket, _payload, ack) => this.leave(socket, ack),
+    },
+    this.failed,
+  );
 
   constructor(
     private readonly config: AppConfig,
